@@ -1,0 +1,50 @@
+"""Search-key normalisation: the folded copy of English and Urdu text that is indexed and matched.
+
+Written here rather than taken from a package: the Urdu normalisers on PyPI map every Arabic heh
+to heh goal (turning گهر into گہر) or keep ZWNJ; see shared research urdu-summaries.md §2.2.
+This copy is only for matching, never for display.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold_urdu", "normalize_for_search"]
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh -> Farsi/Urdu yeh
+        "\u0649": "\u06cc",  # alef maksura -> Urdu yeh
+        "\u0643": "\u06a9",  # Arabic kaf -> keheh
+        "\u06c0": "\u06c2",  # heh with yeh above -> heh goal with hamza
+        # Arabic heh is ambiguous between heh goal and do-chashmi; fold all three into one class
+        # in the matching copy only (research §2.2 pitfalls).
+        "\u0647": "\u06c1",
+        "\u06be": "\u06c1",
+        "\u0640": None,  # tatweel
+        "\u200c": None,  # ZWNJ
+        "\u200d": None,  # ZWJ
+        "\u200e": None,  # LRM
+        "\u200f": None,  # RLM
+        "\u061c": None,  # Arabic letter mark
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
+_SPACES = re.compile(r"\s+")
+
+
+def fold_urdu(text: str) -> str:
+    """Fold Arabic-keyboard letters, diacritics, joiners and digits to one Urdu matching form."""
+    text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = unicodedata.normalize("NFC", text)
+    text = _DIACRITICS.sub("", text)
+    return text.translate(_CHAR_MAP)
+
+
+def normalize_for_search(text: str) -> str:
+    """Return the lower-cased, Urdu-folded, space-collapsed matching copy of ``text``."""
+    return _SPACES.sub(" ", fold_urdu(text).casefold()).strip()
