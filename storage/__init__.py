@@ -1,0 +1,35 @@
+"""Khabar's article store: typed models, engine and sessions, migrations and every SQL query."""
+
+from storage.engine import Store, normalize_database_url, open_store
+from storage.errors import MigrationError, StorageConfigError, StorageError
+from storage.models import (
+    Article,
+    Base,
+    Chat,
+    ChatMute,
+    Delivery,
+    DeliveryState,
+    Feed,
+    Story,
+    Subscription,
+    SummaryCache,
+)
+
+__all__ = [
+    "Article",
+    "Base",
+    "Chat",
+    "ChatMute",
+    "Delivery",
+    "DeliveryState",
+    "Feed",
+    "MigrationError",
+    "StorageConfigError",
+    "StorageError",
+    "Store",
+    "Story",
+    "Subscription",
+    "SummaryCache",
+    "normalize_database_url",
+    "open_store",
+]

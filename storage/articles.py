@@ -1,0 +1,140 @@
+"""Queries on articles: store one (once), read by id, the latest by topic and language, search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.dialect import insert_ignore, search_filter
+from storage.models import Article
+from storage.textnorm import normalize_for_search
+from storage.types import utcnow
+
+__all__ = [
+    "ArticleIn",
+    "add_article",
+    "count_articles",
+    "find_duplicate",
+    "get_article",
+    "get_articles",
+    "latest_articles",
+    "search_articles",
+]
+
+# The id is a SQL INTEGER: anything larger is not an article (and must not reach the driver).
+_MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class ArticleIn:
+    """An article to store; ``content_hash`` must already be computed by the pipeline."""
+
+    canonical_url: str
+    url: str
+    title: str
+    language: str
+    topic: str
+    published_at: datetime
+    content_hash: str
+    text: str = ""
+    lead: str = ""
+    guid: str | None = None
+    feed_id: int | None = None
+    source: str = ""
+    author: str | None = None
+    image_url: str | None = None
+    simhash: int = 0
+    story_id: int | None = None
+    fetched_at: datetime = field(default_factory=utcnow)
+
+
+async def find_duplicate(
+    session: AsyncSession,
+    *,
+    canonical_url: str,
+    content_hash: str,
+    guid: str | None = None,
+    feed_id: int | None = None,
+) -> int | None:
+    """The id of an article already stored under this URL, content hash or (feed, GUID)."""
+    conditions = [Article.canonical_url == canonical_url, Article.content_hash == content_hash]
+    if guid:
+        conditions.append((Article.guid == guid) & (Article.feed_id == feed_id))
+    stmt = select(Article.id).where(or_(*conditions)).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
+    """Insert ``article`` and return its id, or None when it is already stored."""
+    if await find_duplicate(
+        session,
+        canonical_url=article.canonical_url,
+        content_hash=article.content_hash,
+        guid=article.guid,
+        feed_id=article.feed_id,
+    ):
+        return None
+    values = {
+        **article.__dict__,
+        "search_title": normalize_for_search(article.title),
+        "search_text": normalize_for_search(article.text or article.lead),
+    }
+    stmt = insert_ignore(session, Article.__table__, values).returning(Article.id)  # type: ignore[arg-type]
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_article(session: AsyncSession, article_id: int) -> Article | None:
+    """The article with this id, with its story loaded; None for ids out of range."""
+    if not 0 < article_id <= _MAX_ID:
+        return None
+    stmt = select(Article).where(Article.id == article_id).options(selectinload(Article.story))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_articles(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
+    """The articles with these ids, in the order given (unknown ids left out)."""
+    if not ids:
+        return []
+    rows = (await session.execute(select(Article).where(Article.id.in_(ids)))).scalars()
+    by_id = {a.id: a for a in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+async def latest_articles(
+    session: AsyncSession,
+    *,
+    language: str | None = None,
+    topic: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[Article]:
+    """The newest articles, optionally of one language and topic (served by the latest indexes)."""
+    stmt = select(Article).order_by(Article.published_at.desc(), Article.id.desc())
+    if language is not None:
+        stmt = stmt.where(Article.language == language)
+    if topic is not None:
+        stmt = stmt.where(Article.topic == topic)
+    return list((await session.execute(stmt.limit(limit).offset(offset))).scalars())
+
+
+async def search_articles(
+    session: AsyncSession, query: str, *, limit: int = 10, offset: int = 0
+) -> list[Article]:
+    """Articles whose folded title or text contains every word of ``query``, newest first."""
+    folded = normalize_for_search(query)
+    if not folded:
+        return []
+    dialect = session.get_bind().dialect.name
+    stmt = search_filter(dialect, folded, select(Article))
+    stmt = stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit).offset(offset)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def count_articles(session: AsyncSession) -> int:
+    """How many articles are stored."""
+    return (await session.execute(select(func.count(Article.id)))).scalar_one()

@@ -1,0 +1,125 @@
+"""Queries on chats: register one, its language, timezone, quiet hours and active state, mute words."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import insert_ignore
+from storage.models import Chat, ChatMute
+from storage.types import utcnow
+
+__all__ = [
+    "add_mute",
+    "deactivate_chat",
+    "ensure_chat",
+    "get_chat",
+    "list_mutes",
+    "migrate_chat",
+    "reactivate_chat",
+    "remove_mute",
+    "set_chat_language",
+    "set_chat_timezone",
+    "set_quiet_hours",
+]
+
+
+async def ensure_chat(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    type: str,
+    language: str,
+    timezone: str,
+    title: str | None = None,
+) -> Chat:
+    """Return the chat's row, creating it with these defaults when it is new."""
+    now = utcnow()
+    values = {
+        "id": chat_id,
+        "type": type,
+        "title": title,
+        "language": language,
+        "timezone": timezone,
+        "active": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+    await session.execute(insert_ignore(session, Chat.__table__, values))  # type: ignore[arg-type]
+    chat = await session.get(Chat, chat_id, populate_existing=True)
+    assert chat is not None
+    return chat
+
+
+async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
+    """The chat with this Telegram id."""
+    return await session.get(Chat, chat_id)
+
+
+async def _set(session: AsyncSession, chat_id: int, **values: object) -> None:
+    await session.execute(
+        update(Chat).where(Chat.id == chat_id).values(**values, updated_at=utcnow())
+    )
+
+
+async def set_chat_language(session: AsyncSession, chat_id: int, language: str) -> None:
+    """Set the language the chat reads in."""
+    await _set(session, chat_id, language=language)
+
+
+async def set_chat_timezone(session: AsyncSession, chat_id: int, timezone: str) -> None:
+    """Set the chat's IANA timezone."""
+    await _set(session, chat_id, timezone=timezone)
+
+
+async def set_quiet_hours(
+    session: AsyncSession, chat_id: int, start: int | None, end: int | None
+) -> None:
+    """Set (or clear, with None) the quiet window in minutes after local midnight."""
+    await _set(session, chat_id, quiet_start=start, quiet_end=end)
+
+
+async def deactivate_chat(session: AsyncSession, chat_id: int, reason: str) -> None:
+    """Stop pushing to a chat (blocked, kicked, deleted); its subscriptions stay."""
+    await _set(session, chat_id, active=False, inactive_reason=reason[:200])
+
+
+async def reactivate_chat(session: AsyncSession, chat_id: int) -> None:
+    """Push to a chat again (it wrote to the bot after blocking it)."""
+    await _set(session, chat_id, active=True, inactive_reason=None)
+
+
+async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
+    """Move a group that became a supergroup to its new id, with everything that hangs off it."""
+    if await session.get(Chat, new_id) is not None:
+        # The new id already wrote to us: keep that row, drop the old one with its rows.
+        await session.execute(delete(Chat).where(Chat.id == old_id))
+        return
+    # ON UPDATE CASCADE moves subscriptions, mutes and deliveries along.
+    await session.execute(
+        update(Chat)
+        .where(Chat.id == old_id)
+        .values(id=new_id, type="supergroup", updated_at=utcnow())
+    )
+
+
+async def add_mute(session: AsyncSession, chat_id: int, word: str) -> bool:
+    """Mute a word for a chat; return False when it was already muted."""
+    result = await session.execute(
+        insert_ignore(session, ChatMute.__table__, {"chat_id": chat_id, "word": word})  # type: ignore[arg-type]
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def remove_mute(session: AsyncSession, chat_id: int, word: str) -> bool:
+    """Unmute a word; return whether it was muted."""
+    result = await session.execute(
+        delete(ChatMute).where(ChatMute.chat_id == chat_id, ChatMute.word == word)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def list_mutes(session: AsyncSession, chat_id: int) -> list[str]:
+    """The chat's muted words, alphabetically."""
+    stmt = select(ChatMute.word).where(ChatMute.chat_id == chat_id).order_by(ChatMute.word)
+    return list((await session.execute(stmt)).scalars())

@@ -1,0 +1,127 @@
+"""Engine and session set-up for SQLite (WAL, BEGIN IMMEDIATE for writers) and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.errors import StorageConfigError
+
+__all__ = ["Store", "normalize_database_url", "open_store"]
+
+log = logging.getLogger(__name__)
+
+_IMMEDIATE = "khabar_begin_immediate"
+_SQLITE_BUSY_TIMEOUT_S = 15.0
+
+
+def normalize_database_url(raw: str) -> URL:
+    """Parse a database URL and choose the async driver (``sqlite`` → aiosqlite, ``postgresql`` → asyncpg)."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise StorageConfigError(f"cannot parse {raw!r} as a database URL") from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        url = url.set(drivername="sqlite+aiosqlite")
+        if url.database in (None, "", ":memory:"):
+            raise StorageConfigError(
+                "SQLite needs a file path, e.g. sqlite+aiosqlite:///./khabar.db"
+            )
+    elif backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+asyncpg")
+    else:
+        raise StorageConfigError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return url
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, busy timeout; BEGIN IMMEDIATE for write sessions (ptb-testing.md §4.8)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Stop the driver's own implicit BEGIN: it silently loses read-modify-write updates.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(_SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Store:
+    """The article store: one engine, a reader and a writer session factory."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        writer_engine = engine.execution_options(**{_IMMEDIATE: True})
+        self._reader = async_sessionmaker(engine, expire_on_commit=False)
+        self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the store is an SQLite file."""
+        return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads; never write through it on SQLite (a deferred BEGIN cannot upgrade)."""
+        async with self._reader() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        async with self._writer() as session, session.begin():
+            yield session
+
+    async def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        from storage.migrate import upgrade_to_head
+
+        await upgrade_to_head(self.engine)
+
+    async def close(self) -> None:
+        """Dispose of the engine's connections."""
+        await self.engine.dispose()
+
+
+async def open_store(database_url: str, *, upgrade: bool = True, echo: bool = False) -> Store:
+    """Create the engine for ``database_url`` and, unless told not to, migrate it to head."""
+    url = normalize_database_url(database_url)
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}
+    if url.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_TIMEOUT_S}
+    else:
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 20
+    engine = create_async_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        _install_sqlite_hooks(engine)
+    store = Store(engine)
+    if upgrade:
+        try:
+            await store.upgrade()
+        except BaseException:
+            await store.close()
+            raise
+    return store

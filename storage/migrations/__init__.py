@@ -1,0 +1,1 @@
+"""Alembic migrations of the article store, applied by ``storage.migrate``."""

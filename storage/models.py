@@ -1,0 +1,239 @@
+"""Typed SQLAlchemy models of the article store: feeds, articles, stories, chats, subscriptions, the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime, utcnow
+
+__all__ = [
+    "Article",
+    "Base",
+    "Chat",
+    "ChatMute",
+    "Delivery",
+    "DeliveryState",
+    "Feed",
+    "Story",
+    "Subscription",
+    "SummaryCache",
+]
+
+# Stable constraint names so migrations can refer to them on both SQLite and PostgreSQL.
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a fixed naming convention."""
+
+    metadata = MetaData(naming_convention=_NAMING)
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class Feed(Base):
+    """A source of articles: an RSS or Atom feed with its fetch state."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str | None] = mapped_column(String(32))
+    fetch_pages: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    next_check_at: Mapped[datetime | None]
+    last_checked_at: Mapped[datetime | None]
+    last_ok_at: Mapped[datetime | None]
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_feeds_due", "enabled", "next_check_at"),)
+
+
+class Story(Base):
+    """A cluster of articles about one event, reported by one or more sources."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    simhash: Mapped[int] = mapped_column(BigInteger, default=0)
+    article_count: Mapped[int] = mapped_column(Integer, default=1)
+    first_published_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story", lazy="raise")
+
+    __table_args__ = (Index("ix_stories_recent", "first_published_at"),)
+
+
+class Article(Base):
+    """One stored article; the display text is kept as fetched, the ``search_*`` copies are folded."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(500), default="")
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str | None] = mapped_column(String(500))
+    image_url: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    simhash: Mapped[int] = mapped_column(BigInteger, default=0)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    story: Mapped[Story | None] = relationship(back_populates="articles", lazy="raise")
+    feed: Mapped[Feed | None] = relationship(lazy="raise")
+
+    __table_args__ = (
+        Index("ix_articles_latest", "language", "published_at"),
+        Index("ix_articles_topic_latest", "topic", "language", "published_at"),
+        Index("ix_articles_published", "published_at"),
+        Index("ix_articles_story", "story_id"),
+        Index("ix_articles_guid", "guid"),
+        Index("ix_articles_feed", "feed_id"),
+    )
+
+
+class Chat(Base):
+    """A Telegram chat (private, group, supergroup or channel) and its preferences."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16), default="private")
+    title: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    quiet_start: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChatMute(Base):
+    """A word whose stories a chat does not want pushed."""
+
+    __tablename__ = "chat_mutes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    word: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (UniqueConstraint("chat_id", "word"),)
+
+
+class Subscription(Base):
+    """A chat's interest in a topic or a keyword phrase, pushed instantly or in a daily digest."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # "topic" | "keyword"
+    value: Mapped[str] = mapped_column(String(500))  # topic id, or the folded keyword phrase
+    display: Mapped[str] = mapped_column(String(500))  # what the user typed
+    mode: Mapped[str] = mapped_column(String(16), default="instant")  # "instant" | "digest"
+    digest_time: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "kind", "value"),
+        Index("ix_subscriptions_match", "kind", "value", "mode"),
+    )
+
+
+class DeliveryState:
+    """The states of an outbox row."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ALL = (QUEUED, SENDING, SENT, FAILED, SKIPPED)
+
+
+class Delivery(Base):
+    """The outbox: one story to push to one chat, with its state and attempts."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "story_id"),
+        Index("ix_deliveries_due", "state", "due_at"),
+        Index("ix_deliveries_chat_state", "chat_id", "state"),
+    )
+
+
+class SummaryCache(Base):
+    """A computed summary of one article in one language by one backend."""
+
+    __tablename__ = "summaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    backend: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("article_id", "language", "backend"),)

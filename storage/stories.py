@@ -1,0 +1,108 @@
+"""Queries on stories: create one, attach an article to one, the recent ones to match against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, cast, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Article, Story
+from storage.types import utcnow
+
+__all__ = [
+    "StoryCandidate",
+    "attach_to_story",
+    "create_story",
+    "recent_stories",
+    "story_articles",
+    "story_source_count",
+]
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """What the pipeline compares a new article with: a recent article and its story."""
+
+    story_id: int
+    article_id: int
+    title: str
+    simhash: int
+    published_at: datetime
+    language: str
+
+
+async def create_story(session: AsyncSession, article_id: int) -> int:
+    """Make a new story from one stored article and link the article to it."""
+    article = await session.get(Article, article_id)
+    assert article is not None
+    story = Story(
+        title=article.title,
+        topic=article.topic,
+        language=article.language,
+        simhash=article.simhash,
+        article_count=1,
+        first_published_at=article.published_at,
+    )
+    session.add(story)
+    await session.flush()
+    article.story_id = story.id
+    return story.id
+
+
+async def attach_to_story(session: AsyncSession, article_id: int, story_id: int) -> None:
+    """Link a stored article to an existing story (linked, not merged)."""
+    await session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id))
+    await session.execute(
+        update(Story)
+        .where(Story.id == story_id)
+        .values(article_count=Story.article_count + 1, updated_at=utcnow())
+    )
+
+
+async def recent_stories(
+    session: AsyncSession, since: datetime, *, limit: int = 5000
+) -> list[StoryCandidate]:
+    """Articles published since ``since`` that belong to a story, newest first."""
+    stmt = (
+        select(
+            Article.story_id,
+            Article.id,
+            Article.title,
+            Article.simhash,
+            Article.published_at,
+            Article.language,
+        )
+        .where(Article.published_at >= since, Article.story_id.is_not(None))
+        .order_by(Article.published_at.desc())
+        .limit(limit)
+    )
+    return [
+        StoryCandidate(
+            story_id=r[0] or 0,
+            article_id=r[1],
+            title=r[2],
+            simhash=r[3],
+            published_at=r[4],
+            language=r[5],
+        )
+        for r in (await session.execute(stmt)).all()
+    ]
+
+
+async def story_articles(session: AsyncSession, story_id: int) -> list[Article]:
+    """Every article of a story, oldest first."""
+    stmt = (
+        select(Article)
+        .where(Article.story_id == story_id)
+        .order_by(Article.published_at, Article.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def story_source_count(session: AsyncSession, story_id: int) -> int:
+    """How many distinct sources (feeds, or source names for imported files) report a story."""
+    source_key = func.coalesce(cast(Article.feed_id, String), Article.source)
+    stmt = select(func.count(func.distinct(source_key))).where(Article.story_id == story_id)
+    return (await session.execute(stmt)).scalar_one()
