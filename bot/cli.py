@@ -1,0 +1,179 @@
+"""The ``khabar`` command line: parses arguments, loads settings, dispatches to each command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from storage import StorageError, open_store
+
+__all__ = ["build_parser", "main"]
+
+log = logging.getLogger("khabar")
+
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    example: str,
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"Example:\n  {example}",
+        formatter_class=_Formatter,
+    )
+
+
+def _not_yet(what: str, issue: int) -> Handler:
+    async def handler(_args: argparse.Namespace, _settings: Settings) -> int:
+        print(f"khabar {what}: not available yet (issue #{issue} builds it)", file=sys.stderr)
+        return EXIT_USAGE
+
+    return handler
+
+
+async def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    store = await open_store(settings.database_url, upgrade=False)
+    try:
+        await store.upgrade()
+        from storage.migrate import current_revision
+
+        print(f"database at revision {await current_revision(store.engine)}")
+    finally:
+        await store.close()
+    return 0
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        print(
+            "khabar run: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather in Telegram "
+            "and put it in .env; `khabar console` works without one.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return await _not_yet("run", 4)(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="khabar",
+        description="Khabar (خبر): an English and Urdu news bot for Telegram.",
+        epilog="Example:\n  khabar console",
+        formatter_class=_Formatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = _command(sub, "run", "Run the Telegram bot (and the ingest loop).", "khabar run")
+    p.set_defaults(handler=_run)
+
+    p = _command(sub, "console", "Use the bot in this terminal, as one chat.", "khabar console")
+    p.set_defaults(handler=_not_yet("console", 4))
+
+    p = _command(sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.set_defaults(handler=_not_yet("ingest", 3))
+
+    p = _command(
+        sub,
+        "import",
+        "Store articles from HTML, text and RSS/Atom files (no network).",
+        "khabar import saved/*.html feed.xml",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(handler=_not_yet("import", 3))
+
+    p = _command(
+        sub,
+        "extract",
+        "Print the clean article extracted from each file or URL, one JSON object per line.",
+        "khabar extract page.html --json",
+    )
+    p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("--json", action="store_true", help="JSON lines (the default)")
+    p.set_defaults(handler=_not_yet("extract", 3))
+
+    p = _command(
+        sub,
+        "summarize",
+        "Summarize a stored article, a file, or JSON lines from standard input.",
+        "khabar summarize 42 --lang ur",
+    )
+    p.add_argument("target", metavar="ID|PATH|-")
+    p.add_argument("--lang", choices=("en", "ur"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_not_yet("summarize", 6))
+
+    feeds = _command(
+        sub, "feeds", "List, add, remove, import or export feeds.", "khabar feeds list"
+    )
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    for name, help_text, example in (
+        ("list", "List the feeds and their health.", "khabar feeds list"),
+        ("add", "Add a feed.", "khabar feeds add https://www.dawn.com/feeds/home --topic pakistan"),
+        ("remove", "Remove a feed by id.", "khabar feeds remove 3"),
+        ("import", "Import feeds from an OPML file.", "khabar feeds import feeds.opml"),
+        ("export", "Print the feeds as OPML.", "khabar feeds export > feeds.opml"),
+    ):
+        fp = _command(feeds_sub, name, help_text, example)
+        if name == "add":
+            fp.add_argument("url")
+            fp.add_argument("--topic")
+            fp.add_argument("--lang", choices=("en", "ur"))
+        elif name == "remove":
+            fp.add_argument("feed_id", type=int, metavar="ID")
+        elif name == "import":
+            fp.add_argument("file", metavar="FILE.opml")
+        fp.set_defaults(handler=_not_yet(f"feeds {name}", 3))
+
+    db = _command(sub, "db", "Database maintenance.", "khabar db upgrade")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    p = _command(
+        db_sub,
+        "upgrade",
+        "Create or migrate the database to the newest schema.",
+        "khabar db upgrade",
+    )
+    p.set_defaults(handler=_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``khabar`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(settings.log_level)
+    handler: Handler = args.handler
+    try:
+        return asyncio.run(handler(args, settings))
+    except StorageError as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

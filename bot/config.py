@@ -1,0 +1,113 @@
+"""Settings from the environment and ``.env``, validated once at start-up (see config.example.env)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage import StorageConfigError, normalize_database_url
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+_DEFAULT_FEEDS = Path(__file__).resolve().parent.parent / "news" / "feeds.toml"
+
+# What each setting expects, said in the one line a bad value produces.
+_EXPECTS: dict[str, str] = {
+    "admin_user_ids": "comma-separated numeric Telegram user ids, e.g. 12345,67890",
+    "default_language": "en or ur",
+    "default_timezone": "an IANA timezone name, e.g. Asia/Karachi",
+    "database_url": "a URL like sqlite+aiosqlite:///./khabar.db or postgresql+asyncpg://user@host/db",
+    "log_level": "DEBUG, INFO, WARNING or ERROR",
+    "telegram_api_base_url": "an http(s) URL ending in /bot, e.g. https://api.telegram.org/bot",
+}
+
+
+class ConfigError(Exception):
+    """A setting has a bad value; the message names the variable and what it expects."""
+
+
+class Settings(BaseSettings):
+    """Every setting Khabar reads; each maps to the upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = "sqlite+aiosqlite:///./khabar.db"
+    admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    default_language: Literal["en", "ur"] = "en"
+    default_timezone: str = "Asia/Karachi"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    khabar_feeds: Path = _DEFAULT_FEEDS
+    ingest_interval: float = Field(default=300.0, gt=0)
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("not a list of numbers")
+            return tuple(int(p) for p in parts)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown timezone") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            normalize_database_url(value)
+        except StorageConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("log_level", "default_language", mode="before")
+    @classmethod
+    def _fold_case(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token, or None when unset."""
+        if self.telegram_bot_token is None:
+            return None
+        return self.telegram_bot_token.get_secret_value().strip() or None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    given = first.get("input")
+    expects = _EXPECTS.get(field, first["msg"])
+    shown = "" if field == "telegram_bot_token" else f", got {given!r}"
+    return f"config: {field.upper()} must be {expects}{shown}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; a bad value raises ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
