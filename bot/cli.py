@@ -72,6 +72,13 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     return await _not_yet("run", 4)(args, settings)
 
 
+async def _start(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        print("TELEGRAM_BOT_TOKEN is not set: starting the local console (khabar console).")
+        return await _not_yet("console", 4)(args, settings)
+    return await _run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -81,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = _command(
+        sub,
+        "start",
+        "Run the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the local console.",
+        "khabar start",
+    )
+    p.set_defaults(handler=_start)
 
     p = _command(sub, "run", "Run the Telegram bot (and the ingest loop).", "khabar run")
     p.set_defaults(handler=_run)

@@ -71,13 +71,14 @@ def upgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("search_title", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
+    # Backfill before the triggers exist: the update trigger would delete index entries that
+    # were never inserted, which corrupts an external-content FTS5 table.
+    _backfill()
     if op.get_bind().dialect.name == "sqlite":
         for statement in _SQLITE_FTS:
             op.execute(statement)
-        _backfill()
         op.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
     else:
-        _backfill()
         op.execute(_PG_INDEX)
 
 

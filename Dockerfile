@@ -1,0 +1,25 @@
+# Khabar in a container: the bot and its ingest loop, the SQLite store on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite+aiosqlite:////data/khabar.db
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY scripts/install-venv.sh scripts/install-venv.sh
+COPY bot bot
+COPY news news
+COPY storage storage
+# The same install script the Makefile runs, so CI exercises these steps.
+RUN PYTHON=python3 scripts/install-venv.sh /opt/venv prod
+
+RUN useradd --create-home --uid 10001 khabar && mkdir -p /data && chown khabar /data
+USER khabar
+VOLUME ["/data"]
+ENV PATH=/opt/venv/bin:$PATH
+
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["khabar", "db", "upgrade"]
+
+CMD ["khabar", "run"]

@@ -1,0 +1,39 @@
+# Khabar: `make run` starts the product, `make test` checks it. Both create .venv when missing.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck pytest eval bench clean
+
+$(STAMP): pyproject.toml scripts/install-venv.sh
+	PYTHON=$(PYTHON) scripts/install-venv.sh $(VENV) dev
+	@touch $(STAMP)
+
+## run: the Telegram bot when TELEGRAM_BOT_TOKEN is set (environment or .env), else the local console
+run: $(STAMP)
+	$(BIN)/khabar start
+
+## test: lint, type-check and the whole test suite
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+## eval: quality figures on ../shared/data (skips what is absent)
+eval: $(STAMP)
+	$(BIN)/python scripts/eval.py
+
+## bench: speed figures, each beside a baseline measured in the same run
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Evaluation and benchmark scripts run by ``make eval`` and ``make bench``."""

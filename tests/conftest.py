@@ -1,0 +1,55 @@
+"""Shared fixtures: a real, migrated store per test (SQLite file; PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage import Store, open_store
+
+REPO = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("KHABAR_TEST_DATABASE_URL", "")
+
+# PTB warns about int retry_after unless told to use timedelta (ptb-testing.md §3.5).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def shared_data_dir() -> Path:
+    """Where ../shared/data is (KHABAR_DATA_DIR overrides)."""
+    return Path(os.environ.get("KHABAR_DATA_DIR", REPO.parent / "shared" / "data"))
+
+
+async def reset_postgres(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        await conn.exec_driver_sql("CREATE SCHEMA public")
+    await engine.dispose()
+
+
+_BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(params=_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for one test: an SQLite file in tmp_path, or the test PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'khabar.db'}"
+    return PG_URL
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A store migrated to head, closed after the test."""
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    s = await open_store(database_url)
+    try:
+        yield s
+    finally:
+        await s.close()

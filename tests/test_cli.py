@@ -1,0 +1,124 @@
+"""The khabar command line: help texts, bad configuration, the database upgrade."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_khabar(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` in a clean environment."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ADMIN_", "DEFAULT_", "DATABASE_", "KHABAR_", "LOG_"))
+    }
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _subcommand_parsers() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+
+    def walk(parser: object, prefix: str) -> None:
+        for action in getattr(parser, "_actions", []):
+            choices = getattr(action, "choices", None)
+            if isinstance(choices, dict):
+                for name, sub in choices.items():
+                    found.append((f"{prefix} {name}".strip(), sub.format_help()))
+                    walk(sub, f"{prefix} {name}")
+
+    walk(build_parser(), "")
+    return found
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = run_khabar("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for name in (
+        "start",
+        "run",
+        "console",
+        "ingest",
+        "import",
+        "extract",
+        "summarize",
+        "feeds",
+        "db",
+    ):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize(("name", "help_text"), _subcommand_parsers())
+def test_every_command_help_ends_with_an_example(name: str, help_text: str) -> None:
+    assert "Example:\n  khabar " in help_text, name
+    assert help_text.rstrip().splitlines()[-1].strip().startswith("khabar "), name
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        pytest.param(
+            "ADMIN_USER_IDS", "abc", "ADMIN_USER_IDS must be comma-separated numeric", id="admins"
+        ),
+        pytest.param("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE must be en or ur", id="language"),
+        pytest.param("DATABASE_URL", "::not a url::", "DATABASE_URL must be a URL like", id="url"),
+        pytest.param(
+            "DATABASE_URL", "mysql://x/y", "DATABASE_URL must be a URL like", id="dialect"
+        ),
+        pytest.param(
+            "DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE must be an IANA", id="tz"
+        ),
+        pytest.param("LOG_LEVEL", "LOUD", "LOG_LEVEL must be DEBUG, INFO", id="log"),
+    ],
+)
+def test_bad_setting_stops_with_one_line(
+    tmp_path: Path, variable: str, value: str, expected: str
+) -> None:
+    result = run_khabar("db", "upgrade", env={variable: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("config: ") and expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_in_dotenv_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ADMIN_USER_IDS=12,x\n")
+    result = run_khabar("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ADMIN_USER_IDS" in result.stderr
+
+
+def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    result = run_khabar(
+        "db", "upgrade", env={"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "revision" in result.stdout
+    assert db.exists()
+
+
+def test_run_without_token_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_khabar("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr and "khabar console" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,58 @@
+"""Migrations: an empty database reaches head; a database of the previous revision keeps its rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from storage import open_store
+from storage.articles import search_articles
+from storage.migrate import current_revision, head_revision, upgrade_to
+from tests.conftest import reset_postgres
+
+
+async def test_empty_database_reaches_head(database_url: str) -> None:
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    store = await open_store(database_url)
+    try:
+        assert await current_revision(store.engine) == head_revision()
+        await store.upgrade()  # a second upgrade is a no-op
+        assert await current_revision(store.engine) == head_revision()
+    finally:
+        await store.close()
+
+
+async def test_previous_revision_upgrades_with_rows_intact(database_url: str) -> None:
+    if database_url.startswith("postgresql"):
+        await reset_postgres(database_url)
+    store = await open_store(database_url, upgrade=False)
+    try:
+        await upgrade_to(store.engine, "0001")
+        async with store.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO feeds (id, url, title, language, fetch_pages, enabled,"
+                    " error_count, created_at) VALUES (1, 'https://x.example/feed', 'X', 'ur',"
+                    " false, true, 0, '2026-01-01 00:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO articles (id, canonical_url, url, feed_id, source, title, text,"
+                    " lead, language, topic, published_at, fetched_at, content_hash, simhash)"
+                    " VALUES (1, 'https://x.example/1', 'https://x.example/1', 1, 'X',"
+                    " 'كراچي کی خبر', 'متن', '', 'ur', 'pakistan', '2026-01-01 00:00:00',"
+                    " '2026-01-01 00:00:00', 'h1', 0)"
+                )
+            )
+        assert await current_revision(store.engine) == "0001"
+        await store.upgrade()
+        assert await current_revision(store.engine) == head_revision()
+        async with store.read() as s:
+            found = await search_articles(s, "کراچی")
+            feed_title = (await s.execute(text("SELECT title FROM feeds WHERE id = 1"))).scalar()
+        assert [a.id for a in found] == [1]
+        assert found[0].title == "كراچي کی خبر"
+        assert feed_title == "X"
+    finally:
+        await store.close()
