@@ -98,9 +98,20 @@ class Budget:
 
 def _truncate(sentence: str, budget: Budget) -> str:
     """Cut one sentence at a word boundary, with an ellipsis, so that it fits the budget."""
+    if budget.max_sentences == 0:
+        return ""
     words = sentence.split()
-    while words and not budget.fits([" ".join(words) + _ELLIPSIS]):
-        words.pop()
+    if budget.max_words is not None:
+        words = words[: budget.max_words]
+    if budget.max_chars is not None:
+        room = budget.max_chars - len(_ELLIPSIS) + 1  # the first word has no space before it
+        kept = 0
+        for word in words:
+            room -= len(word) + 1
+            if room < 0:
+                break
+            kept += 1
+        words = words[:kept]
     return " ".join(words) + _ELLIPSIS if words else ""
 
 

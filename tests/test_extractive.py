@@ -116,6 +116,22 @@ def test_first_sentence_longer_than_budget_is_cut_with_ellipsis() -> None:
     assert summary.startswith("پنجاب میں")
 
 
+@pytest.mark.parametrize(
+    ("language", "word", "budget"),
+    [
+        pytest.param("en", "flood", Budget(max_words=60), id="en-60-words"),
+        pytest.param("ur", "سیلاب", Budget(max_chars=450), id="ur-450-chars"),
+    ],
+)
+def test_unpunctuated_text_cut_to_default_budget(
+    language: extractive.Language, word: str, budget: Budget
+) -> None:
+    summary = summarize_extractive(" ".join([word] * 1000), language)
+    assert summary.endswith("…")
+    assert budget.fits([summary])
+    assert not budget.fits([f"{summary} {word}"])
+
+
 def test_dateline_prefix_removed() -> None:
     summary = summarize_extractive(ENGLISH, "en", max_sentences=1, alpha=1.0)
     assert summary.startswith("Monsoon floods have forced thousands of families")
