@@ -1,0 +1,146 @@
+"""Language detection for English, Urdu (Nastaliq or Roman) and everything else, by script.
+
+Hand-written rather than a detector package: research urdu-summaries.md §5 found that script
+share settles Urdu against English on every test text, and that no detector on PyPI has a Roman
+Urdu class (they call it English or some Latin-script language), so a marker lexicon is needed
+anyway. The lexicons live in ``news/lexicons/``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from storage.textnorm import normalize_for_search
+
+__all__ = [
+    "detect_language",
+    "is_roman_urdu",
+    "normalize_language_tag",
+    "read_lexicon_words",
+]
+
+# Letters found in Urdu but in neither Arabic nor Persian: tteh, ddal, rreh, noon ghunna,
+# yeh barree (+ hamza form), do-chashmi heh, heh goal (+ hamza form).
+_URDU_ONLY = frozenset("ٹڈڑںےۓھہۂ")
+# Letters that mark Arabic or Persian spelling where Urdu uses another letter: Arabic heh (Urdu
+# writes heh goal), teh marbuta, Arabic yeh/kaf/alef maksura (Urdu ی/ک), Persian-only jeh is
+# shared, so it is not listed.
+_ARABIC_PERSIAN_ONLY = frozenset("هةيكى")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ROMAN_URDU_SHARE = 0.2  # research §5: >= 20% marker tokens, 150/150 English texts not flagged
+_ENGLISH_SHARE = 0.08  # English prose is ~40% function words; headlines have fewer
+_SHORT_TEXT_TOKENS = 8  # below this, a Latin text without markers is taken as English
+
+
+@cache
+def read_lexicon_words(name: str) -> frozenset[str]:
+    """Return the folded words of ``news/lexicons/<name>.txt``, ignoring ``#`` comment lines."""
+    text = resources.files("news").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        if not line.lstrip().startswith("#"):
+            words.update(normalize_for_search(line).split())
+    return frozenset(words)
+
+
+def normalize_language_tag(tag: str | None) -> str | None:
+    """Map a declared language ("en-GB", "ur_PK", "urdu", "English") to "en", "ur" or None."""
+    if not tag:
+        return None
+    base = re.split(r"[-_\s]", tag.strip().casefold(), maxsplit=1)[0]
+    if base in {"en", "eng", "english"}:
+        return "en"
+    if base in {"ur", "urd", "urdu", "اردو", "اُردُو"}:
+        return "ur"
+    return None
+
+
+def _script_counts(text: str) -> tuple[int, int, int, int, int]:
+    """Count Arabic-script, Latin, other letters, Urdu-only and Arabic/Persian-only letters."""
+    arabic = latin = other = urdu_only = arabic_only = 0
+    for char in text:
+        if not char.isalpha():
+            continue
+        code = ord(char)
+        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+            arabic += 1
+            if char in _URDU_ONLY:
+                urdu_only += 1
+            elif char in _ARABIC_PERSIAN_ONLY:
+                arabic_only += 1
+        elif code < 0x0250:  # Basic Latin up to Latin Extended-B
+            latin += 1
+        else:
+            other += 1
+    return arabic, latin, other, urdu_only, arabic_only
+
+
+def _latin_tokens(text: str) -> list[str]:
+    """Return the lower-cased Latin-script words of ``text``."""
+    return [word for word in _WORD.findall(text.casefold()) if word.isascii()]
+
+
+def is_roman_urdu(text: str) -> bool:
+    """Tell whether Latin-script ``text`` is Urdu written in Roman letters (marker share)."""
+    tokens = _latin_tokens(text)
+    if not tokens:
+        return False
+    markers = read_lexicon_words("roman-ur")
+    hits = sum(token in markers for token in tokens)
+    # One marker in a two-word message ("news kya") is already a fair signal.
+    return hits / len(tokens) >= _ROMAN_URDU_SHARE and hits >= min(2, len(tokens) - 1)
+
+
+def _detect_arabic_script(urdu_only: int, arabic_only: int, declared: str | None) -> str | None:
+    """Tell Urdu from Arabic and Persian among Arabic-script letters."""
+    # Urdu typed on an Arabic keyboard keeps some ے/ہ among its ي/ك/ه, hence the 1:10 ratio.
+    if urdu_only and urdu_only * 10 >= arabic_only:
+        return "ur"
+    if declared == "ur" and urdu_only + 1 >= arabic_only:
+        return "ur"
+    if arabic_only:
+        return None
+    # No letter that only one of the languages uses (short words such as پاکستان): this bot
+    # reads English and Urdu feeds, so Arabic script without an Arabic/Persian mark is Urdu.
+    return "ur"
+
+
+def _detect_latin_script(text: str, declared: str | None, *, other_letters: bool) -> str | None:
+    """Tell English, Roman Urdu and other Latin-script languages apart (declared: en, ur or None)."""
+    if is_roman_urdu(text):
+        return "ur"
+    tokens = _latin_tokens(text)
+    english = read_lexicon_words("stop-en")
+    share = sum(token in english for token in tokens) / len(tokens) if tokens else 0.0
+    if share >= _ENGLISH_SHARE and not other_letters:
+        return "en"
+    if declared == "en":
+        return "en"
+    if len(tokens) < _SHORT_TEXT_TOKENS and not other_letters:
+        return "en"
+    return None
+
+
+def detect_language(text: str, *, declared: str | None = None) -> str | None:
+    """Return "en", "ur" (Nastaliq or Roman Urdu) or None for any other language.
+
+    ``declared`` (a feed's or page's language tag) decides when the text is too short to say
+    and the script agrees with it; the text wins when it contradicts the declaration.
+    """
+    tag = normalize_language_tag(declared)
+    if declared and tag is None and not text.strip():
+        return None
+    arabic, latin, other, urdu_only, arabic_only = _script_counts(text)
+    total = arabic + latin + other
+    if total == 0:
+        return tag
+    if arabic / total >= 0.5:
+        return _detect_arabic_script(urdu_only, arabic_only, tag)
+    if latin / total >= 0.5:
+        if declared and tag is None and len(_latin_tokens(text)) < _SHORT_TEXT_TOKENS:
+            return None  # a short text declared French, German… is not ours to relabel
+        accented = sum(1 for char in text if char.isalpha() and 0x00C0 <= ord(char) < 0x0250)
+        return _detect_latin_script(text, tag, other_letters=accented > 0.03 * latin)
+    return None
