@@ -51,15 +51,20 @@ ArgSpec = IntArg | StrArg
 
 _ID = IntArg(1, 2**63 - 1)  # SQLite INTEGER PRIMARY KEY
 _PAGE = IntArg(0, 9999)
+_COUNT = IntArg(1, 100)
 _LANG = StrArg(re.compile(r"en|ur"))
 _TOPIC = StrArg(re.compile(r"[a-z0-9][a-z0-9_-]{0,31}"))
+_TOKEN = StrArg(re.compile(r"[0-9a-f]{1,32}"))
 
 CALLBACK_ACTIONS: Mapping[str, tuple[ArgSpec, ...]] = MappingProxyType(
     {
         "lang": (_LANG,),  # language picker: set the chat language
+        "open": (_ID,),  # open an article's card from a numbered headline button
         "read": (_ID, _PAGE),  # in-chat reader: article id, page (0-based)
         "summary": (_ID, _LANG),  # show an article's summary in a language
-        "latest": (_TOPIC, _PAGE),  # latest headlines for a topic slug ("all" for every topic)
+        "also": (_ID,),  # list the other sources that reported the same story
+        "latest": (_TOPIC, _COUNT, _PAGE),  # topic slug ("all" for every topic), n, page
+        "search": (_TOKEN, _PAGE),  # a stored search query's short hex token, page
         "topic": (_TOPIC,),  # a topic tapped in /topics
         "sub": (_TOPIC,),  # subscribe to a topic
         "unsub": (_ID,),  # remove a subscription by id
