@@ -24,7 +24,7 @@ from types import MappingProxyType
 from babel.messages.pofile import read_po
 
 from bot.bidi import apply_direction
-from bot.render import Html, escape
+from bot.render import Html, escape, to_plain_text
 from bot.timefmt import format_number
 
 __all__ = [
@@ -41,7 +41,9 @@ __all__ = [
     "load_catalog",
     "normalize_language",
     "t",
+    "t_plain",
     "tn",
+    "tn_plain",
 ]
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,16 @@ def t(lang: str, key: str, **params: object) -> Html:
 def tn(lang: str, key: str, n: int, **params: object) -> Html:
     """Translate a message key with plural forms for count n (see Translator.tn)."""
     return get_translator().tn(lang, key, n, **params)
+
+
+def t_plain(lang: str, key: str, **params: object) -> str:
+    """Translate to plain text (no tags, entities decoded) for buttons and callback answers."""
+    return to_plain_text(t(lang, key, **params))
+
+
+def tn_plain(lang: str, key: str, n: int, **params: object) -> str:
+    """Translate a plural message to plain text for buttons and callback answers."""
+    return to_plain_text(tn(lang, key, n, **params))
 
 
 def command_descriptions(lang: str, *, admin: bool = False) -> list[tuple[str, str]]:

@@ -23,7 +23,9 @@ from bot.i18n import (
     load_catalog,
     normalize_language,
     t,
+    t_plain,
     tn,
+    tn_plain,
 )
 from bot.render import Html
 
@@ -228,6 +230,13 @@ def test_parameters_are_escaped_unless_html() -> None:
     assert t("en", "read.source", source="<script>&") == "Source: &lt;script&gt;&amp;"
     assert t("en", "read.source", source=Html("<b>BBC</b>")) == "Source: <b>BBC</b>"
     assert t("en", "read.not_found", id=42) == "There is no story number 42."
+
+
+def test_plain_text_for_buttons_and_answers() -> None:
+    assert t_plain("en", "read.source", source="A & <B>") == "Source: A & <B>"
+    assert t_plain("en", "read.summary") == "Summary"
+    assert tn_plain("en", "push.backlog_header", 2, topic="x") == "2 new stories on x"
+    assert t_plain("ur", "nav.next") == "اگلا ◀"
 
 
 def test_urdu_output_is_laid_out_right_to_left() -> None:
