@@ -69,13 +69,24 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return await _not_yet("run", 4)(args, settings)
+    from bot.runner import run_bot
+
+    return await run_bot(settings)
+
+
+async def _console(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return await run_console(settings)
 
 
 async def _start(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token is None:
-        print("TELEGRAM_BOT_TOKEN is not set: starting the local console (khabar console).")
-        return await _not_yet("console", 4)(args, settings)
+        from bot.i18n import t
+        from bot.render import to_plain_text
+
+        print(to_plain_text(t("en", "console.no_token")), flush=True)
+        return await _console(args, settings)
     return await _run(args, settings)
 
 
@@ -101,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_run)
 
     p = _command(sub, "console", "Use the bot in this terminal, as one chat.", "khabar console")
-    p.set_defaults(handler=_not_yet("console", 4))
+    p.set_defaults(handler=_console)
 
     p = _command(sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once")
     p.add_argument("--once", action="store_true", help="one pass, then exit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,13 @@ _EXPECTS: dict[str, str] = {
     "database_url": "a URL like sqlite+aiosqlite:///./khabar.db or postgresql+asyncpg://user@host/db",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
     "telegram_api_base_url": "an http(s) URL ending in /bot, e.g. https://api.telegram.org/bot",
+    "webhook_url": "an https URL Telegram can reach, e.g. https://bot.example.com/telegram",
+    "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -",
+    "webhook_port": "a port number from 1 to 65535",
+    "summary_backend": "extractive or openai",
+    "openai_base_url": "an http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1",
+    "summary_wait": "seconds from 0 to 60",
+    "ingest_interval": "a number of seconds above 0",
 }
 
 
@@ -45,6 +53,18 @@ class Settings(BaseSettings):
 
     khabar_feeds: Path = _DEFAULT_FEEDS
     ingest_interval: float = Field(default=300.0, gt=0)
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_path: str = "telegram"
+
+    summary_backend: Literal["extractive", "openai"] = "extractive"
+    openai_base_url: str = "http://127.0.0.1:11434/v1"
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "qwen2.5:7b-instruct"
+    summary_wait: float = Field(default=3.0, ge=0, le=60)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -76,7 +96,27 @@ class Settings(BaseSettings):
             raise ValueError(str(exc)) from exc
         return value
 
-    @field_validator("telegram_api_base_url")
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token (Bot API setWebhook).
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("bad secret")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("openai_base_url", "telegram_api_base_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

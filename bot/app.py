@@ -1,0 +1,115 @@
+"""Builds the Telegram Application: every handler is registered here, in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.handlers import admin, latest, prefs, read, search, sources, start, subscriptions
+from bot.handlers.buttons import on_button
+from bot.handlers.fallback import CommandLimiter, on_error, unknown_command
+from bot.i18n import SUPPORTED_LANGUAGES, command_descriptions
+from bot.services import KhabarApp, KhabarContext, Services
+
+__all__ = ["build_application", "register_commands"]
+
+log = logging.getLogger(__name__)
+
+COMMANDS_PER_MINUTE = 20
+
+_COMMANDS: dict[str, Any] = {
+    "start": start.start,
+    "help": start.help_command,
+    "lang": start.lang,
+    "latest": latest.latest,
+    "topics": latest.topics,
+    "read": read.read,
+    "subscribe": subscriptions.subscribe_command,
+    "unsubscribe": subscriptions.unsubscribe_command,
+    "subscriptions": subscriptions.subscriptions_command,
+    "search": search.search,
+    "sources": sources.sources,
+    "timezone": prefs.timezone,
+    "digest": prefs.digest,
+    "quiet": prefs.quiet,
+    "mute": prefs.mute,
+    "unmute": prefs.unmute,
+    "stats": admin.stats,
+    "addfeed": admin.addfeed,
+    "removefeed": admin.removefeed,
+}
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    with_updater: bool = True,
+    rate_limiter: bool = True,
+) -> KhabarApp:
+    """The real Application, as production and tests use it; ``request`` swaps the transport."""
+    settings = services.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or "0:console")
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=KhabarContext))
+        .concurrent_updates(16)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(HTTPXRequest(connection_pool_size=32, read_timeout=15.0))
+    if not with_updater:
+        builder = builder.updater(None)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+    application: KhabarApp = builder.build()
+    services.install(application)
+
+    limiter = CommandLimiter(COMMANDS_PER_MINUTE, 60.0)
+    application.add_handler(TypeHandler(Update, limiter), group=-1)
+    for name, callback in _COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(on_button))
+    # Same group as the commands, added last: only a command none of them took reaches it.
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def register_commands(application: KhabarApp) -> None:
+    """Publish the command menu in English (default) and Urdu, and the admin menu to admins."""
+    bot = application.bot
+    services: Services = application.bot_data["khabar.services"]
+    try:
+        for lang in SUPPORTED_LANGUAGES:
+            commands = [BotCommand(n, d) for n, d in command_descriptions(lang)]
+            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+        await bot.set_my_commands(
+            [BotCommand(n, d) for n, d in command_descriptions("en")],
+            scope=BotCommandScopeDefault(),
+        )
+        admin_menu = [BotCommand(n, d) for n, d in command_descriptions("en", admin=True)]
+        for admin_id in services.settings.admin_user_ids:
+            await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
+    except TelegramError as exc:
+        log.warning("setMyCommands failed: %s", exc)

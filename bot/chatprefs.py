@@ -1,0 +1,80 @@
+"""The chat an update comes from: its row in the store (created on first contact) and its rights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.services import KhabarContext
+from storage.chats import ensure_chat, get_chat, reactivate_chat
+
+__all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
+
+
+@dataclass(frozen=True)
+class ChatPrefs:
+    """What handlers need to know about the chat they answer."""
+
+    chat_id: int
+    type: str
+    language: str
+    timezone: str
+    is_new: bool = False
+
+    @property
+    def is_private(self) -> bool:
+        """Whether this is a one-to-one chat with a user."""
+        return self.type == ChatType.PRIVATE
+
+
+def initial_language(language_code: str | None, default: str) -> str:
+    """A new chat's language: the user's Telegram language if English or Urdu, else English."""
+    if not language_code:
+        return default
+    base = language_code.replace("_", "-").split("-", 1)[0].lower()
+    return base if base in SUPPORTED_LANGUAGES else "en"
+
+
+async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
+    """Load the chat's preferences, registering the chat (or waking it up) when needed."""
+    chat = update.effective_chat
+    assert chat is not None
+    services = context.services
+    async with services.store.read() as session:
+        row = await get_chat(session, chat.id)
+    if row is not None and row.active:
+        return ChatPrefs(chat.id, row.type, row.language, row.timezone)
+    user = update.effective_user
+    language = initial_language(
+        user.language_code if user else None, services.settings.default_language
+    )
+    async with services.store.write() as session:
+        row = await ensure_chat(
+            session,
+            chat.id,
+            type=chat.type,
+            language=language,
+            timezone=services.settings.default_timezone,
+            title=chat.title,
+        )
+        if not row.active:
+            # A chat that blocked or removed the bot is writing again: push to it again.
+            await reactivate_chat(session, chat.id)
+    return ChatPrefs(chat.id, row.type, row.language, row.timezone, is_new=True)
+
+
+async def is_chat_admin(update: Update, context: KhabarContext) -> bool:
+    """Whether the sender may change this chat's settings (always, in a private chat)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None:
+        # An anonymous group admin posts as the group itself; a channel post is the channel's.
+        return message.sender_chat.id == chat.id
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)

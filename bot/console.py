@@ -1,0 +1,198 @@
+"""The local console: the real bot and handlers in a terminal, as one private chat."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import itertools
+import json
+import logging
+import shutil
+import sys
+import textwrap
+import time
+from typing import IO, Any
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.console_request import CONSOLE_BOT_USERNAME, ConsoleBotAPI, ConsoleMessage
+from bot.demo import import_demo_articles
+from bot.i18n import t
+from bot.render import to_plain_text
+from bot.runner import open_services, start_background, stop_background
+from bot.services import KhabarApp
+
+__all__ = ["CONSOLE_CHAT_ID", "Console", "run_console"]
+
+log = logging.getLogger(__name__)
+
+CONSOLE_CHAT_ID = 1
+_QUIT = ("/quit", "/exit", "quit", "exit")
+
+
+class Console:
+    """Turns typed lines into updates and the bot's messages into terminal output."""
+
+    def __init__(
+        self, application: KhabarApp, api: ConsoleBotAPI, out: IO[str], *, language: str
+    ) -> None:
+        self.application = application
+        self.api = api
+        self.out = out
+        self.language = language
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1_000_000)
+        self._buttons: list[tuple[int, str]] = []
+        self._user = {
+            "id": CONSOLE_CHAT_ID,
+            "is_bot": False,
+            "first_name": getpass.getuser() or "You",
+            "language_code": language,
+        }
+
+    def show(self, message: ConsoleMessage) -> None:
+        """Print a message from the bot, numbering its buttons so they can be pressed."""
+        width = min(shutil.get_terminal_size((100, 20)).columns, 100)
+        if message.message_id == 0:
+            print(message.text, file=self.out, flush=True)
+            return
+        print("─" * width + (" (edited)" if message.edited else ""), file=self.out)
+        if message.photo:
+            print(f"[image: {message.photo}]", file=self.out)
+        body = to_plain_text(message.text).replace("\u200f", "").replace("\u200e", "")
+        for line in body.splitlines() or [""]:
+            print(textwrap.fill(line, width) if line else "", file=self.out)
+        labels = []
+        for row in message.buttons:
+            for button in row:
+                if button.callback_data:
+                    self._buttons.append((message.message_id, button.callback_data))
+                    labels.append(f"[{len(self._buttons)}] {button.label}")
+                elif button.url:
+                    labels.append(f"[{button.label}: {button.url}]")
+        if labels:
+            print("  ".join(labels), file=self.out)
+        print(file=self.out, flush=True)
+
+    def _message_update(self, text: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {
+                "id": CONSOLE_CHAT_ID,
+                "type": "private",
+                "first_name": self._user["first_name"],
+            },
+            "from": self._user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def _button_update(self, number: int) -> dict[str, Any] | None:
+        if not 1 <= number <= len(self._buttons):
+            return None
+        message_id, data = self._buttons[number - 1]
+        shown = self.api.messages.get(message_id)
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {
+                "id": CONSOLE_CHAT_ID,
+                "type": "private",
+                "first_name": self._user["first_name"],
+            },
+            "from": {
+                "id": 1000,
+                "is_bot": True,
+                "first_name": "Khabar",
+                "username": CONSOLE_BOT_USERNAME,
+            },
+            "text": shown.text if shown else "",
+        }
+        if shown is not None and shown.photo:
+            message["photo"] = [
+                {"file_id": "console", "file_unique_id": "console", "width": 1, "height": 1}
+            ]
+            message["caption"] = shown.text
+            del message["text"]
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self._user,
+                "chat_instance": "console",
+                "data": data,
+                "message": message,
+            },
+        }
+
+    async def handle_line(self, line: str) -> bool:
+        """Feed one typed line to the bot; False when the user wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.lower() in _QUIT:
+            return False
+        raw = self._button_update(int(line)) if line.isdigit() else self._message_update(line)
+        if raw is None:
+            print(f"(no button {line})", file=self.out, flush=True)
+            return True
+        update = Update.de_json(json.loads(json.dumps(raw)), self.application.bot)
+        await self.application.process_update(update)
+        return True
+
+
+async def _read_lines(stream: IO[str]) -> Any:
+    while True:
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
+        yield line
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+    background: bool = True,
+) -> int:
+    """Run the console until /quit or end of input."""
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    async with open_services(settings) as services:
+        imported = await import_demo_articles(services.store)
+        if imported:
+            log.info("console: imported %d demo articles", imported)
+        console: Console | None = None
+
+        def show(message: ConsoleMessage) -> None:
+            assert console is not None
+            console.show(message)
+
+        api = ConsoleBotAPI(show)
+        application = build_application(
+            services, request=api, with_updater=False, rate_limiter=False
+        )
+        console = Console(application, api, out, language=settings.default_language)
+        async with application:
+            await application.start()
+            if background:
+                await start_background(application, services)
+            print(
+                t(settings.default_language, "console.banner").replace("\u200f", ""),
+                file=out,
+                flush=True,
+            )
+            async for line in _read_lines(stdin):
+                if not await console.handle_line(line):
+                    break
+            if background:
+                await stop_background(application)
+            await application.stop()
+    return 0

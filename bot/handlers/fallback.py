@@ -1,0 +1,94 @@
+"""What no command handler took: unknown commands, the per-chat command limit, the error handler."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.chatprefs import chat_prefs
+from bot.i18n import t
+from bot.replies import reply
+from bot.services import KhabarContext
+
+__all__ = ["CommandLimiter", "on_error", "unknown_command"]
+
+log = logging.getLogger(__name__)
+
+
+async def unknown_command(update: Update, context: KhabarContext) -> None:
+    """A command we do not know: a short hint (in groups only when addressed to us)."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    command = message.text.split(maxsplit=1)[0]
+    if chat.type != "private":
+        _, _, addressee = command.partition("@")
+        if addressee.lower() != (context.bot.username or "").lower():
+            return  # another bot's command, or one not meant for us
+    prefs = await chat_prefs(update, context)
+    await reply(update, context, t(prefs.language, "error.unknown_command"), lang=prefs.language)
+
+
+class CommandLimiter:
+    """At most ``limit`` commands and button presses per chat per ``window`` seconds."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
+        self._warned: dict[int, float] = {}
+
+    def allow(self, chat_id: int, now: float) -> bool:
+        """Record one request; False when the chat is over its limit."""
+        seen = self._seen[chat_id]
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(now)
+        return True
+
+    async def __call__(self, update: Update, context: KhabarContext) -> None:
+        """A handler in group -1: stop over-limit updates before any command runs."""
+        chat = update.effective_chat
+        message = update.effective_message
+        is_command = bool(message and message.text and message.text.startswith("/"))
+        if chat is None or not (is_command or update.callback_query):
+            return
+        now = time.monotonic()
+        if self.allow(chat.id, now):
+            return
+        if update.callback_query:
+            await update.callback_query.answer()
+        elif self._warned.get(chat.id, 0.0) <= now - self.window:
+            self._warned[chat.id] = now
+            prefs = await chat_prefs(update, context)
+            await reply(
+                update, context, t(prefs.language, "error.rate_limited"), lang=prefs.language
+            )
+        log.info("limit: chat %s over %s commands per %.0f s", chat.id, self.limit, self.window)
+        raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context: KhabarContext) -> None:
+    """Log any error with the update id; tell the user something went wrong, briefly."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        lang = "en"
+        try:
+            lang = (await chat_prefs(update, context)).language
+        except Exception:  # the store itself may be what failed
+            log.debug("error handler: no chat preferences for update %s", update_id)
+        if update.callback_query:
+            await update.callback_query.answer()
+        await reply(update, context, t(lang, "error.generic"), lang=lang)
+    except Exception as exc:  # never let the error handler raise
+        log.warning("update %s: could not tell the user about the error: %r", update_id, exc)

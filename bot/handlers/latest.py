@@ -1,0 +1,134 @@
+"""/latest [topic] [n] and /topics: the newest headlines, paged, the chat's language first."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.args import parse_count
+from bot.chatprefs import ChatPrefs, chat_prefs
+from bot.headlines import headline_line, other_language, topic_label, topic_list
+from bot.i18n import t
+from bot.render import Html
+from bot.render_callback import encode_callback
+from bot.replies import Keyboard, edit_or_reply, reply
+from bot.services import KhabarContext
+from news.topics import TOPICS, topic_by_name
+from storage.articles import latest_articles
+
+__all__ = ["MAX_LATEST", "latest", "latest_page", "topics"]
+
+MAX_LATEST = 20
+DEFAULT_LATEST = 10
+OTHER_LANGUAGE_EXTRA = 3
+ALL = "all"
+
+
+def _parse(args: list[str]) -> tuple[str | None, int] | str:
+    """(topic or None, n), or an error kind: "usage" or the unknown topic's name."""
+    topic: str | None = None
+    n = DEFAULT_LATEST
+    rest = list(args)
+    if rest and rest[-1].isdigit():
+        count = parse_count(rest.pop(), MAX_LATEST)
+        if count is None:
+            return "usage"
+        n = count
+    if rest:
+        name = " ".join(rest)
+        found = topic_by_name(name)
+        if found is None:
+            return name
+        topic = found
+    return topic, n
+
+
+async def _page(
+    context: KhabarContext, prefs: ChatPrefs, topic: str | None, n: int, page: int
+) -> tuple[Html, Keyboard]:
+    lang = prefs.language
+    async with context.services.store.read() as session:
+        primary = await latest_articles(
+            session, language=lang, topic=topic, limit=n + 1, offset=page * n
+        )
+        extra = []
+        if page == 0:
+            want = OTHER_LANGUAGE_EXTRA if primary else n
+            extra = await latest_articles(
+                session, language=other_language(lang), topic=topic, limit=want
+            )
+    has_next = len(primary) > n
+    items = primary[:n] + extra
+    header = (
+        t(lang, "latest.header", topic=topic_label(topic, lang))
+        if topic
+        else t(lang, "latest.header_all")
+    )
+    if not items:
+        return Html(header + "\n\n" + t(lang, "latest.empty")), []
+    now = context.services.clock()
+    lines = (
+        [header, ""]
+        + [headline_line(a, lang, now) for a in items]
+        + ["", t(lang, "latest.read_hint")]
+    )
+    open_buttons = [(str(a.id), encode_callback("open", a.id)) for a in items]
+    rows: list[list[tuple[str, str]]] = [
+        open_buttons[i : i + 5] for i in range(0, len(open_buttons), 5)
+    ]
+    nav: list[tuple[str, str]] = []
+    key = topic or ALL
+    if page > 0:
+        nav.append((t(lang, "nav.prev"), encode_callback("latest", key, n, page - 1)))
+    if has_next:
+        nav.append((t(lang, "nav.next"), encode_callback("latest", key, n, page + 1)))
+    rows.append(nav)
+    return Html("\n".join(lines)), rows
+
+
+async def latest(update: Update, context: KhabarContext) -> None:
+    """``/latest [topic] [n]``."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    parsed = _parse(context.args or [])
+    if parsed == "usage":
+        await reply(update, context, t(lang, "latest.usage", max=MAX_LATEST), lang=lang)
+        return
+    if isinstance(parsed, str):
+        text = t(lang, "subscribe.unknown_topic", topic=parsed[:64], topics=topic_list(lang))
+        await reply(update, context, text, lang=lang)
+        return
+    topic, n = parsed
+    text, buttons = await _page(context, prefs, topic, n, 0)
+    await reply(update, context, text, buttons=buttons, lang=lang)
+
+
+async def latest_page(
+    update: Update, context: KhabarContext, topic: str, n: int, page: int
+) -> None:
+    """A page button under /latest (or a topic tapped in /topics, page 0)."""
+    prefs = await chat_prefs(update, context)
+    real_topic = None if topic == ALL else topic
+    if real_topic is not None and real_topic not in TOPICS:
+        await edit_or_reply(update, context, t(prefs.language, "error.bad_callback"))
+        return
+    text, buttons = await _page(context, prefs, real_topic, min(max(n, 1), MAX_LATEST), page)
+    await edit_or_reply(update, context, text, buttons=buttons, lang=prefs.language)
+
+
+async def topics(update: Update, context: KhabarContext) -> None:
+    """``/topics``: each topic with its Urdu name; a tap subscribes."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    from news.topics import urdu_name
+
+    lines = [t(lang, "topics.header"), ""]
+    lines += [f"• {x.capitalize()} — {urdu_name(x)}" for x in TOPICS]
+    lines += ["", t(lang, "topics.tap_hint")]
+    buttons = [
+        [
+            (f"{x.capitalize()} · {urdu_name(x)}", encode_callback("sub", x))
+            for x in TOPICS[i : i + 2]
+        ]
+        for i in range(0, len(TOPICS), 2)
+    ]
+    await reply(update, context, Html("\n".join(lines)), buttons=buttons, lang=lang)

@@ -1,0 +1,127 @@
+"""Chat preferences: /timezone, /digest, /quiet, /mute and /unmute."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.args import phrase_of
+from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
+from bot.i18n import t
+from bot.replies import reply
+from bot.services import KhabarContext
+from bot.timefmt import format_clock, parse_clock, resolve_timezone
+from storage.chats import add_mute, remove_mute, set_chat_timezone, set_quiet_hours
+from storage.digests import set_digest_time
+from storage.textnorm import normalize_for_search
+
+__all__ = ["digest", "mute", "quiet", "timezone", "unmute"]
+
+MAX_MUTE = 50
+
+
+async def _prefs_if_admin(update: Update, context: KhabarContext) -> ChatPrefs | None:
+    prefs = await chat_prefs(update, context)
+    if await is_chat_admin(update, context):
+        return prefs
+    await reply(update, context, t(prefs.language, "group.admins_only"), lang=prefs.language)
+    return None
+
+
+async def timezone(update: Update, context: KhabarContext) -> None:
+    """``/timezone Area/City``."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    args = context.args or []
+    if len(args) != 1:
+        await reply(update, context, t(lang, "timezone.usage"), lang=lang)
+        return
+    zone = resolve_timezone(args[0])
+    if zone is None:
+        await reply(update, context, t(lang, "timezone.unknown", tz=args[0][:64]), lang=lang)
+        return
+    if await _prefs_if_admin(update, context) is None:
+        return
+    async with context.services.store.write() as session:
+        await set_chat_timezone(session, prefs.chat_id, zone)
+    await reply(update, context, t(lang, "timezone.done", tz=zone), lang=lang)
+
+
+async def digest(update: Update, context: KhabarContext) -> None:
+    """``/digest HH:MM`` (or ``/digest off``): every subscription as one daily digest."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    args = context.args or []
+    off = len(args) == 1 and args[0].lower() in ("off", "بند")
+    clock = parse_clock(args[0]) if len(args) == 1 and not off else None
+    if clock is None and not off:
+        await reply(update, context, t(lang, "digest.usage"), lang=lang)
+        return
+    if await _prefs_if_admin(update, context) is None:
+        return
+    minutes = None if clock is None else clock.hour * 60 + clock.minute
+    async with context.services.store.write() as session:
+        await set_digest_time(session, prefs.chat_id, minutes)
+    if clock is None:
+        await reply(update, context, t(lang, "subscriptions.mode_instant"), lang=lang)
+    else:
+        await reply(
+            update, context, t(lang, "digest.done", time=format_clock(clock, lang)), lang=lang
+        )
+
+
+async def quiet(update: Update, context: KhabarContext) -> None:
+    """``/quiet HH:MM-HH:MM`` or ``/quiet off``."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    raw = "".join(context.args or []).strip()
+    if raw.lower() in ("off", "بند"):
+        if await _prefs_if_admin(update, context) is None:
+            return
+        async with context.services.store.write() as session:
+            await set_quiet_hours(session, prefs.chat_id, None, None)
+        await reply(update, context, t(lang, "quiet.off"), lang=lang)
+        return
+    start_text, _, end_text = raw.partition("-")
+    start, end = parse_clock(start_text), parse_clock(end_text)
+    if start is None or end is None or start == end:
+        await reply(update, context, t(lang, "quiet.usage"), lang=lang)
+        return
+    if await _prefs_if_admin(update, context) is None:
+        return
+    async with context.services.store.write() as session:
+        await set_quiet_hours(
+            session, prefs.chat_id, start.hour * 60 + start.minute, end.hour * 60 + end.minute
+        )
+    text = t(lang, "quiet.done", start=format_clock(start, lang), end=format_clock(end, lang))
+    await reply(update, context, text, lang=lang)
+
+
+async def mute(update: Update, context: KhabarContext) -> None:
+    """``/mute <word>``: never push stories that contain it."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    word = phrase_of(context.args or [])
+    if not word or len(word) > MAX_MUTE:
+        await reply(update, context, t(lang, "mute.usage"), lang=lang)
+        return
+    if await _prefs_if_admin(update, context) is None:
+        return
+    async with context.services.store.write() as session:
+        await add_mute(session, prefs.chat_id, normalize_for_search(word))
+    await reply(update, context, t(lang, "mute.done", word=word), lang=lang)
+
+
+async def unmute(update: Update, context: KhabarContext) -> None:
+    """``/unmute <word>``."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    word = phrase_of(context.args or [])
+    if not word or len(word) > MAX_MUTE:
+        await reply(update, context, t(lang, "unmute.usage"), lang=lang)
+        return
+    if await _prefs_if_admin(update, context) is None:
+        return
+    async with context.services.store.write() as session:
+        removed = await remove_mute(session, prefs.chat_id, normalize_for_search(word))
+    key = "unmute.done" if removed else "unmute.not_found"
+    await reply(update, context, t(lang, key, word=word), lang=lang)

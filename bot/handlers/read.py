@@ -1,0 +1,174 @@
+"""/read <id>: the article card (summary in a language, image, link), the in-chat reader, other sources."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.args import parse_id
+from bot.chatprefs import ChatPrefs, chat_prefs
+from bot.headlines import headline_line, original_link, published_line
+from bot.i18n import t, tn
+from bot.render import Html, bold, concat, escape
+from bot.render_callback import encode_callback
+from bot.render_split import paginate, truncate_caption
+from bot.replies import Keyboard, edit_or_reply, keyboard, reply
+from bot.services import KhabarContext
+from news.summaries import summary_for
+from storage import Article
+from storage.articles import get_article
+from storage.stories import story_articles
+
+__all__ = ["also_reported", "full_text_page", "read", "send_article_card", "show_card"]
+
+log = logging.getLogger(__name__)
+
+READER_PAGE_SIZE = 3500
+
+
+async def read(update: Update, context: KhabarContext) -> None:
+    """``/read <id>``: show the article card in the chat's language."""
+    prefs = await chat_prefs(update, context)
+    args = context.args or []
+    article_id = parse_id(args[0]) if len(args) == 1 else None
+    if article_id is None:
+        await reply(update, context, t(prefs.language, "read.usage"), lang=prefs.language)
+        return
+    await send_article_card(update, context, article_id, prefs)
+
+
+async def _card(
+    context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str
+) -> tuple[Html, Keyboard]:
+    summary = await summary_for(context.services.summaries, article, lang)
+    lines = [
+        bold(article.title),
+        t(lang, "read.source", source=article.source) if article.source else Html(""),
+        published_line(article, lang, prefs.timezone),
+        Html(""),
+        t(lang, "read.summary"),
+        escape(summary.text),
+    ]
+    if summary.language != lang:
+        lines.append(Html("<i>" + t(lang, "read.summary_other_language_note") + "</i>"))
+    lines += [Html(""), original_link(article, lang)]
+    text = Html("\n".join(line for line in lines if line is not None))
+    buttons: list[list[tuple[str, str]]] = [
+        [
+            (t(lang, "read.button_english"), encode_callback("summary", article.id, "en")),
+            (t(lang, "read.button_urdu"), encode_callback("summary", article.id, "ur")),
+        ],
+        [(t(lang, "read.full_text_button"), encode_callback("read", article.id, 0))],
+    ]
+    others = article.story.article_count - 1 if article.story is not None else 0
+    if others > 0:
+        buttons.append(
+            [(tn(lang, "read.also_reported", others), encode_callback("also", article.id))]
+        )
+    return text, buttons
+
+
+async def _load(context: KhabarContext, article_id: int) -> Article | None:
+    async with context.services.store.read() as session:
+        return await get_article(session, article_id)
+
+
+async def send_article_card(
+    update: Update, context: KhabarContext, article_id: int, prefs: ChatPrefs
+) -> None:
+    """Send a new message with the article's card (a photo with caption when it has an image)."""
+    article = await _load(context, article_id)
+    lang = prefs.language
+    if article is None:
+        await reply(update, context, t(lang, "read.not_found", id=article_id), lang=lang)
+        return
+    text, buttons = await _card(context, article, prefs, lang)
+    chat = update.effective_chat
+    assert chat is not None
+    if article.image_url:
+        try:
+            await context.bot.send_photo(
+                chat.id,
+                article.image_url,
+                caption=truncate_caption(text, lang=lang),
+                reply_markup=keyboard(buttons),
+            )
+            return
+        except BadRequest as exc:
+            # Telegram could not fetch the image: the card still goes out, as text.
+            log.info("read: image of article %s refused (%s); sending text", article.id, exc)
+    await reply(update, context, text, buttons=buttons, lang=lang)
+
+
+async def show_card(update: Update, context: KhabarContext, article_id: int, lang: str) -> None:
+    """A language button on a card: edit that message to show the card in ``lang``."""
+    prefs = await chat_prefs(update, context)
+    article = await _load(context, article_id)
+    if article is None:
+        await edit_or_reply(update, context, t(prefs.language, "read.not_found", id=article_id))
+        return
+    text, buttons = await _card(context, article, prefs, lang)
+    message = update.callback_query.message if update.callback_query else None
+    if isinstance(message, Message) and message.photo:
+        text = Html(truncate_caption(text, lang=lang))
+    await edit_or_reply(update, context, text, buttons=buttons, lang=lang)
+
+
+async def full_text_page(
+    update: Update, context: KhabarContext, article_id: int, page: int
+) -> None:
+    """The in-chat reader: one page of the article's text with previous/next buttons."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    article = await _load(context, article_id)
+    if article is None:
+        await edit_or_reply(update, context, t(lang, "read.not_found", id=article_id))
+        return
+    pages = paginate(escape(article.text or article.lead), READER_PAGE_SIZE, article.language)
+    page = min(page, len(pages) - 1)
+    header = concat(
+        bold(article.title), "\n", t(lang, "read.page", page=page + 1, pages=len(pages)), "\n\n"
+    )
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append((t(lang, "nav.prev"), encode_callback("read", article.id, page - 1)))
+    if page + 1 < len(pages):
+        nav.append((t(lang, "nav.next"), encode_callback("read", article.id, page + 1)))
+    back = [
+        (t(lang, "read.button_english"), encode_callback("summary", article.id, "en")),
+        (t(lang, "read.button_urdu"), encode_callback("summary", article.id, "ur")),
+    ]
+    text = Html(header + pages[page])
+    footer = Html("\n\n" + original_link(article, lang)) if page + 1 == len(pages) else Html("")
+    message = update.callback_query.message if update.callback_query else None
+    if isinstance(message, Message) and message.photo:
+        # A photo caption cannot hold a page of text: open the reader as a new message.
+        await reply(
+            update, context, Html(text + footer), buttons=[nav, back], lang=article.language
+        )
+        return
+    await edit_or_reply(
+        update, context, Html(text + footer), buttons=[nav, back], lang=article.language
+    )
+
+
+async def also_reported(update: Update, context: KhabarContext, article_id: int) -> None:
+    """The other sources of the article's story, each with its id."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    article = await _load(context, article_id)
+    if article is None or article.story_id is None:
+        await edit_or_reply(update, context, t(lang, "read.not_found", id=article_id))
+        return
+    async with context.services.store.read() as session:
+        members = [a for a in await story_articles(session, article.story_id) if a.id != article.id]
+    now = context.services.clock()
+    lines = [tn(lang, "read.also_reported", len(members))]
+    lines += [headline_line(a, lang, now) for a in members]
+    buttons = [
+        [(str(a.id), encode_callback("open", a.id)) for a in members[i : i + 5]]
+        for i in range(0, len(members), 5)
+    ]
+    await reply(update, context, Html("\n".join(lines)), buttons=buttons, lang=lang)

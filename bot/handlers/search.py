@@ -1,0 +1,83 @@
+"""/search <words>: full-text search over the store (Urdu folded), paged with buttons."""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+
+from telegram import Update
+
+from bot.chatprefs import chat_prefs
+from bot.headlines import headline_line
+from bot.i18n import t
+from bot.render import Html
+from bot.render_callback import encode_callback
+from bot.replies import Keyboard, edit_or_reply, reply
+from bot.services import KhabarContext
+from storage.articles import search_articles
+
+__all__ = ["MAX_QUERY", "search", "search_page"]
+
+MAX_QUERY = 200
+PAGE_SIZE = 8
+_KEPT_QUERIES = 2000
+_QUERIES_KEY = "khabar.search_queries"
+
+
+def _remember(context: KhabarContext, query: str) -> str:
+    """Keep the query under a short token: callback data is too small to carry it."""
+    queries: OrderedDict[str, str] = context.bot_data.setdefault(_QUERIES_KEY, OrderedDict())
+    token = secrets.token_hex(4)
+    queries[token] = query
+    while len(queries) > _KEPT_QUERIES:
+        queries.popitem(last=False)
+    return token
+
+
+async def _page(
+    context: KhabarContext, lang: str, query: str, token: str, page: int
+) -> tuple[Html, Keyboard]:
+    async with context.services.store.read() as session:
+        found = await search_articles(session, query, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE)
+    if not found:
+        return t(lang, "search.empty"), []
+    now = context.services.clock()
+    items = found[:PAGE_SIZE]
+    lines = [t(lang, "search.header", query=query), ""] + [
+        headline_line(a, lang, now) for a in items
+    ]
+    rows: list[list[tuple[str, str]]] = [
+        [(str(a.id), encode_callback("open", a.id)) for a in items[i : i + 4]]
+        for i in range(0, len(items), 4)
+    ]
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append((t(lang, "nav.prev"), encode_callback("search", token, page - 1)))
+    if len(found) > PAGE_SIZE:
+        nav.append((t(lang, "nav.next"), encode_callback("search", token, page + 1)))
+    rows.append(nav)
+    return Html("\n".join(lines)), rows
+
+
+async def search(update: Update, context: KhabarContext) -> None:
+    """``/search <words>``."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    query = " ".join(context.args or []).strip()
+    if not query or len(query) > MAX_QUERY:
+        await reply(update, context, t(lang, "search.usage"), lang=lang)
+        return
+    text, buttons = await _page(context, lang, query, _remember(context, query), 0)
+    await reply(update, context, text, buttons=buttons, lang=lang)
+
+
+async def search_page(update: Update, context: KhabarContext, token: str, page: int) -> None:
+    """A page button under search results."""
+    prefs = await chat_prefs(update, context)
+    queries: OrderedDict[str, str] = context.bot_data.get(_QUERIES_KEY, OrderedDict())
+    query = queries.get(token)
+    if query is None:
+        await edit_or_reply(update, context, t(prefs.language, "error.bad_callback"))
+        return
+    text, buttons = await _page(context, prefs.language, query, token, page)
+    await edit_or_reply(update, context, text, buttons=buttons, lang=prefs.language)

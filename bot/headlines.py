@@ -1,0 +1,66 @@
+"""Formatting of stored articles for chats: topic labels, headline lines, the /read card."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.i18n import t
+from bot.render import Html, bold, concat, escape, italic, link
+from bot.timefmt import format_age, format_datetime_local
+from news.topics import TOPICS, urdu_name
+from storage import Article
+
+__all__ = [
+    "headline_line",
+    "original_link",
+    "other_language",
+    "published_line",
+    "topic_label",
+    "topic_list",
+]
+
+
+def other_language(lang: str) -> str:
+    """The other of the two languages."""
+    return "en" if lang == "ur" else "ur"
+
+
+def topic_label(topic: str, lang: str) -> str:
+    """A topic's name in the chat's language."""
+    if topic not in TOPICS:
+        return topic
+    return urdu_name(topic) if lang == "ur" else topic.capitalize()
+
+
+def topic_list(lang: str) -> str:
+    """Every topic, named in the chat's language with the other name beside it."""
+    return "، ".join(
+        f"{topic_label(x, lang)} ({x})" if lang == "ur" else f"{x} ({urdu_name(x)})" for x in TOPICS
+    )
+
+
+def headline_line(article: Article, lang: str, now: datetime) -> Html:
+    """One headline: its id (what /read takes), title, source and age; marked when in the other language."""
+    mark = (
+        Html(" " + t(lang, "latest.other_language_mark")) if article.language != lang else Html("")
+    )
+    source = article.source or ""
+    age = format_age(article.published_at, now, lang)
+    return concat(
+        bold(f"{article.id}"),
+        " · ",
+        escape(article.title),
+        mark,
+        Html("\n    "),
+        italic(f"{source} · {age}" if source else age),
+    )
+
+
+def published_line(article: Article, lang: str, tz: str) -> Html:
+    """When the article was published, in the chat's language and timezone."""
+    return t(lang, "read.published", when=format_datetime_local(article.published_at, lang, tz))
+
+
+def original_link(article: Article, lang: str) -> Html:
+    """A link to the article on its publisher's site."""
+    return link(article.url or article.canonical_url, t(lang, "read.original_link"))

@@ -1,0 +1,84 @@
+"""Sending and editing replies: HTML split under Telegram's limits, keyboards attached to the last part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.error import BadRequest
+
+from bot.render import Html, to_plain_text
+from bot.render_split import split_message
+from bot.services import KhabarContext
+
+__all__ = ["Keyboard", "edit_or_reply", "keyboard", "reply"]
+
+Keyboard = Sequence[Sequence[tuple[str, str]]]
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def _label(label: str) -> str:
+    # Button labels are plain text: catalog messages (Html) come back unescaped.
+    return to_plain_text(label) if isinstance(label, Html) else label
+
+
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    """Inline keyboard from rows of (label, callback data); None when there are no buttons."""
+    built = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows
+    ]
+    built = [row for row in built if row]
+    return InlineKeyboardMarkup(built) if built else None
+
+
+async def reply(
+    update: Update,
+    context: KhabarContext,
+    text: Html,
+    *,
+    buttons: Keyboard = (),
+    lang: str | None = None,
+    preview: bool = False,
+) -> Message | None:
+    """Send ``text`` to the update's chat, split if long; buttons go under the last part."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    parts = split_message(text, lang=lang)
+    sent: Message | None = None
+    for i, part in enumerate(parts):
+        markup = keyboard(buttons) if i == len(parts) - 1 else None
+        sent = await context.bot.send_message(
+            chat.id,
+            part,
+            reply_markup=markup,
+            link_preview_options=None if preview else _NO_PREVIEW,
+        )
+    return sent
+
+
+async def edit_or_reply(
+    update: Update,
+    context: KhabarContext,
+    text: Html,
+    *,
+    buttons: Keyboard = (),
+    lang: str | None = None,
+) -> None:
+    """Replace the pressed button's message with ``text`` (or send it when that cannot be done)."""
+    query = update.callback_query
+    message = query.message if query else None
+    parts = split_message(text, lang=lang)
+    if not isinstance(message, Message) or len(parts) != 1:
+        await reply(update, context, text, buttons=buttons, lang=lang)
+        return
+    markup = keyboard(buttons)
+    try:
+        if message.photo:
+            await message.edit_caption(parts[0], reply_markup=markup)
+        else:
+            await message.edit_text(parts[0], reply_markup=markup, link_preview_options=_NO_PREVIEW)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
