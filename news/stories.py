@@ -17,7 +17,8 @@ __all__ = ["Candidate", "Stored", "store_candidate"]
 
 log = logging.getLogger(__name__)
 
-_SIMHASH_MIN_WORDS = 50  # below this the body's SimHash is stored as 0 and never compared
+_SIMHASH_MIN_WORDS = 50
+_HASH_BODY_WORDS = 40  # below this the body's SimHash is stored as 0 and never compared
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def _match(key: StoryKey, recent: Sequence[StoryCandidate]) -> int | None:
 def _fingerprints(c: Candidate) -> tuple[str, int, int]:
     body = c.text or c.lead
     words = len(body.split())
-    digest = content_hash(f"{c.title}\n{body}")
+    # A long body identifies the article on its own (syndicated copies get new headlines);
+    # a short teaser does not, so the title is part of its key.
+    digest = content_hash(body if words >= _HASH_BODY_WORDS else f"{c.title}\n{body}")
     simhash = to_signed64(simhash64(body)) if words >= _SIMHASH_MIN_WORDS else 0
     return digest, simhash, words
 

@@ -1,0 +1,318 @@
+"""The ingest pipeline end to end: feeds and pages from a local server into a real store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from news.extract import Extractor
+from news.fetch import Fetcher
+from news.pipeline import Pipeline
+from storage import Article, Feed, Store, Story
+from storage.feeds import FeedIn, add_feed
+from tests.httpserver import LocalServer
+
+BODY = (
+    "The provincial government announced a relief package on Monday for families whose homes "
+    "were damaged by the floods, officials said. The package includes cash grants, tents and "
+    "food rations, and will be distributed through district offices over the next two weeks. "
+    "Opposition lawmakers said the help came late and asked for an audit of the spending. "
+    "Engineers are still inspecting the embankments that broke during the heaviest rain."
+)
+
+
+def rss(title: str, items: list[dict[str, str]], language: str = "en") -> bytes:
+    """An RSS 2.0 document with these items."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
+        f"<title>{title}</title><link>https://example.org/</link><language>{language}</language>",
+    ]
+    for item in items:
+        parts.append(
+            "<item>"
+            f"<title>{item['title']}</title><link>{item['link']}</link>"
+            f"<guid>{item.get('guid', item['link'])}</guid>"
+            f"<pubDate>{item.get('date', 'Mon, 23 Nov 2026 10:00:00 +0000')}</pubDate>"
+            f"<description><![CDATA[{item.get('body', BODY)}]]></description>"
+            "</item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+@dataclass
+class Harness:
+    """A store, a local server and a pipeline that may fetch from loopback."""
+
+    store: Store
+    server: LocalServer
+    pipeline: Pipeline
+    now: datetime
+
+    async def add_feed(
+        self, path: str, *, language: str = "en", topic: str | None = None, pages: bool = False
+    ) -> int:
+        async with self.store.write() as session:
+            feed, _ = await add_feed(
+                session, FeedIn(self.server.url(path), path, language, topic, pages)
+            )
+        return feed.id
+
+    async def articles(self) -> list[Article]:
+        async with self.store.read() as session:
+            return list((await session.execute(select(Article).order_by(Article.id))).scalars())
+
+    async def feed(self, feed_id: int) -> Feed:
+        async with self.store.read() as session:
+            feed = await session.get(Feed, feed_id)
+        assert feed is not None
+        return feed
+
+    def later(self, hours: float) -> None:
+        self.now += timedelta(hours=hours)
+
+
+@pytest.fixture
+async def harness(store: Store) -> AsyncIterator[Harness]:
+    async with (
+        LocalServer() as server,
+        Fetcher(allow_private=True, total_timeout=2.0, max_bytes=1024 * 1024) as fetcher,
+        Extractor(0) as extractor,
+    ):
+        h = Harness(
+            store,
+            server,
+            Pipeline(store, fetcher, extractor, interval=300),
+            datetime(2026, 11, 23, 12, tzinfo=UTC),
+        )
+        h.pipeline.clock = lambda: h.now
+        yield h
+
+
+async def test_ingest_stores_then_second_pass_is_not_modified(harness: Harness) -> None:
+    server = harness.server
+    body = rss(
+        "Desk",
+        [
+            {
+                "title": "Relief package announced for flood families",
+                "link": server.url("/a1?utm_source=rss"),
+            }
+        ],
+    )
+    server.add_conditional("/feed.xml", body, etag='"v1"')
+    feed_id = await harness.add_feed("/feed.xml", topic="pakistan")
+
+    first = await harness.pipeline.run_pass()
+    assert (first.feeds_ok, first.new_articles, first.feeds_failed) == (1, 1, 0)
+    (article,) = await harness.articles()
+    assert article.canonical_url == server.url("/a1")
+    assert (article.language, article.topic) == ("en", "pakistan")
+    assert (await harness.feed(feed_id)).etag == '"v1"'
+
+    harness.later(1)
+    second = await harness.pipeline.run_pass()
+    assert (second.feeds_unchanged, second.new_articles) == (1, 0)
+    assert server.requests_to("/feed.xml")[-1].headers.get("if-none-match") == '"v1"'
+    assert len(await harness.articles()) == 1
+
+
+async def test_tracking_amp_and_syndicated_copies_are_not_stored_twice(harness: Harness) -> None:
+    server = harness.server
+    original = {
+        "title": "Relief package announced for flood families",
+        "link": "https://news.example.org/pk/relief-1",
+    }
+    server.add_bytes("/one.xml", rss("One", [original]))
+    server.add_bytes(
+        "/two.xml",
+        rss(
+            "Two",
+            [
+                {
+                    "title": original["title"],
+                    "link": "https://news.example.org/pk/relief-1?utm_source=twitter&fbclid=x",
+                },
+                {
+                    "title": original["title"],
+                    "link": "https://news.example.org/amp/pk/relief-1",
+                    "guid": "amp-1",
+                },
+                {
+                    "title": "Flood families to get relief package",
+                    "link": "https://other.example.net/syndicated/99",
+                },
+            ],
+        ),
+    )
+    await harness.add_feed("/one.xml")
+    await harness.add_feed("/two.xml")
+    stats = await harness.pipeline.run_pass()
+    articles = await harness.articles()
+    assert [a.canonical_url for a in articles] == ["https://news.example.org/pk/relief-1"]
+    assert stats.duplicates == 3
+
+
+async def test_same_event_from_other_sources_joins_one_story(harness: Harness) -> None:
+    server = harness.server
+    server.add_bytes(
+        "/dawn.xml",
+        rss(
+            "Dawn",
+            [
+                {
+                    "title": "Sindh government announces flood relief package for Karachi families",
+                    "link": "https://dawn.example/relief",
+                }
+            ],
+        ),
+    )
+    other_body = (
+        BODY.replace("provincial government", "Sindh cabinet").replace("Monday", "Tuesday")
+        + " More aid is expected."
+    )
+    server.add_bytes(
+        "/geo.xml",
+        rss(
+            "Geo",
+            [
+                {
+                    "title": "Flood relief package for Karachi families announced by Sindh government",
+                    "link": "https://geo.example/relief",
+                    "body": other_body,
+                },
+                {
+                    "title": "Pakistan beat Australia in the second Test at Lahore",
+                    "link": "https://geo.example/cricket",
+                    "body": "Pakistan won by five wickets at Lahore on Sunday, taking an unbeatable lead.",
+                },
+            ],
+        ),
+    )
+    await harness.add_feed("/dawn.xml")
+    await harness.add_feed("/geo.xml")
+    stats = await harness.pipeline.run_pass()
+    assert stats.new_articles == 3
+    async with harness.store.read() as session:
+        stories = list((await session.execute(select(Story).order_by(Story.id))).scalars())
+    counts = sorted(s.article_count for s in stories)
+    assert counts == [1, 2]
+    assert stats.new_stories == 2
+
+
+async def test_pages_are_fetched_and_extracted_when_the_feed_asks(harness: Harness) -> None:
+    server = harness.server
+    paragraphs = "".join(
+        f"<p>{BODY} Paragraph {n} adds detail about the relief effort.</p>" for n in range(4)
+    )
+    page = (
+        "<html><head><title>Relief | Example</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>Relief package announced for flood families</h1>{paragraphs}</article>"
+        "<footer>Copyright Example News</footer></body></html>"
+    ).encode()
+    server.add_bytes("/page1", page, content_type="text/html; charset=utf-8")
+    server.add_bytes(
+        "/feed.xml",
+        rss(
+            "Desk",
+            [
+                {
+                    "title": "Relief package announced for flood families",
+                    "link": server.url("/page1"),
+                    "body": "Short teaser.",
+                }
+            ],
+        ),
+    )
+    await harness.add_feed("/feed.xml", pages=True)
+    await harness.pipeline.run_pass()
+    (article,) = await harness.articles()
+    assert "Paragraph 3 adds detail" in article.text
+    assert "Copyright" not in article.text
+
+
+async def test_urdu_feed_gets_urdu_language_and_topic(harness: Harness) -> None:
+    server = harness.server
+    body = "کراچی میں کرکٹ میچ کے دوران پاکستان کی ٹیم نے شاندار کارکردگی دکھائی اور سیریز جیت لی۔ کپتان نے کھلاڑیوں کی تعریف کی۔"
+    server.add_bytes(
+        "/ur.xml",
+        rss(
+            "اردو",
+            [
+                {
+                    "title": "پاکستان نے کرکٹ سیریز جیت لی",
+                    "link": "https://ur.example/1",
+                    "body": body,
+                }
+            ],
+            language="ur",
+        ),
+    )
+    await harness.add_feed("/ur.xml", language="ur")
+    await harness.pipeline.run_pass()
+    (article,) = await harness.articles()
+    assert (article.language, article.topic) == ("ur", "sports")
+
+
+@pytest.mark.parametrize(
+    ("name", "setup", "error_part"),
+    [
+        pytest.param("missing", lambda s: s.add_status("/bad", 404), "404", id="404"),
+        pytest.param("hang", lambda s: s.add_hang("/bad"), "", id="hang"),
+        pytest.param("huge", lambda s: s.add_stream("/bad", 50 * 1024 * 1024), "", id="50MB"),
+        pytest.param(
+            "html",
+            lambda s: s.add_bytes(
+                "/bad",
+                b"<!doctype html><html><body><p>Hello</p></body></html>",
+                content_type="text/html",
+            ),
+            "",
+            id="html-not-feed",
+        ),
+        pytest.param(
+            "loop",
+            lambda s: (s.add_redirect("/bad", "/bad2"), s.add_redirect("/bad2", "/bad")),
+            "",
+            id="redirect-loop",
+        ),
+        pytest.param(
+            "bomb",
+            lambda s: s.add_bytes(
+                "/bad",
+                b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><rss><channel><title>&b;</title></channel></rss>',
+            ),
+            "",
+            id="xml-bomb",
+        ),
+    ],
+)
+async def test_a_bad_feed_records_its_error_and_the_pass_goes_on(
+    harness: Harness, name: str, setup: object, error_part: str
+) -> None:
+    server = harness.server
+    setup(server)  # type: ignore[operator]
+    server.add_bytes(
+        "/good.xml",
+        rss(
+            "Good",
+            [
+                {
+                    "title": "Relief package announced for flood families",
+                    "link": "https://good.example/1",
+                }
+            ],
+        ),
+    )
+    bad_id = await harness.add_feed("/bad")
+    await harness.add_feed("/good.xml")
+    stats = await harness.pipeline.run_pass()
+    assert (stats.feeds_failed, stats.new_articles) == (1, 1), name
+    bad = await harness.feed(bad_id)
+    assert bad.error_count == 1 and bad.last_error and error_part in bad.last_error
+    assert bad.next_check_at is not None and bad.next_check_at > harness.now
