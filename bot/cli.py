@@ -49,6 +49,18 @@ def _not_yet(what: str, issue: int) -> Handler:
     return handler
 
 
+def _lazy(name: str) -> Handler:
+    """A handler from bot.cli_news, imported only when its command runs (keeps --help fast)."""
+
+    async def handler(args: argparse.Namespace, settings: Settings) -> int:
+        from bot import cli_news
+
+        command: Handler = getattr(cli_news, name)
+        return await command(args, settings)
+
+    return handler
+
+
 async def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
     store = await open_store(settings.database_url, upgrade=False)
     try:
@@ -116,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once")
     p.add_argument("--once", action="store_true", help="one pass, then exit")
-    p.set_defaults(handler=_not_yet("ingest", 3))
+    p.set_defaults(handler=_lazy("ingest_command"))
 
     p = _command(
         sub,
@@ -125,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         "khabar import saved/*.html feed.xml",
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(handler=_not_yet("import", 3))
+    p.set_defaults(handler=_lazy("import_command"))
 
     p = _command(
         sub,
@@ -135,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("--json", action="store_true", help="JSON lines (the default)")
-    p.set_defaults(handler=_not_yet("extract", 3))
+    p.set_defaults(handler=_lazy("extract_command"))
 
     p = _command(
         sub,
@@ -168,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
             fp.add_argument("feed_id", type=int, metavar="ID")
         elif name == "import":
             fp.add_argument("file", metavar="FILE.opml")
-        fp.set_defaults(handler=_not_yet(f"feeds {name}", 3))
+        fp.set_defaults(handler=_lazy("feeds_command"))
 
     db = _command(sub, "db", "Database maintenance.", "khabar db upgrade")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from news.sources import default_sources_path
 from storage import StorageConfigError, normalize_database_url
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
-_DEFAULT_FEEDS = Path(__file__).resolve().parent.parent / "news" / "feeds.toml"
+_DEFAULT_FEEDS = default_sources_path()
 
 # What each setting expects, said in the one line a bad value produces.
 _EXPECTS: dict[str, str] = {
@@ -31,6 +32,11 @@ _EXPECTS: dict[str, str] = {
     "openai_base_url": "an http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1",
     "summary_wait": "seconds from 0 to 60",
     "ingest_interval": "a number of seconds above 0",
+    "fetch_max_bytes": "a number of bytes, at least 1024",
+    "fetch_timeout": "seconds, above 0 and at most 300",
+    "fetch_allow_private": "true or false",
+    "extract_workers": "a number of processes from 0 (in-process) to 32",
+    "khabar_feeds": "the path of a feeds TOML file",
 }
 
 
@@ -53,6 +59,10 @@ class Settings(BaseSettings):
 
     khabar_feeds: Path = _DEFAULT_FEEDS
     ingest_interval: float = Field(default=300.0, gt=0)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_timeout: float = Field(default=20.0, gt=0, le=300)
+    fetch_allow_private: bool = False
+    extract_workers: int = Field(default=1, ge=0, le=32)
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -1,0 +1,202 @@
+"""The CLI's news commands: ingest, import, extract and feeds (list, add, remove, import, export)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, cast
+
+from bot.config import Settings
+from news import errors
+from news.extract import ExtractedArticle, Extractor, extract_text
+from news.feedlist import add_sources, export_opml, import_opml, seed_feeds
+from news.fetch import Fetcher
+from news.importer import article_candidate, detect_kind, read_path
+from news.pipeline import Pipeline, run_forever
+from news.sources import FeedSource, Topic
+from news.stories import store_candidate
+from news.topics import topic_by_name
+from storage import Store, open_store
+from storage.feeds import get_feed, list_feeds, remove_feed
+
+__all__ = ["extract_command", "feeds_command", "import_command", "ingest_command", "make_fetcher"]
+
+EXIT_USAGE = 2
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The fetcher configured by the settings."""
+    return Fetcher(
+        max_bytes=settings.fetch_max_bytes,
+        total_timeout=settings.fetch_timeout,
+        allow_private=settings.fetch_allow_private,
+    )
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} feeds")
+    sys.stderr.flush()
+
+
+async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``khabar ingest [--once]``."""
+    store = await open_store(settings.database_url)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(store.close)
+        fetcher = await stack.enter_async_context(make_fetcher(settings))
+        extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
+        await seed_feeds(store, settings.khabar_feeds)
+        pipeline = Pipeline(store, fetcher, extractor, interval=settings.ingest_interval)
+        if args.once:
+            stats = await pipeline.run_pass(_progress if sys.stderr.isatty() else None)
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")
+            print(stats.summary_line())
+            return 0
+        stop = asyncio.Event()
+        await run_forever(pipeline, stop)
+    return 0
+
+
+async def import_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``khabar import PATH...``: store what the files hold, fetching nothing."""
+    store = await open_store(settings.database_url)
+    new = duplicates = failed = 0
+    try:
+        async with Extractor(0) as extractor:
+            for raw in args.paths:
+                async for item in read_path(Path(raw), extractor):
+                    if item.candidate is None:
+                        failed += 1
+                        print(f"{item.source}: {item.error}", file=sys.stderr)
+                        continue
+                    stored = await store_candidate(store, item.candidate)
+                    if stored.duplicate:
+                        duplicates += 1
+                    else:
+                        new += 1
+    finally:
+        await store.close()
+    print(f"imported {new} new articles, {duplicates} duplicates, {failed} failed")
+    return 0 if failed == 0 or new + duplicates else 1
+
+
+def _article_json(article: ExtractedArticle, *, url: str, source: str) -> dict[str, Any]:
+    candidate = article_candidate(article, url=url, source=source)
+    return {
+        "title": candidate.title,
+        "text": candidate.text,
+        "published_at": candidate.published_at.isoformat() if candidate.published_at else None,
+        "language": candidate.language,
+        "topic": candidate.topic,
+        "url": url,
+        "canonical_url": candidate.canonical_url,
+        "author": candidate.author,
+        "image": candidate.image_url,
+        "source": source,
+    }
+
+
+async def _extract_one(target: str, fetcher: Fetcher, extractor: Extractor) -> dict[str, Any]:
+    if target.startswith(("http://", "https://")):
+        try:
+            page = await fetcher.fetch(target, accept=PAGE_ACCEPT)
+        except errors.FetchError as exc:
+            return {"source": target, "error": str(exc)}
+        is_text = (page.content_type or "").startswith("text/plain")
+        body, url = page.body, page.final_url
+    else:
+        path = Path(target)
+        try:
+            body = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            return {"source": target, "error": f"extract: cannot read: {exc.strerror or exc}"}
+        is_text = detect_kind(path, body[:1024]) == "text"
+        url = await asyncio.to_thread(lambda: path.resolve().as_uri())
+    if is_text:
+        article: ExtractedArticle | None = await asyncio.to_thread(
+            extract_text, body.decode("utf-8", errors="replace"), url=url
+        )
+    else:
+        article = await extractor.extract(body, url)
+    if article is None or not article.title:
+        return {"source": target, "error": "extract: no article text found"}
+    return _article_json(article, url=url, source=target)
+
+
+async def extract_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``khabar extract PATH_OR_URL... [--json]``: one JSON object per input, in input order."""
+    failed = 0
+    async with make_fetcher(settings) as fetcher, Extractor(0) as extractor:
+        for target in args.inputs:
+            result = await _extract_one(target, fetcher, extractor)
+            failed += "error" in result
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 1 if failed == len(args.inputs) else 0
+
+
+async def _feeds(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    action = args.feeds_command
+    if action == "list":
+        await seed_feeds(store, settings.khabar_feeds)
+        async with store.read() as session:
+            feeds = await list_feeds(session)
+        for f in feeds:
+            health = (
+                f"failing ({f.error_count}): {f.last_error}"
+                if f.error_count
+                else ("ok" if f.last_ok_at else "not fetched yet")
+            )
+            state = "" if f.enabled else " [disabled]"
+            print(
+                f"{f.id:4d}  {f.language}  {f.topic or '-':13s} {f.title}{state}\n      {f.url}\n      {health}"
+            )
+        return 0
+    if action == "add":
+        if not args.url.startswith(("http://", "https://")):
+            print("khabar feeds add: the URL must start with http:// or https://", file=sys.stderr)
+            return EXIT_USAGE
+        topic = topic_by_name(args.topic) if args.topic else None
+        if args.topic and topic is None:
+            print(f"khabar feeds add: unknown topic {args.topic!r}", file=sys.stderr)
+            return EXIT_USAGE
+        source = FeedSource(args.url, args.url, args.lang or "en", cast(Topic, topic or "world"))
+        added = await add_sources(store, [source])
+        print("added" if added else "already on the list")
+        return 0
+    if action == "remove":
+        async with store.write() as session:
+            feed = await get_feed(session, args.feed_id)
+            removed = await remove_feed(session, args.feed_id)
+        print(f"removed {feed.url}" if removed and feed else f"no feed {args.feed_id}")
+        return 0 if removed else 1
+    if action == "import":
+        try:
+            data = await asyncio.to_thread(Path(args.file).read_bytes)
+            added = await import_opml(store, data)
+        except OSError as exc:
+            print(f"khabar feeds import: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 1
+        except errors.ParseError as exc:
+            print(f"khabar feeds import: {exc}", file=sys.stderr)
+            return 1
+        print(f"added {added} feeds")
+        return 0
+    print(await export_opml(store), end="")
+    return 0
+
+
+async def feeds_command(args: argparse.Namespace, settings: Settings) -> int:
+    """``khabar feeds list|add|remove|import|export``."""
+    store = await open_store(settings.database_url)
+    try:
+        return await _feeds(store, args, settings)
+    finally:
+        await store.close()
