@@ -44,6 +44,8 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
 _MARKUP = re.compile(r"<(!--|!|\?|[A-Za-z_:])")
 _SPACES = re.compile(r"[^\S\n]+")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode Cc except \t and \n
 _MIN_DATE = datetime.min.replace(tzinfo=UTC)
 
 
@@ -205,20 +207,19 @@ def _entry_date(raw: Any) -> datetime | None:
 
 def _entry(raw: Any, published: datetime | None, base_url: str) -> FeedEntry:
     """Clean one feedparser entry."""
-    summary = _TextExtractor.run(_as_html(raw, "summary"))
+    summary_html = _as_html(raw, "summary")
     content_html = _content_html(raw)
     author = raw.get("author_detail", {}).get("name") or raw.get("author")
     terms = (_clean_line(t.get("term") or t.get("label") or "") for t in raw.get("tags", []))
     categories = tuple(dict.fromkeys(t for t in terms if t))
-    image = _image_url(raw, base_url)
-    if image is None:
-        first_img = summary.first_img or (_TextExtractor.run(content_html).first_img or None)
-        image = _absolute_url(first_img, base_url)
+    image = _image_url(raw, base_url) or _absolute_url(
+        _first_image(summary_html) or _first_image(content_html or ""), base_url
+    )
     return FeedEntry(
         guid=(raw.get("id") or "").strip() or None,
         link=_absolute_url(raw.get("link"), base_url),
         title=_clean_line(_as_html(raw, "title")),
-        summary_text=summary.text,
+        summary_text=_TextExtractor.run(summary_html),
         content_html=content_html,
         published=published,
         author=_clean_line(author or "") or None,
@@ -290,16 +291,40 @@ def _positive_int(value: object) -> int | None:
 
 def _clean_line(value: str) -> str:
     """HTML or text to one clean line: tags dropped, entities decoded, spaces collapsed, NFC."""
-    return " ".join(_TextExtractor.run(value).text.split())
+    return " ".join(_TextExtractor.run(value).split())
 
 
 def html_to_text(value: str) -> str:
     """HTML fragment to plain text: one line per block element, entities decoded, NFC."""
-    return _TextExtractor.run(value).text
+    return _TextExtractor.run(value)
+
+
+def _first_image(fragment: str) -> str | None:
+    """The src of the first <img> in an HTML fragment that is not a 1x1 tracking pixel."""
+    for tag in _IMG_TAG.findall(fragment):
+        finder = _ImageFinder()
+        finder.feed(tag)
+        finder.close()
+        if finder.src:
+            return finder.src
+    return None
+
+
+class _ImageFinder(HTMLParser):
+    """Reads the attributes of one <img> tag (entities decoded, any quoting)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.src = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "img" and not {found.get("width"), found.get("height")} & {"0", "1"}:
+            self.src = found.get("src") or ""
 
 
 class _TextExtractor(HTMLParser):
-    """Collects text with line breaks at block elements, and the first <img src>.
+    """Collects text with line breaks at block elements.
 
     The standard library's parser, because it never raises on broken markup and lxml ships
     no type information; feedparser has already sanitised the HTML.
@@ -308,30 +333,25 @@ class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.first_img = ""
         self._skipping = 0
 
     @classmethod
-    def run(cls, value: str | None) -> _Extracted:
-        """Extract text (and the first image) from an HTML fragment."""
+    def run(cls, value: str | None) -> str:
+        """Extract the text of an HTML fragment."""
         if not value:
-            return _Extracted("", "")
+            return ""
         if "<" not in value and "&" not in value:
-            return _Extracted(_tidy(value), "")
+            return _tidy(value)
         extractor = cls()
         extractor.feed(value)
         extractor.close()
-        return _Extracted(_tidy("".join(extractor.parts)), extractor.first_img)
+        return _tidy("".join(extractor.parts))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skipping += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
-        elif tag == "img" and not self.first_img:
-            found = dict(attrs)
-            if not {found.get("width"), found.get("height")} & {"0", "1"}:  # tracking pixels
-                self.first_img = found.get("src") or ""
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
@@ -344,15 +364,9 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-@dataclass(frozen=True, slots=True)
-class _Extracted:
-    text: str
-    first_img: str
-
-
 def _tidy(text: str) -> str:
     """Collapse spaces within lines, drop empty lines and control characters, NFC."""
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    text = _CONTROLS.sub("", text.replace("\r", "\n"))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return unicodedata.normalize("NFC", "\n".join(line for line in lines if line))
 
