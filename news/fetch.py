@@ -211,8 +211,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            async with asyncio.timeout(self._total_timeout):
-                return await self._follow(url, headers, etag=etag, last_modified=last_modified)
+            return await self._follow(url, headers, etag=etag, last_modified=last_modified)
         except TimeoutError as exc:
             raise errors.Timeout(
                 f"fetch: no complete response within {self._total_timeout:g} s", url=url
@@ -224,8 +223,9 @@ class Fetcher:
         """Follow redirects by hand so that every hop is checked again."""
         current = check_url(url)
         seen = {str(current)}
+        deadline = _Deadline(self._total_timeout)
         for _hop in range(self._max_redirects + 1):
-            result = await self._get(current, headers)
+            result = await self._get(current, headers, deadline)
             if result.status not in _REDIRECTS:
                 break
             location = result.headers.get("location")
@@ -253,11 +253,11 @@ class Fetcher:
             )
         return _result(url, final, result, etag=None, last_modified=None)
 
-    async def _get(self, url: httpx.URL, headers: dict[str, str]) -> _Hop:
+    async def _get(self, url: httpx.URL, headers: dict[str, str], deadline: _Deadline) -> _Hop:
         """One GET under the per-host limit; reads the body only for 2xx answers."""
         host = url.host
         limit = self._host_limits.setdefault(host, asyncio.Semaphore(self._per_host_limit))
-        async with limit:
+        async with limit, deadline.running():
             request = self._client.build_request("GET", url, headers=headers)
             try:
                 response = await self._client.send(request, stream=True)
@@ -314,6 +314,21 @@ class Fetcher:
             )
         chunks.append(tail)
         return b"".join(chunks)
+
+
+class _Deadline:
+    """The overall time limit of one fetch; its clock starts when the first hop gets a slot,
+    so time spent queueing behind the per-host limit does not count."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._at: float | None = None
+
+    def running(self) -> asyncio.Timeout:
+        """A timeout context that ends at the deadline (started now if not yet started)."""
+        if self._at is None:
+            self._at = asyncio.get_running_loop().time() + self._seconds
+        return asyncio.timeout_at(self._at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,6 +254,17 @@ async def test_per_host_limit(server: LocalServer) -> None:
     assert peak == 2
 
 
+async def test_queueing_for_a_host_does_not_count_against_the_deadline(
+    server: LocalServer,
+) -> None:
+    server.add_delay("/feed.xml", 0.15, FEED)
+
+    async with Fetcher(allow_private=True, per_host_limit=1, total_timeout=0.5) as fetcher:
+        results = await asyncio.gather(*(fetcher.fetch(server.url("/feed.xml")) for _ in range(5)))
+
+    assert [r.body for r in results] == [FEED] * 5
+
+
 async def test_loopback_is_refused_without_allow_private(server: LocalServer) -> None:
     server.add_bytes("/feed.xml", FEED)
 
