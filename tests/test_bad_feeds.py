@@ -29,6 +29,7 @@ HEADER = re.compile(rb"Header:\s*Content-type:\s*(.+)", re.IGNORECASE)
 
 
 def suite_files() -> list[Any]:
+    """The ill-formed and encoding suite files as pytest params, or one skip when absent."""
     files = sorted((SUITE / "illformed").rglob("*.xml")) + sorted((SUITE / "encoding").glob("*"))
     if not files:
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"{SUITE} is absent"))]
@@ -57,12 +58,14 @@ def test_suite_file_parses_or_says_why(path: Path) -> None:
 
 @pytest.fixture
 async def server() -> AsyncIterator[LocalServer]:
+    """A fresh local server."""
     async with LocalServer() as local:
         yield local
 
 
 @pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
+    """A fetcher allowed to reach loopback, with short timeouts."""
     async with Fetcher(allow_private=True, timeout=httpx.Timeout(0.5), total_timeout=3.0) as f:
         yield f
 

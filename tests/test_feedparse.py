@@ -26,12 +26,14 @@ NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 async def parse_file(name: str, **kwargs: Any) -> ParsedFeed:
+    """Parse one of the feeds in tests/data/feeds."""
     return await parse_feed((FEEDS / name).read_bytes(), base_url=BASE, **kwargs)
 
 
 def utc(
     year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
 ) -> datetime:
+    """An aware UTC datetime."""
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
@@ -281,6 +283,7 @@ TWO_DIGIT_YEAR_FORMS = {"-0312", "031231", "03-12-31", "-03-12", "03335"}
 
 
 def date_cases() -> list[Any]:
+    """feedparser's date cases as pytest params, or one skipped param when absent."""
     if not DATE_CASES.is_file():
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"{DATE_CASES} is absent"))]
     cases = json.loads(DATE_CASES.read_text(encoding="utf-8"))["cases"]
