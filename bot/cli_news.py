@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from news.extract import ExtractedArticle, Extractor, extract_text
 from news.feedlist import add_sources, export_opml, import_opml, seed_feeds
 from news.fetch import Fetcher
 from news.importer import article_candidate, detect_kind, read_path
+from news.outbox import BreakingRule, route_stored
 from news.pipeline import Pipeline, run_forever
 from news.sources import FeedSource, Topic
 from news.stories import store_candidate
@@ -23,7 +25,14 @@ from news.topics import topic_by_name
 from storage import Store, open_store
 from storage.feeds import get_feed, list_feeds, remove_feed
 
-__all__ = ["extract_command", "feeds_command", "import_command", "ingest_command", "make_fetcher"]
+__all__ = [
+    "breaking_rule",
+    "extract_command",
+    "feeds_command",
+    "import_command",
+    "ingest_command",
+    "make_fetcher",
+]
 
 EXIT_USAGE = 2
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
@@ -35,6 +44,14 @@ def make_fetcher(settings: Settings) -> Fetcher:
         max_bytes=settings.fetch_max_bytes,
         total_timeout=settings.fetch_timeout,
         allow_private=settings.fetch_allow_private,
+    )
+
+
+def breaking_rule(settings: Settings) -> BreakingRule:
+    """The breaking-story thresholds from the settings."""
+    return BreakingRule(
+        sources=settings.breaking_sources,
+        window=timedelta(minutes=settings.breaking_window_minutes),
     )
 
 
@@ -53,7 +70,13 @@ async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
         fetcher = await stack.enter_async_context(make_fetcher(settings))
         extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
         await seed_feeds(store, settings.khabar_feeds)
-        pipeline = Pipeline(store, fetcher, extractor, interval=settings.ingest_interval)
+        pipeline = Pipeline(
+            store,
+            fetcher,
+            extractor,
+            interval=settings.ingest_interval,
+            breaking=breaking_rule(settings),
+        )
         if args.once:
             stats = await pipeline.run_pass(_progress if sys.stderr.isatty() else None)
             if sys.stderr.isatty():
@@ -80,8 +103,9 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                     stored = await store_candidate(store, item.candidate)
                     if stored.duplicate:
                         duplicates += 1
-                    else:
-                        new += 1
+                        continue
+                    new += 1
+                    await route_stored(store, stored, datetime.now(UTC), breaking_rule(settings))
     finally:
         await store.close()
     print(f"imported {new} new articles, {duplicates} duplicates, {failed} failed")

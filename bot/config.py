@@ -37,6 +37,10 @@ _EXPECTS: dict[str, str] = {
     "fetch_allow_private": "true or false",
     "extract_workers": "a number of processes from 0 (in-process) to 32",
     "khabar_feeds": "the path of a feeds TOML file",
+    "push_rate": "messages per second, above 0 and at most 1000",
+    "push_lease": "seconds, at least 1",
+    "breaking_sources": "a number of sources, at least 2",
+    "breaking_window_minutes": "minutes, above 0",
 }
 
 
@@ -63,6 +67,11 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=20.0, gt=0, le=300)
     fetch_allow_private: bool = False
     extract_workers: int = Field(default=1, ge=0, le=32)
+
+    push_rate: float = Field(default=25.0, gt=0, le=1000)
+    push_lease: float = Field(default=60.0, ge=1)
+    breaking_sources: int = Field(default=3, ge=2)
+    breaking_window_minutes: float = Field(default=60.0, gt=0)
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -21,7 +21,8 @@ from bot.console_request import CONSOLE_BOT_USERNAME, ConsoleBotAPI, ConsoleMess
 from bot.demo import import_demo_articles
 from bot.i18n import t
 from bot.render import to_plain_text
-from bot.runner import open_services, start_background, stop_background
+from bot.background import Background
+from bot.runner import open_services
 from bot.services import KhabarApp
 
 __all__ = ["CONSOLE_CHAT_ID", "Console", "run_console"]
@@ -182,8 +183,10 @@ async def run_console(
         console = Console(application, api, out, language=settings.default_language)
         async with application:
             await application.start()
-            if background:
-                await start_background(application, services)
+            # Pushes go through the console transport too, so they print as they arrive.
+            runner = Background(services, application.bot) if background else None
+            if runner is not None:
+                await runner.start()
             print(
                 t(settings.default_language, "console.banner").replace("\u200f", ""),
                 file=out,
@@ -192,7 +195,7 @@ async def run_console(
             async for line in _read_lines(stdin):
                 if not await console.handle_line(line):
                     break
-            if background:
-                await stop_background(application)
+            if runner is not None:
+                await runner.stop()
             await application.stop()
     return 0

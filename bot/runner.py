@@ -8,14 +8,18 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
 from bot.app import build_application, register_commands
+from bot.background import Background
 from bot.config import Settings
-from bot.services import KhabarApp, Services
+from bot.services import Services
 from news.llm import OpenAIBackend
 from news.summaries import SummaryService
 from storage import open_store
 
-__all__ = ["open_services", "run_bot", "start_background", "stop_background"]
+__all__ = ["open_services", "push_bot_for", "run_bot"]
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +45,14 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         await store.close()
 
 
-async def start_background(application: KhabarApp, services: Services) -> None:
-    """Start the ingest loop and the push sender as tasks of the application."""
-    del application, services  # filled in by the ingestion and push issues
-
-
-async def stop_background(application: KhabarApp) -> None:
-    """Stop background work, letting sends in flight finish."""
-    del application
+def push_bot_for(settings: Settings) -> Bot:
+    """A Bot for pushes only: no PTB rate limiter, its own connection pool."""
+    return Bot(
+        settings.token or "0:console",
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot",
+        request=HTTPXRequest(connection_pool_size=128, read_timeout=15.0),
+    )
 
 
 def _install_signals(stop: asyncio.Event) -> None:
@@ -86,10 +90,13 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
                 )
                 log.info("bot: polling for updates")
             await application.start()
-            await start_background(application, services)
-            await stop.wait()
-            log.info("bot: stopping")
-            await stop_background(application)
-            await updater.stop()
+            push_bot = push_bot_for(settings)
+            async with push_bot:
+                background = Background(services, push_bot)
+                await background.start()
+                await stop.wait()
+                log.info("bot: stopping")
+                await updater.stop()
+                await background.stop()
             await application.stop()
     return 0

@@ -19,6 +19,7 @@ from news.extract import ExtractedArticle, Extractor
 from news.feedparse import FeedEntry, ParsedFeed, parse_feed
 from news.fetch import Fetcher, FetchResult, next_check_delay
 from news.language import detect_language
+from news.outbox import BreakingRule, route_stored
 from news.stories import Candidate, Stored, store_candidate
 from news.textdoc import make_lead
 from news.topics import classify
@@ -128,6 +129,7 @@ class Pipeline:
         max_items: int = 200,
         feed_concurrency: int = 8,
         on_stored: OnStory | None = None,
+        breaking: BreakingRule | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
@@ -136,6 +138,7 @@ class Pipeline:
         self.interval = interval
         self.max_items = max_items
         self.on_stored = on_stored
+        self.breaking = breaking or BreakingRule()
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
         self._feeds = asyncio.Semaphore(feed_concurrency)
@@ -227,7 +230,11 @@ class Pipeline:
                 log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)
                 continue
             outcome.count(stored)
-            if not stored.duplicate and self.on_stored is not None:
+            if stored.duplicate:
+                continue
+            # The outbox lives in the store, so a bot in another process pushes this story too.
+            await route_stored(self.store, stored, self.clock(), self.breaking)
+            if self.on_stored is not None:
                 await self.on_stored(stored)
         await self._ok(feed, result, parsed)
         return outcome

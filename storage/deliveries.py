@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
-from storage.models import Delivery, DeliveryState
+from storage.models import Article, Chat, Delivery, DeliveryState, Story
 from storage.types import utcnow
 
 __all__ = [
+    "DeliveryView",
     "claim_due",
     "count_by_state",
+    "delivery_views",
     "mark_failed",
     "mark_sent",
     "queue_delivery",
     "requeue_stale",
     "retry_later",
+    "skip_chat_deliveries",
 ]
 
 
@@ -75,11 +81,17 @@ async def _finish(session: AsyncSession, delivery_id: int, **values: object) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_sent(session: AsyncSession, delivery_id: int, message_id: int | None) -> bool:
-    """Record a successful send."""
-    now = utcnow()
+async def mark_sent(
+    session: AsyncSession, delivery_id: int, message_id: int | None, note: str | None = None
+) -> bool:
+    """Record a successful send (with a remark such as "sent as plain text")."""
     return await _finish(
-        session, delivery_id, state=DeliveryState.SENT, message_id=message_id, sent_at=now
+        session,
+        delivery_id,
+        state=DeliveryState.SENT,
+        message_id=message_id,
+        sent_at=utcnow(),
+        last_error=note,
     )
 
 
@@ -113,3 +125,64 @@ async def count_by_state(session: AsyncSession) -> dict[str, int]:
     counts = dict.fromkeys(DeliveryState.ALL, 0)
     counts.update({state: n for state, n in (await session.execute(stmt)).all()})
     return counts
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """Everything the sender needs to render and send one claimed delivery."""
+
+    delivery_id: int
+    chat_id: int
+    chat_type: str
+    chat_language: str
+    attempts: int
+    story_id: int
+    story_sources: int
+    article_id: int | None
+    title: str
+    lead: str
+    source: str
+    topic: str
+    language: str
+    published_at: datetime
+
+
+async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> list[DeliveryView]:
+    """The claimed deliveries with their chat, story and article, oldest story first."""
+    if not delivery_ids:
+        return []
+    stmt = (
+        select(
+            Delivery.id,
+            Delivery.chat_id,
+            Chat.type,
+            Chat.language,
+            Delivery.attempts,
+            Delivery.story_id,
+            Story.article_count,
+            Article.id,
+            Article.title,
+            Article.lead,
+            Article.source,
+            Article.topic,
+            Article.language,
+            Article.published_at,
+        )
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .join(Story, Story.id == Delivery.story_id)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(Delivery.id.in_(delivery_ids))
+        .order_by(Article.published_at, Delivery.id)
+    )
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in (await session.execute(stmt)).all()]
+    return [DeliveryView(*row) for row in rows]
+
+
+async def skip_chat_deliveries(session: AsyncSession, chat_id: int, reason: str) -> int:
+    """Stop every queued delivery of a chat (it blocked us or is gone)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.chat_id == chat_id, Delivery.state == DeliveryState.QUEUED)
+        .values(state=DeliveryState.SKIPPED, last_error=reason[:2000], updated_at=utcnow())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

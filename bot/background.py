@@ -1,0 +1,89 @@
+"""The bot's background work: the ingest loop and the push sender, started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+
+from telegram import Bot
+
+from bot.cli_news import breaking_rule, make_fetcher
+from bot.push import PushConfig, Sender
+from bot.services import Services
+from news.extract import Extractor
+from news.feedlist import seed_feeds
+from news.pipeline import Pipeline, run_forever
+from news.stories import Stored
+from storage.articles import get_article
+
+__all__ = ["Background"]
+
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """Runs ingestion and pushing beside the bot; ``stop`` lets sends in flight finish."""
+
+    def __init__(self, services: Services, push_bot: Bot, *, ingest: bool = True) -> None:
+        self.services = services
+        settings = services.settings
+        self.sender = Sender(
+            push_bot,
+            services.store,
+            PushConfig(
+                rate=settings.push_rate,
+                lease=settings.push_lease,
+                breaking_sources=settings.breaking_sources,
+            ),
+            clock=services.clock,
+        )
+        self.ingest = ingest
+        self.pipeline: Pipeline | None = None
+        self._stop = asyncio.Event()
+        self._stack = AsyncExitStack()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._side_tasks: set[asyncio.Task[None]] = set()
+
+    async def _on_stored(self, stored: Stored) -> None:
+        """A new article: wake the sender, and summarize it while nobody waits for it."""
+        self.sender.wake.set()
+        if stored.article_id is None:
+            return
+        async with self.services.store.read() as session:
+            article = await get_article(session, stored.article_id)
+        if article is not None:
+            task = asyncio.create_task(self.services.summaries.precompute(article))
+            self._side_tasks.add(task)
+            task.add_done_callback(self._side_tasks.discard)
+
+    async def start(self) -> None:
+        """Start the sender and (unless disabled) the ingest loop."""
+        settings = self.services.settings
+        self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="push"))
+        if not self.ingest:
+            return
+        fetcher = await self._stack.enter_async_context(make_fetcher(settings))
+        extractor = await self._stack.enter_async_context(Extractor(settings.extract_workers))
+        await seed_feeds(self.services.store, settings.khabar_feeds)
+        self.pipeline = Pipeline(
+            self.services.store,
+            fetcher,
+            extractor,
+            interval=settings.ingest_interval,
+            on_stored=self._on_stored,
+            breaking=breaking_rule(settings),
+            clock=self.services.clock,
+        )
+        self._tasks.append(
+            asyncio.create_task(run_forever(self.pipeline, self._stop), name="ingest")
+        )
+
+    async def stop(self) -> None:
+        """Stop both loops; sends in flight finish and everything else stays queued."""
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for task in list(self._side_tasks):
+            task.cancel()
+        await asyncio.gather(*self._side_tasks, return_exceptions=True)
+        await self._stack.aclose()
