@@ -16,12 +16,12 @@ from typing import IO, Any
 from telegram import Update
 
 from bot.app import build_application
+from bot.background import Background
 from bot.config import Settings
 from bot.console_request import CONSOLE_BOT_USERNAME, ConsoleBotAPI, ConsoleMessage
 from bot.demo import import_demo_articles
 from bot.i18n import t
 from bot.render import to_plain_text
-from bot.background import Background
 from bot.runner import open_services
 from bot.services import KhabarApp
 
