@@ -1,0 +1,300 @@
+"""Article extraction: main text and metadata of HTML pages (trafilatura) and plain-text documents.
+
+trafilatura is best or tied-best on every benchmark in research extraction-feeds.md §1; this
+module adds what a news bot needs on top: an aware UTC timestamp from the page's structured
+data, the canonical URL, language, a lead, the repeated-title/byline clean-up of textdoc, an
+input cap and a process pool so parsing never runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html as html_lib
+import logging
+import multiprocessing
+import re
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura
+from trafilatura.utils import load_html
+
+from news.language import detect_language
+from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
+
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "ExtractedArticle",
+    "Extractor",
+    "extract_html",
+    "extract_text",
+]
+
+log = logging.getLogger(__name__)
+
+# A news page is 50 kB–3 MB; past 5 MiB it is a feed dump or an attack. The article sits near
+# the top, so the head of an oversized page is kept rather than the page dropped.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+_LANGUAGE_SAMPLE = 3000
+# Without one sentence-like paragraph, less text than this (~25 English words; characters, as
+# Chinese and Japanese have no spaces) is a menu or a caption, not an article.
+_MIN_CHARS = 150
+# Structured publication times, most specific first; htmldate (inside trafilatura) only gives
+# a day, these give the time of day too.
+_DATE_XPATHS = (
+    '//meta[@property="article:published_time" or @name="article:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    '//meta[@name="pubdate" or @name="publishdate" or @name="publish-date"]/@content',
+    '//meta[@name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued"]/@content',
+)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """The main text and metadata of one article page or text document."""
+
+    title: str
+    text: str
+    lead: str
+    published_at: datetime | None  # aware, UTC
+    author: str | None
+    image_url: str | None
+    language: str | None  # "en", "ur" or None (another language)
+    canonical_url: str | None  # from rel=canonical / og:url, absolute
+    site_name: str | None
+
+
+def _clean_inline(value: object) -> str | None:
+    """Return a one-line NFC string with HTML tags and entities removed, or None if empty."""
+    if not isinstance(value, str):
+        return None
+    text = _TAG.sub(" ", html_lib.unescape(value))
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text or None
+
+
+def _parse_timestamp(value: str) -> datetime | None:
+    """Parse an ISO 8601 or RFC 2822 timestamp into an aware UTC datetime."""
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _structured_date(tree: Any) -> datetime | None:
+    """Return the publication time from meta tags or JSON-LD, if the page states one."""
+    for xpath in _DATE_XPATHS:
+        for value in tree.xpath(xpath):
+            parsed = _parse_timestamp(str(value))
+            if parsed:
+                return parsed
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        match = _JSONLD_DATE.search(str(script))
+        if match:
+            parsed = _parse_timestamp(match.group(1))
+            if parsed:
+                return parsed
+    return None
+
+
+def _choose_date(structured: datetime | None, day: str | None) -> datetime | None:
+    """Combine the structured timestamp with htmldate's day (its original-date heuristics).
+
+    The timestamp is used when it agrees with htmldate's day in the page's own or UTC time;
+    otherwise htmldate's day, at midnight UTC, is the better-tested answer.
+    """
+    if day is None:
+        return structured
+    try:
+        date_only = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return structured
+    if structured is not None and abs(structured - date_only).total_seconds() < 36 * 3600:
+        return structured
+    return date_only
+
+
+def _page_metadata(tree: Any, url: str | None) -> tuple[str | None, str | None]:
+    """Return the page's declared language and its canonical URL (rel=canonical, og:url)."""
+    declared = tree.get("lang") or tree.get("xml:lang")
+    if not declared:
+        values = tree.xpath('//meta[@http-equiv="content-language"]/@content') or tree.xpath(
+            '//meta[@property="og:locale"]/@content'
+        )
+        declared = str(values[0]) if values else None
+    canonical = None
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
+        if values:
+            canonical = urljoin(url, values[0]) if url else values[0]
+            break
+    if canonical and not canonical.startswith(("http://", "https://")):
+        canonical = None
+    return declared, canonical
+
+
+def _cap(document: str | bytes) -> str | bytes:
+    """Cut a document to MAX_INPUT_BYTES (characters for str: near enough, and cheap)."""
+    return document[:MAX_INPUT_BYTES] if len(document) > MAX_INPUT_BYTES else document
+
+
+def _cap_text(document: str) -> str:
+    """Cut a text document to MAX_INPUT_BYTES characters."""
+    return document[:MAX_INPUT_BYTES]
+
+
+def extract_html(
+    html: str | bytes, *, url: str | None, declared_language: str | None = None
+) -> ExtractedArticle | None:
+    """Extract an article's text and metadata from an HTML page; None if it has no main text.
+
+    ``declared_language`` is the feed's language, used when the page declares none.
+    """
+    try:
+        tree = load_html(_cap(html))
+        if tree is None:
+            return None
+        page_language, canonical = _page_metadata(tree, url)
+        structured = _structured_date(tree)
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            # Balanced mode, comments off: measured above plain trafilatura.extract on every
+            # set of scripts/eval_extraction.py; favor_precision lost 3% of "with" snippets.
+            include_comments=False,
+        )
+    except (ValueError, TypeError, LookupError) as exc:  # lxml and decoding failures
+        log.warning("extract: unable to parse %s: %s", url, exc)
+        return None
+    if document is None or isinstance(document, dict) or not document.text:
+        return None
+    title = _clean_inline(document.title) or ""
+    paragraphs = [p for p in (" ".join(line.split()) for line in document.text.splitlines()) if p]
+    paragraphs, text_date, text_author = strip_leading_metadata(
+        [unicodedata.normalize("NFC", p) for p in paragraphs], title
+    )
+    if not any(is_prose(p) for p in paragraphs) and sum(map(len, paragraphs)) < _MIN_CHARS:
+        return None
+    text = "\n\n".join(paragraphs)
+    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
+    return ExtractedArticle(
+        title=title,
+        text=text,
+        lead=make_lead(paragraphs),
+        published_at=_choose_date(structured, document.date) or text_date,
+        author=_clean_inline(document.author) or text_author,
+        image_url=_clean_inline(document.image),
+        language=detect_language(sample, declared=page_language or declared_language),
+        canonical_url=canonical,
+        site_name=_clean_inline(document.sitename),
+    )
+
+
+def extract_text(
+    text: str, *, url: str | None = None, declared_language: str | None = None
+) -> ExtractedArticle:
+    """Extract title, date, byline and body from a plain-text article document."""
+    parts = split_text_document(_cap_text(text))
+    body = "\n\n".join(parts.paragraphs)
+    return ExtractedArticle(
+        title=parts.title,
+        text=body,
+        lead=make_lead(parts.paragraphs),
+        published_at=parts.published_at,
+        author=parts.author,
+        image_url=None,
+        language=detect_language(
+            f"{parts.title}\n{body[:_LANGUAGE_SAMPLE]}", declared=declared_language
+        ),
+        canonical_url=None,
+        site_name=None,
+    )
+
+
+def _extract_job(
+    html: str | bytes, url: str | None, declared_language: str | None
+) -> ExtractedArticle | None:
+    """Run extract_html in a worker, logging instead of raising (a bad page is skipped)."""
+    try:
+        return extract_html(html, url=url, declared_language=declared_language)
+    except Exception:  # any bug in a third-party parser must not kill the batch
+        log.exception("extract: failed on %s", url)
+        return None
+
+
+class Extractor:
+    """Runs extract_html off the event loop: in a process pool, or a thread when workers is 0."""
+
+    def __init__(self, workers: int = 1, *, max_tasks_per_child: int = 500) -> None:
+        """Create an extractor with ``workers`` processes (0: a thread of this process)."""
+        if workers < 0:
+            raise ValueError("extract: workers must be >= 0")
+        self.workers = workers
+        self._max_tasks_per_child = max_tasks_per_child
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor:
+        """Return the process pool, started on first use."""
+        if self._pool is None:
+            # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
+            # forking a threaded process can deadlock; a recycled worker bounds lxml's memory.
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                max_tasks_per_child=self._max_tasks_per_child,
+            )
+        return self._pool
+
+    async def extract(
+        self, html: str | bytes, url: str | None, *, declared_language: str | None = None
+    ) -> ExtractedArticle | None:
+        """Extract one page without blocking the event loop."""
+        if self.workers == 0:
+            return await asyncio.to_thread(_extract_job, html, url, declared_language)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor(), _extract_job, html, url, declared_language
+        )
+
+    async def extract_many(
+        self, pages: Iterable[tuple[str | bytes, str | None]]
+    ) -> list[ExtractedArticle | None]:
+        """Extract (html, url) pages concurrently; results in input order, None for failures."""
+        return list(await asyncio.gather(*(self.extract(html, url) for html, url in pages)))
+
+    def close(self) -> None:
+        """Stop the worker processes (waiting for running jobs)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    async def __aenter__(self) -> Extractor:
+        """Return the extractor; the pool starts on first use."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Shut the pool down in a thread, so the loop is not blocked while workers exit."""
+        await asyncio.to_thread(self.close)

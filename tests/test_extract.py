@@ -1,0 +1,196 @@
+"""Tests for news.extract, news.textdoc and news.boilerplate on pages written for this project."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from news.boilerplate import BoilerplateFilter
+from news.extract import MAX_INPUT_BYTES, ExtractedArticle, Extractor, extract_html, extract_text
+from news.textdoc import make_lead, parse_date_line
+from news.topics import classify
+
+PAGES = Path(__file__).parent / "data" / "pages"
+
+
+def read(name: str) -> str:
+    """Return a test page's text."""
+    return (PAGES / name).read_text("utf-8")
+
+
+def test_english_page() -> None:
+    url = "https://www.harbour-ledger.test/business/2024/03/x?utm_source=rss"
+    article = extract_html((PAGES / "en-article.html").read_bytes(), url=url)
+    assert article is not None
+    assert article.title == "Textile exporters win a reprieve on power tariffs"
+    assert article.text.startswith("Textile exporters will pay a lower electricity tariff")
+    assert article.text.endswith("during the peak months.")
+    assert len(article.text.split("\n\n")) == 6
+    for junk in ("Subscribe", "Share on", "Related stories", "Cotton crop", "©", "Privacy"):
+        assert junk not in article.text
+    assert article.published_at == datetime(2024, 3, 7, 9, 20, tzinfo=UTC)
+    assert article.author == "Samina Qureshi"
+    assert article.image_url == "https://static.harbour-ledger.test/img/looms.jpg"
+    assert article.canonical_url == (
+        "https://www.harbour-ledger.test/business/2024/03/textile-exporters-power-tariffs"
+    )
+    assert article.site_name == "The Harbour Ledger"
+    assert article.language == "en"
+    assert article.lead == article.text.split("\n\n")[0]
+    topic = classify(url=url, title=article.title, text=article.text, language="en")
+    assert topic == "business"
+
+
+def test_urdu_page() -> None:
+    article = extract_html(read("ur-article.html"), url=None)
+    assert article is not None
+    assert article.title == "لاہور میں شدید دھند، موٹروے کئی گھنٹے بند رہی"
+    assert article.text.startswith("لاہور اور پنجاب کے وسطی اضلاع میں")
+    assert article.text.endswith("معمول پر آ گیا۔")
+    for junk in ("Live-TV", "Newspaper", "شیئر کریں", "مزید پڑھیے", "کراچی میں سردی", "©"):
+        assert junk not in article.text
+    assert article.language == "ur"
+    assert article.canonical_url == "https://urdu.misal-news.test/pakistan/2023/12/lahore-fog"
+    assert article.published_at == datetime(2023, 12, 28, 4, 15, tzinfo=UTC)
+    assert article.site_name == "روزنامہ مثال"
+    assert classify(url=article.canonical_url, language="ur") == "pakistan"
+
+
+def test_page_in_a_legacy_encoding_and_title_markup() -> None:
+    body = "".join(
+        f"<p>Paragraph {i} of a café review: the espresso was strong, the croissants were "
+        f"fresh and the terrace stayed busy long after the lunch crowd had left.</p>"
+        for i in range(6)
+    )
+    page = (
+        '<html><head><meta charset="windows-1252">'
+        "<title>Caf&eacute; review: &lt;em&gt;the&lt;/em&gt; best   terrace</title></head>"
+        f"<body><article><h1>Café review</h1>{body}</article></body></html>"
+    ).encode("cp1252")
+    article = extract_html(page, url="https://food.example/cafe")
+    assert article is not None
+    assert "café review" in article.text
+    assert "<" not in article.title and "  " not in article.title
+    assert article.title.startswith("Caf")
+
+
+def test_oversized_page_is_capped_not_parsed_whole() -> None:
+    page = read("en-article.html").replace("</body>", "<!--" + "x" * (6 * 1024 * 1024) + "-->")
+    assert len(page) > MAX_INPUT_BYTES
+    article = extract_html(page, url=None)
+    assert article is not None
+    assert article.title == "Textile exporters win a reprieve on power tariffs"
+
+
+@pytest.mark.parametrize("page", ["", b"", "<html><body><nav>Home</nav></body></html>", "\x00"])
+def test_no_article_gives_none(page: str | bytes) -> None:
+    assert extract_html(page, url=None) is None
+
+
+def test_english_text_document_like_a_saved_page() -> None:
+    article = extract_text(read("en-seedlike.txt"))
+    assert article.title == "Coastal towns brace for a second storm in a week"
+    assert article.published_at == datetime(2024, 3, 10, tzinfo=UTC)  # not the page's date
+    assert article.author == "News Desk"
+    assert article.text.startswith("GWADAR: Fishing boats")
+    assert article.text.endswith("before the rain arrived.")
+    for junk in ("E-Paper", "Podcasts", "روزنامہ مثال", "News Desk", article.title):
+        assert junk not in article.text
+    assert article.language == "en"
+
+
+def test_urdu_text_document_like_a_saved_page() -> None:
+    article = extract_text(read("ur-seedlike.txt"))
+    assert article.title == "کراچی میں پانی کی فراہمی تین روز بعد بحال"
+    assert article.published_at == datetime(2024, 3, 14, tzinfo=UTC)
+    assert article.author == "ویب ڈیسک"
+    assert article.text.startswith("کراچی کے کئی علاقوں میں")
+    assert article.text.endswith("شروع کیا جائے گا۔")
+    for junk in ("Live-TV", "E-Paper", "روزنامہ مثال", "ویب ڈیسک"):
+        assert junk not in article.text
+    assert article.language == "ur"
+    assert classify(title=article.title, text=article.text, language="ur") == "pakistan"
+
+
+def test_title_found_without_repetition_and_page_date_ignored() -> None:
+    lines = read("en-seedlike.txt").splitlines()
+    title = "Coastal towns brace for a second storm in a week"
+    lines.remove(title)  # the headline now appears once, below the menus
+    lines = [line for line in lines if not line.startswith("March 10")]
+    article = extract_text("\n".join(lines))
+    assert article.title == title
+    assert article.published_at is None  # the only date is the page's, above the title
+    assert article.text.startswith("GWADAR:")
+
+
+def test_simple_hard_wrapped_text_document() -> None:
+    article = extract_text(read("en-simple.txt"))
+    assert article.title == "Library extends opening hours for exam season"
+    assert article.author == "Daniel Okafor"
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 2
+    assert paragraphs[0].startswith("The city library will stay open until midnight")
+    assert paragraphs[0].endswith("study in the evenings.")
+
+
+def test_text_document_with_title_only() -> None:
+    article = extract_text("Just a headline\n")
+    assert (article.title, article.text, article.lead) == ("Just a headline", "", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Friday, January 28, 2022", (datetime(2022, 1, 28, tzinfo=UTC), "")),
+        ("December 15, 2021 Web Desk", (datetime(2021, 12, 15, tzinfo=UTC), "Web Desk")),
+        ("15 دسمبر 2021", (datetime(2021, 12, 15, tzinfo=UTC), "")),
+        ("Published: 2021-12-15T10:30:00+05:00", (datetime(2021, 12, 15, 5, 30, tzinfo=UTC), "")),
+        ("Updated 15/12/2021 3:05 pm", (datetime(2021, 12, 15, 15, 5, tzinfo=UTC), "")),
+        ("The talks were held on December 15, 2021 in Moscow, officials said.", None),
+        ("February 30, 2021", None),
+        ("Russia hands proposals", None),
+    ],
+)
+def test_parse_date_line(line: str, expected: tuple[datetime, str] | None) -> None:
+    assert parse_date_line(line) == expected
+
+
+def test_lead_takes_paragraphs_up_to_the_limit_and_cuts_at_a_sentence() -> None:
+    short = ["First paragraph is short.", "Second one is short too.", "x" * 400]
+    assert make_lead(short) == "First paragraph is short. Second one is short too."
+    long = [("A sentence of about forty characters. " * 12).strip()]
+    lead = make_lead(long)
+    assert lead.endswith("characters.") and len(lead) <= 300
+    assert make_lead(["word " * 100]).endswith("…")
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+async def test_extractor_runs_off_the_event_loop(workers: int) -> None:
+    pages = [(read("en-article.html"), None), (read("ur-article.html"), None), ("", None)]
+    async with Extractor(workers) as extractor:
+        results = await extractor.extract_many(pages)
+    assert [r.language if r else None for r in results] == ["en", "ur", None]
+    assert all(isinstance(r, ExtractedArticle) for r in results[:2])
+
+
+def test_boilerplate_lines_repeated_across_a_host_are_dropped() -> None:
+    signoff = "Follow The Harbour Ledger on WhatsApp for breaking news"
+    story = "Paragraph about story {0} that is only on this page, with its own facts."
+    filt = BoilerplateFilter()
+    for i in range(3):
+        filt.learn("ledger.test", f"{story.format(i)}\n\n{signoff}")
+    cleaned = filt.filter("ledger.test", f"{story.format(9)}\n\n{signoff}\n\nLast line {9}.")
+    assert cleaned == f"{story.format(9)}\n\nLast line 9."
+    assert filt.clean("other.test", signoff) == signoff  # learnt per host
+
+
+def test_boilerplate_needs_half_the_pages_and_spares_long_paragraphs() -> None:
+    background = "Background: " + "the province has argued over canal water for decades. " * 5
+    filt = BoilerplateFilter(min_pages=3, min_share=0.5)
+    for i in range(8):
+        extra = "Read more on our app" if i < 3 else f"Unique line {i}"
+        filt.learn("site.test", f"{background}\n{extra}")
+    assert not filt.is_boilerplate("site.test", "Read more on our app")  # 3 of 8 pages
+    assert not filt.is_boilerplate("site.test", background)  # long: reporting, not a site line
