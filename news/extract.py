@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from multiprocessing import forkserver
 from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin
@@ -255,12 +256,15 @@ class Extractor:
         """Return the process pool, started on first use."""
         if self._pool is None:
             # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
-            # forking a threaded process can deadlock; a recycled worker bounds lxml's memory.
+            # forking a threaded process can deadlock. The server preloads this module, so
+            # workers fork with trafilatura already imported; recycling a worker after
+            # max_tasks_per_child pages bounds lxml's memory growth.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
             self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                max_tasks_per_child=self._max_tasks_per_child,
+                self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
             )
+            forkserver.ensure_running()  # the one slow step: starts the server process
         return self._pool
 
     async def extract(
@@ -269,10 +273,9 @@ class Extractor:
         """Extract one page without blocking the event loop."""
         if self.workers == 0:
             return await asyncio.to_thread(_extract_job, html, url, declared_language)
+        pool = self._pool or await asyncio.to_thread(self._executor)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor(), _extract_job, html, url, declared_language
-        )
+        return await loop.run_in_executor(pool, _extract_job, html, url, declared_language)
 
     async def extract_many(
         self, pages: Iterable[tuple[str | bytes, str | None]]
