@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -41,21 +42,11 @@ def _command(
     )
 
 
-def _not_yet(what: str, issue: int) -> Handler:
-    async def handler(_args: argparse.Namespace, _settings: Settings) -> int:
-        print(f"khabar {what}: not available yet (issue #{issue} builds it)", file=sys.stderr)
-        return EXIT_USAGE
-
-    return handler
-
-
-def _lazy(name: str) -> Handler:
-    """A handler from bot.cli_news, imported only when its command runs (keeps --help fast)."""
+def _lazy(name: str, module: str = "bot.cli_news") -> Handler:
+    """A command handler imported only when its command runs (keeps --help fast)."""
 
     async def handler(args: argparse.Namespace, settings: Settings) -> int:
-        from bot import cli_news
-
-        command: Handler = getattr(cli_news, name)
+        command: Handler = getattr(importlib.import_module(module), name)
         return await command(args, settings)
 
     return handler
@@ -158,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="ID|PATH|-")
     p.add_argument("--lang", choices=("en", "ur"))
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_not_yet("summarize", 6))
+    p.set_defaults(handler=_lazy("summarize_command", "bot.cli_summarize"))
 
     feeds = _command(
         sub, "feeds", "List, add, remove, import or export feeds.", "khabar feeds list"

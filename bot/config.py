@@ -31,6 +31,8 @@ _EXPECTS: dict[str, str] = {
     "summary_backend": "extractive or openai",
     "openai_base_url": "an http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1",
     "summary_wait": "seconds from 0 to 60",
+    "summary_max_words_en": "a number of words from 5 to 1000",
+    "summary_max_chars_ur": "a number of characters from 30 to 5000",
     "ingest_interval": "a number of seconds above 0",
     "fetch_max_bytes": "a number of bytes, at least 1024",
     "fetch_timeout": "seconds, above 0 and at most 300",
@@ -84,6 +86,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_model: str = "qwen2.5:7b-instruct"
     summary_wait: float = Field(default=3.0, ge=0, le=60)
+    summary_max_words_en: int = Field(default=60, ge=5, le=1000)
+    summary_max_chars_ur: int = Field(default=450, ge=30, le=5000)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

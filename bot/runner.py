@@ -19,23 +19,34 @@ from news.llm import OpenAIBackend
 from news.summaries import SummaryService
 from storage import open_store
 
-__all__ = ["open_services", "push_bot_for", "run_bot"]
+__all__ = ["llm_backend", "open_services", "push_bot_for", "run_bot"]
 
 log = logging.getLogger(__name__)
+
+
+def llm_backend(settings: Settings) -> OpenAIBackend | None:
+    """The configured abstractive summary backend, or None for extractive only."""
+    if settings.summary_backend != "openai":
+        return None
+    return OpenAIBackend(
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+    )
 
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """The store (migrated) and the summary service, closed on exit."""
     store = await open_store(settings.database_url)
-    backend = None
-    if settings.summary_backend == "openai":
-        backend = OpenAIBackend(
-            base_url=settings.openai_base_url,
-            model=settings.openai_model,
-            api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
-        )
-    summaries = SummaryService(store, backend, wait=settings.summary_wait)
+    backend = llm_backend(settings)
+    summaries = SummaryService(
+        store,
+        backend,
+        wait=settings.summary_wait,
+        max_words_en=settings.summary_max_words_en,
+        max_chars_ur=settings.summary_max_chars_ur,
+    )
     try:
         yield Services(settings=settings, store=store, summaries=summaries)
     finally:

@@ -21,7 +21,7 @@ from storage import Article, Store
 from storage.stories import story_articles
 from storage.summaries import get_summary, put_summary
 
-__all__ = ["SummaryResult", "SummaryService", "summary_for"]
+__all__ = ["SummaryBudget", "SummaryResult", "SummaryService", "summary_for"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,20 @@ class SummaryResult:
         return self.summary.language
 
 
+@dataclass(frozen=True)
+class SummaryBudget:
+    """How long a summary may be: words for English, characters for Urdu (settings)."""
+
+    max_words_en: int = 60
+    max_chars_ur: int = 450
+
+    def for_language(self, lang: Language) -> dict[str, int]:
+        """The summarize() keyword for the language's budget."""
+        if lang == "ur":
+            return {"max_chars": self.max_chars_ur}
+        return {"max_words": self.max_words_en}
+
+
 def _lang(code: str) -> Language:
     return "ur" if code == "ur" else "en"
 
@@ -55,11 +69,18 @@ class SummaryService:
     """Computes, caches and serves summaries; never blocks the event loop."""
 
     def __init__(
-        self, store: Store, backend: LLMBackend | None = None, *, wait: float = 3.0
+        self,
+        store: Store,
+        backend: LLMBackend | None = None,
+        *,
+        wait: float = 3.0,
+        max_words_en: int = 60,
+        max_chars_ur: int = 450,
     ) -> None:
         self.store = store
         self.backend = backend
         self.wait = wait
+        self.budget = SummaryBudget(max_words_en, max_chars_ur)
         self._tasks: set[asyncio.Task[Summary]] = set()
 
     async def _cached(self, article_id: int, lang: str) -> Summary | None:
