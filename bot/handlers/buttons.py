@@ -6,19 +6,28 @@ import logging
 
 from telegram import Update
 
-from bot.chatprefs import chat_prefs
+from bot.chatprefs import chat_prefs, is_chat_admin
 from bot.handlers.latest import latest_page
 from bot.handlers.read import also_reported, full_text_page, send_article_card, show_card
 from bot.handlers.search import search_page
 from bot.handlers.start import lang_button
 from bot.handlers.subscriptions import subscribe_topic_button, unsubscribe_button
-from bot.i18n import t
+from bot.i18n import t_plain
 from bot.render_callback import decode_callback
 from bot.services import KhabarContext
 
 __all__ = ["on_button"]
 
 log = logging.getLogger(__name__)
+
+# Buttons that change the chat's settings: in groups only admins may press them.
+_SETTINGS_ACTIONS = frozenset({"lang", "sub", "topic", "unsub"})
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+def _notice(lang: str, key: str) -> str:
+    """A callback answer: plain text (Telegram shows it as a toast, without markup)."""
+    return t_plain(lang, key).translate(_BIDI_MARKS)
 
 
 async def on_button(update: Update, context: KhabarContext) -> None:
@@ -30,10 +39,15 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     if decoded is None:
         log.info("button: refused callback data %r", (query.data or "")[:80])
         prefs = await chat_prefs(update, context)
-        await query.answer(t(prefs.language, "error.bad_callback").replace("\u200f", ""))
+        await query.answer(_notice(prefs.language, "error.bad_callback"))
+        return
+    action, args = decoded.action, decoded.args
+    if action in _SETTINGS_ACTIONS and not await is_chat_admin(update, context):
+        # Only the member who pressed sees why; the message stays as it is for the admins.
+        prefs = await chat_prefs(update, context)
+        await query.answer(_notice(prefs.language, "group.admins_only"), show_alert=True)
         return
     await query.answer()
-    action, args = decoded.action, decoded.args
     if action == "lang":
         await lang_button(update, context, str(args[0]))
     elif action == "open":

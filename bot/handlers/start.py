@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.args import parse_id
 from bot.chatprefs import chat_prefs, is_chat_admin
 from bot.handlers.read import send_article_card
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, t
@@ -28,8 +29,6 @@ async def start(update: Update, context: KhabarContext) -> None:
     prefs = await chat_prefs(update, context)
     args = context.args or []
     if args and args[0].startswith(DEEP_LINK_ARTICLE):
-        from bot.args import parse_id
-
         article_id = parse_id(args[0][len(DEEP_LINK_ARTICLE) :])
         if article_id is not None:
             await send_article_card(update, context, article_id, prefs)
@@ -50,13 +49,16 @@ async def help_command(update: Update, context: KhabarContext) -> None:
     await reply(update, context, t(prefs.language, "help.text"), lang=prefs.language)
 
 
-async def _set_language(update: Update, context: KhabarContext, language: str) -> str:
+async def _set_language(
+    update: Update, context: KhabarContext, language: str
+) -> tuple[Html, str, bool]:
+    """Set the chat's language if the sender may: (answer, its language, whether it was set)."""
     prefs = await chat_prefs(update, context)
     if not await is_chat_admin(update, context):
-        return t(prefs.language, "group.admins_only")
+        return t(prefs.language, "group.admins_only"), prefs.language, False
     async with context.services.store.write() as session:
         await set_chat_language(session, prefs.chat_id, language)
-    return t(language, "lang.set")
+    return t(language, "lang.set"), language, True
 
 
 async def lang(update: Update, context: KhabarContext) -> None:
@@ -72,11 +74,14 @@ async def lang(update: Update, context: KhabarContext) -> None:
         )
         await reply(update, context, text, buttons=language_buttons(), lang=prefs.language)
         return
-    done = await _set_language(update, context, choice)
-    await reply(update, context, Html(done), lang=choice)
+    text, text_lang, _ = await _set_language(update, context, choice)
+    await reply(update, context, text, lang=text_lang)
 
 
 async def lang_button(update: Update, context: KhabarContext, language: str) -> None:
-    """A language button was pressed."""
-    text = await _set_language(update, context, language)
-    await edit_or_reply(update, context, Html(text), lang=language)
+    """A language button was pressed: the picker becomes the confirmation."""
+    text, text_lang, done = await _set_language(update, context, language)
+    if done:
+        await edit_or_reply(update, context, text, lang=text_lang)
+    else:
+        await reply(update, context, text, lang=text_lang)
