@@ -8,10 +8,13 @@ __all__ = ["MAX_ID", "parse_count", "parse_id", "phrase_of"]
 
 MAX_ID = 2**63 - 1
 
+# Urdu keyboards type Extended Arabic-Indic digits (۰-۹); Arabic ones (٠-٩) come from pasted text.
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
 
 def parse_id(text: str) -> int | None:
-    """A positive article id, or None for anything else ("abc", "-1", a 20-digit number)."""
-    text = text.strip().lstrip("#")
+    """A positive article id ("42", "#42", "۴۲"), or None ("abc", "-1", a 20-digit number)."""
+    text = text.strip().lstrip("#").translate(_DIGITS)
     if not text.isascii() or not text.isdigit():
         return None
     value = int(text)

@@ -34,7 +34,8 @@ def topic_label(topic: str, lang: str) -> str:
 
 def topic_list(lang: str) -> str:
     """Every topic, named in the chat's language with the other name beside it."""
-    return "، ".join(
+    separator = "، " if lang == "ur" else ", "
+    return separator.join(
         f"{topic_label(x, lang)} ({x})" if lang == "ur" else f"{x} ({urdu_name(x)})" for x in TOPICS
     )
 

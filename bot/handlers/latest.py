@@ -28,8 +28,10 @@ def _parse(args: list[str]) -> tuple[str | None, int] | str:
     topic: str | None = None
     n = DEFAULT_LATEST
     rest = list(args)
-    if rest and rest[-1].isdigit():
-        count = parse_count(rest.pop(), MAX_LATEST)
+    # The count may come before or after the topic: "/latest sports 5" or "/latest 5 sports".
+    at = -1 if rest and rest[-1].isdigit() else 0
+    if rest and rest[at].isdigit():
+        count = parse_count(rest.pop(at), MAX_LATEST)
         if count is None:
             return "usage"
         n = count
