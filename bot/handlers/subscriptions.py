@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from telegram import Update
 
 from bot.args import phrase_of
@@ -10,15 +12,17 @@ from bot.headlines import topic_label, topic_list
 from bot.i18n import t
 from bot.render import Html
 from bot.render_callback import encode_callback
-from bot.replies import edit_or_reply, reply
+from bot.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from bot.timefmt import format_clock, parse_clock
 from news.topics import topic_by_name
+from storage import Subscription
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
 from storage.textnorm import normalize_for_search
 
 __all__ = [
     "MAX_PHRASE",
+    "MAX_SUBSCRIPTIONS",
     "subscribe_command",
     "subscribe_topic_button",
     "subscriptions_command",
@@ -27,6 +31,9 @@ __all__ = [
 ]
 
 MAX_PHRASE = 100
+MAX_SUBSCRIPTIONS = 50  # per chat: each keyword is matched against every new story
+_QUOTES = ('"', "“", "'", "«")
+_ALL = ("all", "سب", "تمام")
 
 
 async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPrefs) -> bool:
@@ -34,6 +41,20 @@ async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPr
         return True
     await reply(update, context, t(prefs.language, "group.admins_only"), lang=prefs.language)
     return False
+
+
+def _quoted(phrase: str, lang: str) -> str:
+    """A keyword phrase in the quotation marks of the chat's language."""
+    return f"’{phrase}‘" if lang == "ur" else f"“{phrase}”"
+
+
+def _what(sub_kind: str, value: str, display: str, lang: str) -> str:
+    """How a subscription is named in messages: the topic's name or the quoted phrase."""
+    return topic_label(value, lang) if sub_kind == "topic" else _quoted(display, lang)
+
+
+def _digest_line(lang: str, minutes: int) -> Html:
+    return t(lang, "subscriptions.mode_digest", time=format_clock(time(*divmod(minutes, 60)), lang))
 
 
 def _split_digest(args: list[str]) -> tuple[list[str], int | None] | None:
@@ -46,6 +67,45 @@ def _split_digest(args: list[str]) -> tuple[list[str], int | None] | None:
     if args and args[-1].lower() in ("digest", "ڈائجسٹ"):
         return args[:-1], 8 * 60
     return args, None
+
+
+async def _follow(
+    context: KhabarContext,
+    prefs: ChatPrefs,
+    kind: str,
+    value: str,
+    display: str,
+    digest_at: int | None,
+) -> Html:
+    """Subscribe the chat and say so; an existing subscription keeps its mode unless one is given."""
+    lang = prefs.language
+    async with context.services.store.read() as session:
+        subs = await list_subscriptions(session, prefs.chat_id)
+    exists = any(s.kind == kind and s.value == value for s in subs)
+    what = _what(kind, value, display, lang)
+    if exists and digest_at is None:
+        return t(lang, "subscribe.already", what=what)
+    if not exists and len(subs) >= MAX_SUBSCRIPTIONS:
+        return t(lang, "subscribe.too_many", max=MAX_SUBSCRIPTIONS)
+    async with context.services.store.write() as session:
+        await subscribe(
+            session,
+            prefs.chat_id,
+            kind=kind,
+            value=value,
+            display=display,
+            mode="instant" if digest_at is None else "digest",
+            digest_time=digest_at,
+        )
+    if exists:
+        text = t(lang, "subscribe.already", what=what)
+    elif kind == "topic":
+        text = t(lang, "subscribe.done_topic", topic=what)
+    else:
+        text = t(lang, "subscribe.done_keyword", phrase=display)
+    if digest_at is not None:
+        text = Html(text + "\n" + _digest_line(lang, digest_at))
+    return text
 
 
 async def subscribe_command(update: Update, context: KhabarContext) -> None:
@@ -61,64 +121,28 @@ async def subscribe_command(update: Update, context: KhabarContext) -> None:
     if len(phrase) > MAX_PHRASE:
         await reply(update, context, t(lang, "subscribe.too_long", max=MAX_PHRASE), lang=lang)
         return
-    if not phrase:
+    # Unquoted words name a topic (English or Urdu); a quoted phrase is a keyword subscription.
+    quoted = " ".join(words).strip().startswith(_QUOTES)
+    folded = normalize_for_search(phrase).strip()
+    if not phrase or not folded:
         await reply(update, context, t(lang, "subscribe.usage"), lang=lang)
         return
-    if not await _admin_or_refuse(update, context, prefs):
-        return
-    # Unquoted words name a topic (English or Urdu); a quoted phrase is a keyword subscription.
-    quoted = " ".join(words).strip()[:1] in ('"', "“", "'", "«")
     topic = None if quoted else topic_by_name(phrase)
     if topic is None and not quoted:
         unknown = t(lang, "subscribe.unknown_topic", topic=phrase, topics=topic_list(lang))
         await reply(update, context, Html(unknown + "\n" + t(lang, "subscribe.usage")), lang=lang)
         return
-    mode = "digest" if digest_at is not None else "instant"
-    async with context.services.store.write() as session:
-        if topic is not None:
-            created = await subscribe(
-                session,
-                prefs.chat_id,
-                kind="topic",
-                value=topic,
-                display=topic,
-                mode=mode,
-                digest_time=digest_at,
-            )
-        else:
-            created = await subscribe(
-                session,
-                prefs.chat_id,
-                kind="keyword",
-                value=normalize_for_search(phrase),
-                display=phrase,
-                mode=mode,
-                digest_time=digest_at,
-            )
-    what = topic_label(topic, lang) if topic else f"“{phrase}”"
-    if not created and digest_at is None:
-        text = t(lang, "subscribe.already", what=what)
-    elif topic is not None:
-        text = t(lang, "subscribe.done_topic", topic=topic_label(topic, lang))
+    if not await _admin_or_refuse(update, context, prefs):
+        return
+    if topic is not None:
+        text = await _follow(context, prefs, "topic", topic, topic, digest_at)
     else:
-        text = t(lang, "subscribe.done_keyword", phrase=phrase)
-    if digest_at is not None:
-        from datetime import time
-
-        text = Html(
-            text
-            + "\n"
-            + t(
-                lang,
-                "subscriptions.mode_digest",
-                time=format_clock(time(digest_at // 60, digest_at % 60), lang),
-            )
-        )
+        text = await _follow(context, prefs, "keyword", folded, phrase, digest_at)
     await reply(update, context, text, lang=lang)
 
 
 async def subscribe_topic_button(update: Update, context: KhabarContext, topic: str) -> None:
-    """A topic tapped in /topics: subscribe to it."""
+    """A topic tapped in /topics: subscribe to it (a digest subscription stays a digest)."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     found = topic_by_name(topic)
@@ -127,14 +151,7 @@ async def subscribe_topic_button(update: Update, context: KhabarContext, topic: 
         return
     if not await _admin_or_refuse(update, context, prefs):
         return
-    async with context.services.store.write() as session:
-        created = await subscribe(session, prefs.chat_id, kind="topic", value=found, display=found)
-    label = topic_label(found, lang)
-    text = (
-        t(lang, "subscribe.done_topic", topic=label)
-        if created
-        else t(lang, "subscribe.already", what=label)
-    )
+    text = await _follow(context, prefs, "topic", found, found, None)
     await reply(update, context, text, lang=lang)
 
 
@@ -149,7 +166,7 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
     if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
-        if phrase.lower() in ("all", "سب", "تمام"):
+        if phrase.lower() in _ALL:
             await unsubscribe_all(session, prefs.chat_id)
             done = t(lang, "unsubscribe.all_done")
         else:
@@ -161,22 +178,15 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
                 removed = await unsubscribe(
                     session, prefs.chat_id, kind="keyword", value=normalize_for_search(phrase)
                 )
-            what = topic_label(topic, lang) if topic else f"“{phrase}”"
+            what = topic_label(topic, lang) if topic else _quoted(phrase, lang)
             done = t(lang, "unsubscribe.done" if removed else "unsubscribe.not_found", what=what)
     await reply(update, context, done, lang=lang)
 
 
-async def subscriptions_command(update: Update, context: KhabarContext) -> None:
-    """``/subscriptions``: what the chat follows, with a remove button for each."""
-    prefs = await chat_prefs(update, context)
-    lang = prefs.language
-    async with context.services.store.read() as session:
-        subs = await list_subscriptions(session, prefs.chat_id)
+def _listing(lang: str, subs: list[Subscription]) -> tuple[Html, Keyboard]:
+    """The chat's subscriptions with a remove button for each."""
     if not subs:
-        await reply(update, context, t(lang, "subscriptions.empty"), lang=lang)
-        return
-    from datetime import time
-
+        return t(lang, "subscriptions.empty"), []
     lines = [t(lang, "subscriptions.header"), ""]
     buttons = []
     for s in subs:
@@ -186,38 +196,40 @@ async def subscriptions_command(update: Update, context: KhabarContext) -> None:
             else t(lang, "subscriptions.keyword", phrase=s.display)
         )
         if s.mode == "digest" and s.digest_time is not None:
-            mode = t(
-                lang,
-                "subscriptions.mode_digest",
-                time=format_clock(time(s.digest_time // 60, s.digest_time % 60), lang),
-            )
+            mode = _digest_line(lang, s.digest_time)
         else:
             mode = t(lang, "subscriptions.mode_instant")
         lines.append(f"• {label}\n  {mode}")
-        buttons.append(
-            [
-                (
-                    f"✕ {topic_label(s.value, lang) if s.kind == 'topic' else s.display[:30]}",
-                    encode_callback("unsub", s.id),
-                )
-            ]
-        )
-    await reply(update, context, Html("\n".join(lines)), buttons=buttons, lang=lang)
+        name = topic_label(s.value, lang) if s.kind == "topic" else s.display[:30]
+        buttons.append([(f"✕ {name}", encode_callback("unsub", s.id))])
+    return Html("\n".join(lines)), buttons
+
+
+async def subscriptions_command(update: Update, context: KhabarContext) -> None:
+    """``/subscriptions``: what the chat follows, with a remove button for each."""
+    prefs = await chat_prefs(update, context)
+    async with context.services.store.read() as session:
+        subs = await list_subscriptions(session, prefs.chat_id)
+    text, buttons = _listing(prefs.language, subs)
+    await reply(update, context, text, buttons=buttons, lang=prefs.language)
 
 
 async def unsubscribe_button(update: Update, context: KhabarContext, subscription_id: int) -> None:
-    """A remove button under /subscriptions."""
+    """A remove button under /subscriptions: remove it and show what is left."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.read() as session:
         subs = {s.id: s for s in await list_subscriptions(session, prefs.chat_id)}
-    sub = subs.get(subscription_id)
+    sub = subs.pop(subscription_id, None)
     if sub is None:
-        await edit_or_reply(update, context, t(lang, "error.bad_callback"), lang=lang)
+        # Removed already (a second tap), or another chat's id in forged data.
+        text, buttons = _listing(lang, list(subs.values()))
+        await edit_or_reply(update, context, text, buttons=buttons, lang=lang)
         return
     async with context.services.store.write() as session:
         await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value)
-    what = topic_label(sub.value, lang) if sub.kind == "topic" else f"“{sub.display}”"
-    await edit_or_reply(update, context, t(lang, "unsubscribe.done", what=what), lang=lang)
+    done = t(lang, "unsubscribe.done", what=_what(sub.kind, sub.value, sub.display, lang))
+    rest, buttons = _listing(lang, list(subs.values()))
+    await edit_or_reply(update, context, Html(done + "\n\n" + rest), buttons=buttons, lang=lang)
