@@ -40,6 +40,7 @@ _EXPECTS: dict[str, str] = {
     "extract_workers": "a number of processes from 0 (in-process) to 32",
     "khabar_feeds": "the path of a feeds TOML file",
     "push_rate": "messages per second, above 0 and at most 1000",
+    "retention_days": "a number of days, 0 to keep everything",
     "push_lease": "seconds, at least 1",
     "breaking_sources": "a number of sources, at least 2",
     "breaking_window_minutes": "minutes, above 0",
@@ -71,6 +72,8 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=20.0, gt=0, le=300)
     fetch_allow_private: bool = False
     extract_workers: int = Field(default=1, ge=0, le=32)
+
+    retention_days: int = Field(default=90, ge=0)
 
     push_rate: float = Field(default=25.0, gt=0, le=1000)
     push_lease: float = Field(default=60.0, ge=1)

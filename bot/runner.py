@@ -16,6 +16,7 @@ from bot.background import Background
 from bot.config import Settings
 from bot.services import Services
 from news.llm import OpenAIBackend
+from news.retention import prune_forever
 from news.summaries import SummaryService
 from storage import open_store
 
@@ -105,9 +106,15 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             async with push_bot:
                 background = Background(services, push_bot)
                 await background.start()
+                retention = asyncio.create_task(
+                    prune_forever(
+                        services.store, settings.retention_days, stop, clock=services.clock
+                    )
+                )
                 await stop.wait()
                 log.info("bot: stopping")
                 await updater.stop()
                 await background.stop()
+                await retention
             await application.stop()
     return 0

@@ -25,12 +25,13 @@ from news.textdoc import make_lead
 from news.topics import classify
 from storage import Feed, Store
 from storage.articles import find_duplicate
-from storage.feeds import due_feeds, record_fetch_error, record_fetch_ok
+from storage.feeds import claim_due_feeds, record_fetch_error, record_fetch_ok
 
 __all__ = ["FeedOutcome", "PassStats", "Pipeline", "entry_text", "run_forever"]
 
 log = logging.getLogger(__name__)
 
+FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before another may take it
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _NO_HASH = "-"  # matches no content hash: a URL/GUID-only duplicate check
 
@@ -146,8 +147,9 @@ class Pipeline:
 
     async def run_pass(self, progress: Callable[[int, int], None] | None = None) -> PassStats:
         """Ingest every feed that is due; one failing feed never stops the others."""
-        async with self.store.read() as session:
-            feeds = await due_feeds(session, self.clock())
+        async with self.store.write() as session:
+            # Claimed, not just read: a second instance on the same database skips these.
+            feeds = await claim_due_feeds(session, self.clock(), FEED_LEASE)
         stats = PassStats()
         done = 0
 

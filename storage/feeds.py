@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from storage.types import utcnow
 __all__ = [
     "FeedIn",
     "add_feed",
+    "claim_due_feeds",
     "due_feeds",
     "failing_feeds",
     "get_feed",
@@ -91,6 +92,29 @@ async def due_feeds(session: AsyncSession, now: datetime, limit: int = 1000) -> 
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def claim_due_feeds(
+    session: AsyncSession, now: datetime, lease: timedelta, limit: int = 1000
+) -> list[Feed]:
+    """Take the due feeds for this process: their next check moves ``lease`` ahead in the same
+    statement, so another instance sharing the database does not fetch them in this pass
+    (rows another transaction holds are skipped on PostgreSQL)."""
+    due = (
+        select(Feed.id)
+        .where(Feed.enabled.is_(True), or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
+        .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(Feed)
+        .where(Feed.id.in_(due.scalar_subquery()))
+        .values(next_check_at=now + lease)
+        .returning(Feed)
+    )
+    return sorted((await session.execute(stmt)).scalars(), key=lambda f: f.id)
 
 
 async def record_fetch_ok(

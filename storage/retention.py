@@ -1,0 +1,44 @@
+"""Pruning old articles in small batches, with their summaries, deliveries and emptied stories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Article, Story
+
+__all__ = ["prune_articles_batch"]
+
+
+async def prune_articles_batch(session: AsyncSession, cutoff: datetime, batch: int) -> int:
+    """Delete up to ``batch`` articles published before ``cutoff``; return how many.
+
+    Summaries go with them (ON DELETE CASCADE), the FTS index follows through its triggers,
+    stories left without articles are deleted (their deliveries with them) and the others get
+    their article count corrected."""
+    rows = (
+        await session.execute(
+            select(Article.id, Article.story_id)
+            .where(Article.published_at < cutoff)
+            .order_by(Article.published_at, Article.id)
+            .limit(batch)
+        )
+    ).all()
+    if not rows:
+        return 0
+    ids = [r[0] for r in rows]
+    story_ids = sorted({r[1] for r in rows if r[1] is not None})
+    await session.execute(delete(Article).where(Article.id.in_(ids)))
+    if story_ids:
+        remaining = (
+            select(func.count(Article.id)).where(Article.story_id == Story.id).scalar_subquery()
+        )
+        await session.execute(
+            update(Story).where(Story.id.in_(story_ids)).values(article_count=remaining)
+        )
+        await session.execute(
+            delete(Story).where(Story.id.in_(story_ids), Story.article_count == 0)
+        )
+    return len(ids)
