@@ -12,14 +12,49 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from news.textdoc import line_key
+from news.textdoc import is_prose, line_key
 
-__all__ = ["BoilerplateFilter"]
+__all__ = ["BoilerplateFilter", "strip_edge_boilerplate"]
 
 # A line this long is a paragraph of reporting; wire copy and background paragraphs repeat
 # across one site's stories on the same subject and must not be learnt as boilerplate.
 _MAX_LINE_CHARS = 200
 _BLANK_RUN = re.compile(r"\n{3,}")
+# Page furniture that extractors leave above the story: skip links, reading-time badges.
+_LEADING_JUNK = re.compile(
+    r"^(?:skip to (?:main )?content|advertisement|sponsored(?: content)?"
+    r"|\d+\s*min(?:ute)?s?\s+read|reading time\b.*|listen to (?:this )?(?:article|story)\b.*)$",
+    re.IGNORECASE,
+)
+# Calls to action and credits that close a story: follow/subscribe plugs, agency credits,
+# copyright lines, "Related"/"Read more" headers (English and Urdu).
+_TRAILING_JUNK = re.compile(
+    r"\b(?:subscribe|newsletters?|sign up|follow (?:us|[\w’'.@]+(?: [\w’'.@]+){0,3}) on"
+    r"|on (?:facebook|twitter|instagram|youtube|whatsapp|telegram|tiktok)\b"
+    r"|download (?:our|the) app|share (?:this|on)|contributed to this report|reporting by"
+    r"|editing by|writing by|all rights reserved|copyright\s*(?:©|\(c\)|\d{4}))"
+    r"|©|^(?:comments?|explore further|related(?: articles| stories| resources| posts)?"
+    r"|advertisement|skip advertisement|read more|read also|also read|see also)\W*$"
+    r"|یہ بھی پڑھ|مزید پڑھ|فالو کریں|سبسکرائب|شیئر کریں|جملہ حقوق",
+    re.IGNORECASE,
+)
+_MAX_JUNK_WORDS = 40
+_TITLE_OVERLAP = 0.8  # a first line made of the title's words is the headline again
+
+
+def strip_edge_boilerplate(paragraphs: list[str], title: str) -> list[str]:
+    """Drop page furniture above the story (a headline variant, skip links) and plugs below it."""
+    kept = list(paragraphs)
+    title_tokens = set(line_key(title).split())
+    while kept and not is_prose(kept[0]):
+        head = set(line_key(kept[0]).split())
+        is_title = len(head) >= 2 and len(head & title_tokens) >= _TITLE_OVERLAP * len(head)
+        if not (is_title or _LEADING_JUNK.match(kept[0].strip())):
+            break
+        kept.pop(0)
+    while kept and len(kept[-1].split()) <= _MAX_JUNK_WORDS and _TRAILING_JUNK.search(kept[-1]):
+        kept.pop()
+    return kept
 
 
 @dataclass

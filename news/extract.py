@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 import trafilatura
 from trafilatura.utils import load_html
 
+from news.boilerplate import strip_edge_boilerplate
 from news.language import detect_language
 from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
 
@@ -192,6 +193,7 @@ def extract_html(
     paragraphs, text_date, text_author = strip_leading_metadata(
         [unicodedata.normalize("NFC", p) for p in paragraphs], title
     )
+    paragraphs = strip_edge_boilerplate(paragraphs, title)
     if not any(is_prose(p) for p in paragraphs) and sum(map(len, paragraphs)) < _MIN_CHARS:
         return None
     text = "\n\n".join(paragraphs)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from news.boilerplate import BoilerplateFilter
+from news.boilerplate import BoilerplateFilter, strip_edge_boilerplate
 from news.extract import MAX_INPUT_BYTES, ExtractedArticle, Extractor, extract_html, extract_text
 from news.textdoc import make_lead, parse_date_line
 from news.topics import classify
@@ -194,3 +194,33 @@ def test_boilerplate_needs_half_the_pages_and_spares_long_paragraphs() -> None:
         filt.learn("site.test", f"{background}\n{extra}")
     assert not filt.is_boilerplate("site.test", "Read more on our app")  # 3 of 8 pages
     assert not filt.is_boilerplate("site.test", background)  # long: reporting, not a site line
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        pytest.param(
+            ["Skip to main content", "Opinion | Floods return to the valley", "Body sentence."],
+            ["Body sentence."],
+            id="skip-link-and-headline-variant",
+        ),
+        pytest.param(
+            ["Body sentence.", "Follow The Harbour Ledger on Facebook and X.", "© 2024 Ledger"],
+            ["Body sentence."],
+            id="follow-plug-and-copyright",
+        ),
+        pytest.param(
+            ["متن کا جملہ۔", "یہ بھی پڑھیے", "ہمیں فالو کریں"],
+            ["متن کا جملہ۔"],
+            id="urdu-plugs",
+        ),
+        pytest.param(
+            ["Floods in the valley", "The court ruled the song did not infringe copyright."],
+            ["Floods in the valley", "The court ruled the song did not infringe copyright."],
+            id="story-kept",
+        ),
+    ],
+)
+def test_strip_edge_boilerplate(paragraphs: list[str], expected: list[str]) -> None:
+    title = "Floods return to the valley after a dry decade"
+    assert strip_edge_boilerplate(paragraphs, title) == expected
