@@ -3,7 +3,8 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    DATABASE_URL=sqlite+aiosqlite:////data/khabar.db
+    DATABASE_URL=sqlite+aiosqlite:////data/khabar.db \
+    METRICS_PORT=9090
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -19,7 +20,9 @@ USER khabar
 VOLUME ["/data"]
 ENV PATH=/opt/venv/bin:$PATH
 
-HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["khabar", "db", "upgrade"]
+EXPOSE 9090
+# /healthz answers 200 when the database answers and the last ingest pass is recent.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('METRICS_PORT', '9090'), timeout=5)"]
 
 CMD ["khabar", "run"]

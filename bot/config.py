@@ -41,6 +41,7 @@ _EXPECTS: dict[str, str] = {
     "khabar_feeds": "the path of a feeds TOML file",
     "push_rate": "messages per second, above 0 and at most 1000",
     "retention_days": "a number of days, 0 to keep everything",
+    "metrics_port": "a port number from 1 to 65535, or 0 for off",
     "push_lease": "seconds, at least 1",
     "breaking_sources": "a number of sources, at least 2",
     "breaking_window_minutes": "minutes, above 0",
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default=1, ge=0, le=32)
 
     retention_days: int = Field(default=90, ge=0)
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "0.0.0.0"
 
     push_rate: float = Field(default=25.0, gt=0, le=1000)
     push_lease: float = Field(default=60.0, ge=1)

@@ -14,13 +14,14 @@ from telegram.request import HTTPXRequest
 from bot.app import build_application, register_commands
 from bot.background import Background
 from bot.config import Settings
+from bot.metrics import Metrics, MetricsServer
 from bot.services import Services
 from news.llm import OpenAIBackend
 from news.retention import prune_forever
 from news.summaries import SummaryService
 from storage import open_store
 
-__all__ = ["llm_backend", "open_services", "push_bot_for", "run_bot"]
+__all__ = ["llm_backend", "open_services", "push_bot_for", "run_bot", "start_metrics"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,19 @@ def push_bot_for(settings: Settings) -> Bot:
     )
 
 
+async def start_metrics(services: Services, background: Background) -> MetricsServer | None:
+    """Serve /healthz and /metrics when METRICS_PORT is set."""
+    settings = services.settings
+    if not settings.metrics_port:
+        return None
+    metrics = Metrics(services.store, services.clock)
+    metrics.pipeline = background.pipeline
+    metrics.sender = background.sender
+    server = MetricsServer(metrics, settings.metrics_port, settings.metrics_host)
+    await server.start()
+    return server
+
+
 def _install_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -106,6 +120,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             async with push_bot:
                 background = Background(services, push_bot)
                 await background.start()
+                metrics_server = await start_metrics(services, background)
                 retention = asyncio.create_task(
                     prune_forever(
                         services.store, settings.retention_days, stop, clock=services.clock
@@ -116,5 +131,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
                 await updater.stop()
                 await background.stop()
                 await retention
+                if metrics_server is not None:
+                    await metrics_server.stop()
             await application.stop()
     return 0

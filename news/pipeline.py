@@ -144,6 +144,7 @@ class Pipeline:
         self.boilerplate = BoilerplateFilter()
         self._feeds = asyncio.Semaphore(feed_concurrency)
         self.last_pass_at: datetime | None = None
+        self.stored_total = 0  # articles this process stored, for metrics
 
     async def run_pass(self, progress: Callable[[int, int], None] | None = None) -> PassStats:
         """Ingest every feed that is due; one failing feed never stops the others."""
@@ -234,6 +235,7 @@ class Pipeline:
             outcome.count(stored)
             if stored.duplicate:
                 continue
+            self.stored_total += 1
             # The outbox lives in the store, so a bot in another process pushes this story too.
             await route_stored(self.store, stored, self.clock(), self.breaking)
             if self.on_stored is not None:
