@@ -11,13 +11,30 @@ from news.topics import TOPICS, urdu_name
 from storage import Article
 
 __all__ = [
+    "MAX_HEADLINE_TITLE",
+    "MAX_TITLE",
     "headline_line",
     "original_link",
     "other_language",
     "published_line",
+    "shorten",
     "topic_label",
     "topic_list",
 ]
+
+MAX_TITLE = 300  # on a card and atop the reader: a feed's runaway title must not fill a message
+MAX_HEADLINE_TITLE = 150  # in lists, so 20 headlines still fit one message
+MAX_SOURCE = 60
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain text cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 def other_language(lang: str) -> str:
@@ -45,12 +62,12 @@ def headline_line(article: Article, lang: str, now: datetime) -> Html:
     mark = (
         Html(" " + t(lang, "latest.other_language_mark")) if article.language != lang else Html("")
     )
-    source = article.source or ""
+    source = shorten(article.source or "", MAX_SOURCE)
     age = format_age(article.published_at, now, lang)
     return concat(
         bold(f"{article.id}"),
         " · ",
-        escape(article.title),
+        escape(shorten(article.title, MAX_HEADLINE_TITLE)),
         mark,
         Html("\n    "),
         italic(f"{source} · {age}" if source else age),

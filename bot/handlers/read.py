@@ -9,11 +9,11 @@ from telegram.error import BadRequest
 
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
-from bot.headlines import headline_line, original_link, published_line
+from bot.headlines import MAX_TITLE, headline_line, original_link, published_line, shorten
 from bot.i18n import t, tn
-from bot.render import Html, bold, concat, escape
+from bot.render import Html, bold, concat, escape, italic
 from bot.render_callback import encode_callback
-from bot.render_split import paginate, truncate_caption
+from bot.render_split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
 from bot.replies import Keyboard, edit_or_reply, keyboard, reply
 from bot.services import KhabarContext
 from news.summaries import summary_for
@@ -26,6 +26,7 @@ __all__ = ["also_reported", "full_text_page", "read", "send_article_card", "show
 log = logging.getLogger(__name__)
 
 READER_PAGE_SIZE = 3500
+_READER_SLACK = 64  # direction marks added to the header lines of right-to-left pages
 
 
 async def read(update: Update, context: KhabarContext) -> None:
@@ -39,22 +40,38 @@ async def read(update: Update, context: KhabarContext) -> None:
     await send_article_card(update, context, article_id, prefs)
 
 
+def _source_key(article: Article) -> str:
+    """Who published an article: its feed, or the source name of an imported one."""
+    return f"feed:{article.feed_id}" if article.feed_id is not None else article.source.casefold()
+
+
+async def _other_sources(context: KhabarContext, article: Article) -> int:
+    """How many sources other than this article's own also reported its story."""
+    if article.story is None or article.story.article_count < 2:
+        return 0
+    async with context.services.store.read() as session:
+        members = await story_articles(session, article.story.id)
+    own = _source_key(article)
+    return len({_source_key(a) for a in members} - {own})
+
+
 async def _card(
     context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str
 ) -> tuple[Html, Keyboard]:
     summary = await summary_for(context.services.summaries, article, lang)
-    lines = [
-        bold(article.title),
-        t(lang, "read.source", source=article.source) if article.source else Html(""),
+    lines = [bold(shorten(article.title, MAX_TITLE))]
+    if article.source:
+        lines.append(t(lang, "read.source", source=article.source))
+    lines += [
         published_line(article, lang, prefs.timezone),
         Html(""),
         t(lang, "read.summary"),
         escape(summary.text),
     ]
     if summary.language != lang:
-        lines.append(Html("<i>" + t(lang, "read.summary_other_language_note") + "</i>"))
+        lines.append(italic(t(lang, "read.summary_other_language_note")))
     lines += [Html(""), original_link(article, lang)]
-    text = Html("\n".join(line for line in lines if line is not None))
+    text = Html("\n".join(lines))
     buttons: list[list[tuple[str, str]]] = [
         [
             (t(lang, "read.button_english"), encode_callback("summary", article.id, "en")),
@@ -62,7 +79,7 @@ async def _card(
         ],
         [(t(lang, "read.full_text_button"), encode_callback("read", article.id, 0))],
     ]
-    others = article.story.article_count - 1 if article.story is not None else 0
+    others = await _other_sources(context, article)
     if others > 0:
         buttons.append(
             [(tn(lang, "read.also_reported", others), encode_callback("also", article.id))]
@@ -126,11 +143,16 @@ async def full_text_page(
     if article is None:
         await edit_or_reply(update, context, t(lang, "read.not_found", id=article_id))
         return
-    pages = paginate(escape(article.text or article.lead), READER_PAGE_SIZE, article.language)
+    title = bold(shorten(article.title, MAX_TITLE))
+    footer = Html("\n\n" + original_link(article, lang))
+    # Every page, with the title, page line and link, must fit one message so the buttons can
+    # edit it in place; split_message counts tags and the link's URL too, so this is safe.
+    longest_header = concat(title, "\n", t(lang, "read.page", page=9999, pages=9999), "\n\n")
+    room = MAX_MESSAGE_LENGTH - utf16_len(longest_header) - utf16_len(footer) - _READER_SLACK
+    body = escape(article.text or article.lead)
+    pages = paginate(body, max(min(READER_PAGE_SIZE, room), 500), article.language)
     page = min(page, len(pages) - 1)
-    header = concat(
-        bold(article.title), "\n", t(lang, "read.page", page=page + 1, pages=len(pages)), "\n\n"
-    )
+    header = concat(title, "\n", t(lang, "read.page", page=page + 1, pages=len(pages)), "\n\n")
     nav: list[tuple[str, str]] = []
     if page > 0:
         nav.append((t(lang, "nav.prev"), encode_callback("read", article.id, page - 1)))
@@ -141,7 +163,8 @@ async def full_text_page(
         (t(lang, "read.button_urdu"), encode_callback("summary", article.id, "ur")),
     ]
     text = Html(header + pages[page])
-    footer = Html("\n\n" + original_link(article, lang)) if page + 1 == len(pages) else Html("")
+    if page + 1 < len(pages):
+        footer = Html("")
     message = update.callback_query.message if update.callback_query else None
     if isinstance(message, Message) and message.photo:
         # A photo caption cannot hold a page of text: open the reader as a new message.
