@@ -17,13 +17,9 @@ async def database_answers(session: AsyncSession) -> bool:
 
 async def feed_health(session: AsyncSession) -> tuple[int, int]:
     """(enabled feeds whose last fetch worked or that were never fetched, failing feeds)."""
-    rows = dict(
-        (
-            await session.execute(
-                select(Feed.error_count > 0, func.count(Feed.id))
-                .where(Feed.enabled.is_(True))
-                .group_by(Feed.error_count > 0)
-            )
-        ).all()
-    )
-    return int(rows.get(False, 0)), int(rows.get(True, 0))
+    stmt = select(
+        func.count(Feed.id).filter(Feed.error_count == 0),
+        func.count(Feed.id).filter(Feed.error_count > 0),
+    ).where(Feed.enabled.is_(True))
+    ok, failing = (await session.execute(stmt)).one()
+    return int(ok), int(failing)

@@ -36,18 +36,17 @@ _BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 @pytest.fixture(params=_BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL for one test: an SQLite file in tmp_path, or the test PostgreSQL."""
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for one test: an SQLite file in tmp_path, or the test PostgreSQL emptied."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'khabar.db'}"
+    await reset_postgres(PG_URL)
     return PG_URL
 
 
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
     """A store migrated to head, closed after the test."""
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
     s = await open_store(database_url)
     try:
         yield s

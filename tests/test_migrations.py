@@ -7,12 +7,9 @@ from sqlalchemy import text
 from storage import open_store
 from storage.articles import search_articles
 from storage.migrate import current_revision, head_revision, upgrade_to
-from tests.conftest import reset_postgres
 
 
 async def test_empty_database_reaches_head(database_url: str) -> None:
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
     store = await open_store(database_url)
     try:
         assert await current_revision(store.engine) == head_revision()
@@ -23,8 +20,6 @@ async def test_empty_database_reaches_head(database_url: str) -> None:
 
 
 async def test_previous_revision_upgrades_with_rows_intact(database_url: str) -> None:
-    if database_url.startswith("postgresql"):
-        await reset_postgres(database_url)
     store = await open_store(database_url, upgrade=False)
     try:
         await upgrade_to(store.engine, "0001")
