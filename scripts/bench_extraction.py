@@ -1,6 +1,7 @@
 """Benchmark news.extract against plain trafilatura.extract on the same pages, in one run.
 
-Reports pages/s for trafilatura.extract alone, extract_html in this process, and the process
+Reports pages/s for trafilatura.extract alone (and with metadata, which extract_html needs for
+title, date and author), extract_html in this process, and the process
 pool with 1 and 2 workers (Extractor), plus peak memory (max RSS) of this process and of the
 pool's workers. Pages come from ``$KHABAR_DATA_DIR/extraction/{scrapinghub,fundus,wcxb}``.
 
@@ -107,6 +108,9 @@ def main() -> int:
         f"{len(pages)} pages, mean {size:.0f} KiB, best of {args.rounds} rounds, {os.cpu_count()} CPUs"
     )
     plain, plain_cpu = time_serial(pages, lambda page: trafilatura.extract(page), args.rounds)
+    meta, meta_cpu = time_serial(
+        pages, lambda page: trafilatura.extract(page, with_metadata=True), args.rounds
+    )
     ours, ours_cpu = time_serial(pages, lambda page: extract_html(page, url=None), args.rounds)
     rss_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pool1, rss1 = asyncio.run(time_pool(pages, 1, args.rounds))
@@ -114,6 +118,10 @@ def main() -> int:
     print("| run | pages/s (wall) | vs trafilatura.extract | CPU ms/page |")
     print("|---|---:|---:|---:|")
     print(f"| trafilatura.extract, in process | {plain:.1f} | 1.00x | {plain_cpu:.1f} |")
+    print(
+        f"| trafilatura.extract with_metadata, in process | {meta:.1f} | {meta / plain:.2f}x "
+        f"| {meta_cpu:.1f} |"
+    )
     print(f"| extract_html, in process | {ours:.1f} | {ours / plain:.2f}x | {ours_cpu:.1f} |")
     print(f"| Extractor(1), process pool | {pool1:.1f} | {pool1 / plain:.2f}x | |")
     print(f"| Extractor(2), process pool | {pool2:.1f} | {pool2 / plain:.2f}x | |")
