@@ -64,7 +64,8 @@ async def search(update: Update, context: KhabarContext) -> None:
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     query = " ".join(context.args or []).strip()
-    if not query or len(query) > MAX_QUERY:
+    # Only punctuation ('/search "') leaves nothing to match, and an empty FTS5 query is an error.
+    if not any(ch.isalnum() for ch in query) or len(query) > MAX_QUERY:
         await reply(update, context, t(lang, "search.usage"), lang=lang)
         return
     text, buttons = await _page(context, lang, query, _remember(context, query), 0)
