@@ -12,14 +12,14 @@ from telegram import Update
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.i18n import t
-from bot.render import Html, escape
+from bot.render import Html, escape, is_safe_url
 from bot.replies import reply
 from bot.services import KhabarContext
 from bot.timefmt import format_number
 from news.topics import topic_by_name
 from storage.articles import count_articles
 from storage.deliveries import count_by_state
-from storage.feeds import FeedIn, add_feed, failing_feeds, remove_feed
+from storage.feeds import FeedIn, add_feed, failing_feeds, get_feed_by_url, remove_feed
 from storage.stats import count_chats, delivery_latencies
 from storage.subscriptions import count_subscriptions
 
@@ -96,8 +96,6 @@ async def addfeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> N
     if not args or len(args) > 3:
         await reply(update, context, t(lang, "addfeed.usage"), lang=lang)
         return
-    from bot.render import is_safe_url
-
     url = args[0]
     if len(url) > 2048 or not is_safe_url(url):
         await reply(update, context, t(lang, "addfeed.invalid_url"), lang=lang)
@@ -126,15 +124,19 @@ async def addfeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> N
 
 @admin_only
 async def removefeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> None:
-    """``/removefeed ID``."""
+    """``/removefeed ID`` or ``/removefeed URL``."""
     lang = prefs.language
     args = context.args or []
-    feed_id = parse_id(args[0]) if len(args) == 1 else None
-    if feed_id is None:
+    target = args[0] if len(args) == 1 else ""
+    feed_id = parse_id(target)
+    if feed_id is None and not is_safe_url(target):
         await reply(update, context, t(lang, "removefeed.usage"), lang=lang)
         return
     async with context.services.store.write() as session:
-        removed = await remove_feed(session, feed_id)
+        if feed_id is None:
+            feed = await get_feed_by_url(session, target)
+            feed_id = feed.id if feed is not None else None
+        removed = feed_id is not None and await remove_feed(session, feed_id)
     await reply(
         update,
         context,
