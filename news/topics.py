@@ -42,7 +42,7 @@ DEFAULT_TOPIC = "world"
 # World and Pakistan are geography, orthogonal to subject (research §5.1 item 4): a story is
 # filed under its subject when that subject scores at least half as well as the geography.
 _GEOGRAPHY = frozenset({"world", "pakistan"})
-_MIN_SUBJECT_SCORE = 2
+_MIN_SUBJECT_SCORE = 3  # one title word or three lede words: two stray lede words are noise
 _TITLE_WEIGHT = 3
 _TEXT_CHARS = 2000  # the lede decides; a long tail of quotes drifts off-topic
 _MAX_PHRASE = 4
