@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from news.language import detect_language, is_roman_urdu, normalize_language_tag
@@ -55,3 +59,23 @@ def test_english_prose_is_not_roman_urdu() -> None:
 )
 def test_normalize_language_tag(tag: str | None, expected: str | None) -> None:
     assert normalize_language_tag(tag) == expected
+
+
+XLSUM = Path(os.environ.get("KHABAR_DATA_DIR", Path(__file__).parents[2] / "shared" / "data"))
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("summaries/xlsum-urdu/urdu_xlsum.json", "ur"),
+        ("summaries/xlsum-english/task1357_xlsum_summary_generation.json", "en"),
+    ],
+)
+def test_real_bbc_articles_and_summaries(path: str, expected: str) -> None:
+    file = XLSUM / path
+    if not file.exists():
+        pytest.skip(f"{file} absent")
+    instances = json.loads(file.read_text("utf-8"))["Instances"]
+    texts = [i["input"] for i in instances] + [i["output"][0] for i in instances]
+    assert {detect_language(text) for text in texts} == {expected}
