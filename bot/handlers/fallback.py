@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import defaultdict, deque
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chatprefs import chat_prefs
@@ -88,7 +90,9 @@ async def on_error(update: object, context: KhabarContext) -> None:
         except Exception:  # the store itself may be what failed
             log.debug("error handler: no chat preferences for update %s", update_id)
         if update.callback_query:
-            await update.callback_query.answer()
+            # The button handler usually answered the query already; a second answer is refused.
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
         await reply(update, context, t(lang, "error.generic"), lang=lang)
     except Exception as exc:  # never let the error handler raise
         log.warning("update %s: could not tell the user about the error: %r", update_id, exc)
