@@ -141,15 +141,18 @@ def _page_metadata(tree: Any, url: str | None) -> tuple[str | None, str | None]:
             '//meta[@property="og:locale"]/@content'
         )
         declared = str(values[0]) if values else None
-    canonical = None
     for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
         if values:
-            canonical = urljoin(url, values[0]) if url else values[0]
-            break
-    if canonical and not canonical.startswith(("http://", "https://")):
-        canonical = None
-    return declared, canonical
+            return declared, _absolute(values[0], url)
+    return declared, None
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    """Return ``link`` made absolute against ``base``; None unless it is http(s)."""
+    if link and base:
+        link = urljoin(base, link)
+    return link if link and link.startswith(("http://", "https://")) else None
 
 
 def _cap(document: str | bytes) -> str | bytes:
@@ -204,7 +207,7 @@ def extract_html(
         lead=make_lead(paragraphs),
         published_at=_choose_date(structured, document.date) or text_date,
         author=_clean_inline(document.author) or text_author,
-        image_url=_clean_inline(document.image),
+        image_url=_absolute(_clean_inline(document.image), url),
         language=detect_language(sample, declared=page_language or declared_language),
         canonical_url=canonical,
         site_name=_clean_inline(document.sitename),
@@ -214,7 +217,10 @@ def extract_html(
 def extract_text(
     text: str, *, url: str | None = None, declared_language: str | None = None
 ) -> ExtractedArticle:
-    """Extract title, date, byline and body from a plain-text article document."""
+    """Extract title, date, byline and body from a plain-text article document.
+
+    ``url`` is accepted for symmetry with extract_html; a text has no canonical link.
+    """
     parts = split_text_document(_cap_text(text))
     body = "\n\n".join(parts.paragraphs)
     return ExtractedArticle(

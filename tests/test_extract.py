@@ -66,6 +66,7 @@ def test_page_in_a_legacy_encoding_and_title_markup() -> None:
     )
     page = (
         '<html><head><meta charset="windows-1252">'
+        '<meta property="og:image" content="/img/terrace.jpg">'
         "<title>Caf&eacute; review: &lt;em&gt;the&lt;/em&gt; best   terrace</title></head>"
         f"<body><article><h1>Café review</h1>{body}</article></body></html>"
     ).encode("cp1252")
@@ -74,6 +75,7 @@ def test_page_in_a_legacy_encoding_and_title_markup() -> None:
     assert "café review" in article.text
     assert "<" not in article.title and "  " not in article.title
     assert article.title.startswith("Caf")
+    assert article.image_url == "https://food.example/img/terrace.jpg"
 
 
 def test_oversized_page_is_capped_not_parsed_whole() -> None:
