@@ -192,6 +192,18 @@ def _byline_name(line: str) -> str:
     return _BYLINE.sub(lambda m: m.group()[-1], line, count=1).strip(" ,|-–—:")
 
 
+def _date_line_author(rest: str) -> str | None:
+    """Return the credit beside a date ("Web Desk", "By Jane Doe"), not a dateline city."""
+    words = rest.split()
+    if not words or any(len(w) >= 4 and w.isupper() for w in words):  # "ISLAMABAD"
+        return None
+    if _is_byline(rest) or (len(words) <= 4 and all(w[:1].isupper() for w in words)):
+        return _byline_name(rest)
+    if _ARABIC.search(rest) and len(words) <= 4:
+        return rest  # Urdu has no capitals; a short credit beside the date
+    return None
+
+
 def _is_nav(line: str, other_tokens: set[str]) -> bool:
     """Tell whether a short unpunctuated line looks like navigation rather than a headline."""
     if _SENTENCE_END.search(line):
@@ -287,19 +299,17 @@ def split_text_document(text: str) -> TextParts:
         parsed = dates[i]
         if parsed and published is None:
             published, rest = parsed
-            author = author or (_byline_name(rest) if rest else None)
+            author = author or _date_line_author(rest)
         elif kinds[i] == "byline" and author is None:
             author = _byline_name(header[i])
     body = units[start:]
     if title_at is not None:
         title = header[title_at]
-    elif body:
-        title = _short_title(body[0])
-    else:
-        title = ""
+        title_key = line_key(title)
+        body = [p for p in body if line_key(p) != title_key]
+    else:  # no headline: the opening words stand in for one, and stay in the body
+        title = _short_title(body[0]) if body else ""
     junk = {line_key(line) for line, kind in zip(header, kinds, strict=True) if kind == "text"}
-    title_key = line_key(title)
-    body = [p for p in body if line_key(p) != title_key]
     while body and not is_prose(body[-1]) and line_key(body[-1]) in junk:
         body.pop()  # the footer repeats the header's menu
     return TextParts(title, tuple(body), published, author or None)
@@ -323,7 +333,7 @@ def strip_leading_metadata(
             pass
         elif parsed:
             published = published or parsed[0]
-            author = author or (_byline_name(parsed[1]) if parsed[1] else None)
+            author = author or _date_line_author(parsed[1])
         elif _is_byline(head):
             author = author or _byline_name(head)
         else:

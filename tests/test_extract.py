@@ -226,3 +226,17 @@ def test_boilerplate_needs_half_the_pages_and_spares_long_paragraphs() -> None:
 def test_strip_edge_boilerplate(paragraphs: list[str], expected: list[str]) -> None:
     title = "Floods return to the valley after a dry decade"
     assert strip_edge_boilerplate(paragraphs, title) == expected
+
+
+def test_text_without_headline_keeps_its_first_paragraph() -> None:
+    first = "The council approved the budget on Monday after a long debate."
+    article = extract_text(f"{first}\n\nA second paragraph of the story follows here, as usual.")
+    assert article.title == first
+    assert article.text.startswith(first)
+
+
+def test_dateline_city_beside_the_date_is_not_the_author() -> None:
+    text = "Budget approved\nISLAMABAD, Dec 3 2020 (Reuters)\n\nThe council passed it on Monday."
+    article = extract_text(text)
+    assert article.author is None
+    assert article.published_at == datetime(2020, 12, 3, tzinfo=UTC)
