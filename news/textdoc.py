@@ -281,8 +281,10 @@ def split_text_document(text: str) -> TextParts:
     """Split a plain-text article into title, body paragraphs, date and author."""
     units = _units(_clean_lines(text))
     start = next((i for i, unit in enumerate(units) if is_prose(unit)), None)
-    if start is None:  # no sentence-like line: first line is the title, the rest the body
-        start = min(1, len(units))
+    if start is None:  # no sentence-like line: the first line is the title, with its date
+        start = min(1, len(units))  # and byline lines, and the rest is the body
+        while start < len(units) and (parse_date_line(units[start]) or _is_byline(units[start])):
+            start += 1
     header = units[:start]
     dates = [parse_date_line(line) for line in header]
     kinds = [
