@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -98,18 +104,23 @@ def build_application(
 
 async def register_commands(application: KhabarApp) -> None:
     """Publish the command menu in English (default) and Urdu, and the admin menu to admins."""
-    bot = application.bot
     services: Services = application.bot_data["khabar.services"]
-    try:
-        for lang in SUPPORTED_LANGUAGES:
-            commands = [BotCommand(n, d) for n, d in command_descriptions(lang)]
-            await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
-        await bot.set_my_commands(
-            [BotCommand(n, d) for n, d in command_descriptions("en")],
-            scope=BotCommandScopeDefault(),
-        )
-        admin_menu = [BotCommand(n, d) for n, d in command_descriptions("en", admin=True)]
-        for admin_id in services.settings.admin_user_ids:
-            await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
-    except TelegramError as exc:
-        log.warning("setMyCommands failed: %s", exc)
+    # "" is the menu for users whose language has no list of its own: English.
+    languages = ("", *SUPPORTED_LANGUAGES)
+    menus: list[tuple[BotCommandScope, str, bool]] = [
+        (BotCommandScopeDefault(), lang, False) for lang in languages
+    ]
+    # A chat scope outranks the default scope for every language, so the admins' menu is
+    # published per language too, or an Urdu-speaking admin would get it in English.
+    menus += [
+        (BotCommandScopeChat(admin_id), lang, True)
+        for admin_id in services.settings.admin_user_ids
+        for lang in languages
+    ]
+    for scope, lang, with_admin in menus:
+        described = command_descriptions(lang or "en", admin=with_admin)
+        commands = [BotCommand(n, d) for n, d in described]
+        try:
+            await application.bot.set_my_commands(commands, scope=scope, language_code=lang or None)
+        except TelegramError as exc:  # a menu is a convenience: the bot works without it
+            log.warning("setMyCommands (%s, %r) failed: %s", scope.type, lang, exc)
