@@ -21,6 +21,7 @@ from news.fetch import Fetcher, FetchResult, next_check_delay
 from news.language import detect_language
 from news.outbox import BreakingRule, route_stored
 from news.stories import Candidate, Stored, store_candidate
+from news.storyindex import StoryIndex
 from news.textdoc import make_lead
 from news.topics import classify
 from storage import Feed, Store
@@ -142,6 +143,7 @@ class Pipeline:
         self.breaking = breaking or BreakingRule()
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
+        self.stories = StoryIndex(store)
         self._feeds = asyncio.Semaphore(feed_concurrency)
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
@@ -227,7 +229,7 @@ class Pipeline:
                 if candidate is None:
                     outcome.duplicates += 1
                     continue
-                stored = await store_candidate(self.store, candidate)
+                stored = await store_candidate(self.store, candidate, self.stories)
             except Exception:
                 # One bad entry is logged and skipped; the rest of the feed still counts.
                 log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from news.dedup import STORY_WINDOW, StoryKey, content_hash, same_story, simhash64, to_signed64
+from news.storyindex import StoryIndex
 from storage import Store
 from storage.articles import ArticleIn, add_article, find_duplicate
 from storage.stories import StoryCandidate, attach_to_story, create_story, recent_stories
@@ -84,8 +85,11 @@ def _fingerprints(c: Candidate) -> tuple[str, int, int]:
     return digest, simhash, words
 
 
-async def store_candidate(store: Store, c: Candidate) -> Stored:
-    """Store ``c`` unless it is a duplicate, joining the story of a matching recent article."""
+async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None = None) -> Stored:
+    """Store ``c`` unless it is a duplicate, joining the story of a matching recent article.
+
+    With an ``index`` (the pipeline keeps one) recent stories are matched in memory; without
+    one they are read from the store (fine for one-off imports)."""
     digest, simhash, words = await asyncio.to_thread(_fingerprints, c)
     published = c.published_at or c.fetched_at
     async with store.read() as session:
@@ -97,9 +101,15 @@ async def store_candidate(store: Store, c: Candidate) -> Stored:
             feed_id=c.feed_id,
         ):
             return Stored(None)
-        recent = await recent_stories(session, published - STORY_WINDOW)
+        recent = (
+            [] if index is not None else await recent_stories(session, published - STORY_WINDOW)
+        )
     key = _key(c, simhash, words)
-    story_id = await asyncio.to_thread(_match, key, recent) if recent else None
+    if index is not None:
+        await index.refresh(c.fetched_at)
+        story_id = index.find(key)
+    else:
+        story_id = await asyncio.to_thread(_match, key, recent) if recent else None
     async with store.write() as session:
         article_id = await add_article(
             session,

@@ -23,6 +23,7 @@ __all__ = [
     "get_article",
     "get_articles",
     "latest_articles",
+    "max_article_id",
     "search_articles",
 ]
 
@@ -133,6 +134,11 @@ async def search_articles(
     stmt = search_filter(dialect, folded, select(Article))
     stmt = stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit).offset(offset)
     return list((await session.execute(stmt)).scalars())
+
+
+async def max_article_id(session: AsyncSession) -> int:
+    """The newest article id (0 for an empty store)."""
+    return (await session.execute(select(func.max(Article.id)))).scalar_one() or 0
 
 
 async def count_articles(session: AsyncSession) -> int:

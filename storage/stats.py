@@ -15,11 +15,15 @@ __all__ = ["count_chats", "delivery_latencies"]
 async def count_chats(session: AsyncSession) -> tuple[int, int]:
     """(all chats, active chats)."""
     total = (await session.execute(select(func.count(Chat.id)))).scalar_one()
-    active = (await session.execute(select(func.count(Chat.id)).where(Chat.active.is_(True)))).scalar_one()
+    active = (
+        await session.execute(select(func.count(Chat.id)).where(Chat.active.is_(True)))
+    ).scalar_one()
     return total, active
 
 
-async def delivery_latencies(session: AsyncSession, since: datetime, limit: int = 10000) -> list[float]:
+async def delivery_latencies(
+    session: AsyncSession, since: datetime, limit: int = 10000
+) -> list[float]:
     """Seconds from a story's first publication to each delivery sent since ``since``."""
     stmt = (
         select(Delivery.sent_at, Story.first_published_at, Delivery.created_at)

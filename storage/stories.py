@@ -16,6 +16,7 @@ __all__ = [
     "attach_to_story",
     "create_story",
     "recent_stories",
+    "stories_since_id",
     "story_articles",
     "story_source_count",
 ]
@@ -76,6 +77,36 @@ async def recent_stories(
         )
         .where(Article.published_at >= since, Article.story_id.is_not(None))
         .order_by(Article.published_at.desc())
+        .limit(limit)
+    )
+    return [
+        StoryCandidate(
+            story_id=r[0] or 0,
+            article_id=r[1],
+            title=r[2],
+            simhash=r[3],
+            published_at=r[4],
+            language=r[5],
+        )
+        for r in (await session.execute(stmt)).all()
+    ]
+
+
+async def stories_since_id(
+    session: AsyncSession, after_id: int, since: datetime, *, limit: int = 50000
+) -> list[StoryCandidate]:
+    """Articles with a story stored after ``after_id`` and published since ``since``, by id."""
+    stmt = (
+        select(
+            Article.story_id,
+            Article.id,
+            Article.title,
+            Article.simhash,
+            Article.published_at,
+            Article.language,
+        )
+        .where(Article.id > after_id, Article.story_id.is_not(None), Article.published_at >= since)
+        .order_by(Article.id)
         .limit(limit)
     )
     return [

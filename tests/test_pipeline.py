@@ -153,7 +153,12 @@ async def test_tracking_amp_and_syndicated_copies_are_not_stored_twice(harness: 
     await harness.add_feed("/two.xml")
     stats = await harness.pipeline.run_pass()
     articles = await harness.articles()
-    assert [a.canonical_url for a in articles] == ["https://news.example.org/pk/relief-1"]
+    # Feeds are fetched concurrently, so either copy may come first; only one is kept.
+    assert len(articles) == 1
+    assert articles[0].canonical_url in (
+        "https://news.example.org/pk/relief-1",
+        "https://other.example.net/syndicated/99",
+    )
     assert stats.duplicates == 3
 
 

@@ -1,0 +1,55 @@
+"""The in-memory story index finds the same stories as matching against the store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from news.stories import Candidate, store_candidate
+from news.storyindex import StoryIndex
+from storage import Store
+
+T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
+LONG = " ".join(f"word{n}" for n in range(80))
+
+
+def _c(n: int, title: str, *, text: str = "", hours: float = 0, language: str = "en") -> Candidate:
+    return Candidate(
+        url=f"https://site{n}.example/a",
+        canonical_url=f"https://site{n}.example/a",
+        title=title,
+        language=language,
+        topic="world",
+        text=text or f"Short body {n}.",
+        published_at=T0 + timedelta(hours=hours),
+        fetched_at=T0 + timedelta(hours=hours),
+    )
+
+
+async def test_index_links_same_event_and_keeps_others_apart(store: Store) -> None:
+    index = StoryIndex(store)
+    first = await store_candidate(
+        store, _c(1, "Flood relief package for Karachi families announced"), index
+    )
+    same = await store_candidate(
+        store, _c(2, "Sindh announces flood relief package for Karachi families", hours=3), index
+    )
+    other = await store_candidate(store, _c(3, "Pakistan beat Australia at Lahore", hours=4), index)
+    late = await store_candidate(
+        store, _c(4, "Flood relief package for Karachi families announced again", hours=60), index
+    )
+    assert first.new_story and not same.new_story and same.story_id == first.story_id
+    assert other.new_story and late.new_story
+
+
+async def test_index_sees_near_duplicate_bodies_and_other_processes(store: Store) -> None:
+    # Stored without the index, as another process (khabar import) would.
+    outside = await store_candidate(store, _c(1, "Budget passed", text=LONG + " end"))
+    index = StoryIndex(store)
+    copy = await store_candidate(
+        store, _c(2, "Assembly approves the budget", text=LONG + " fin", hours=1), index
+    )
+    assert copy.story_id == outside.story_id and not copy.new_story
+    urdu = await store_candidate(
+        store, _c(3, "بجٹ منظور", text=LONG + " آخر", hours=1, language="ur"), index
+    )
+    assert urdu.new_story  # the same words in another language are another story here
