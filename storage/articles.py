@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.dialect import insert_ignore, search_filter
+from storage.dialect import insert_ignore, search_ids
 from storage.models import Article
 from storage.textnorm import normalize_for_search
 from storage.types import utcnow
@@ -131,9 +131,8 @@ async def search_articles(
     if not folded:
         return []
     dialect = session.get_bind().dialect.name
-    stmt = search_filter(dialect, folded, select(Article))
-    stmt = stmt.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit).offset(offset)
-    return list((await session.execute(stmt)).scalars())
+    ids = list((await session.execute(search_ids(dialect, folded, limit, offset))).scalars())
+    return await get_articles(session, ids)
 
 
 async def max_article_id(session: AsyncSession) -> int:

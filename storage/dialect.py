@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, text
+from sqlalchemy import Table, TextClause, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
-__all__ = ["insert_ignore", "search_filter"]
+__all__ = ["insert_ignore", "search_ids"]
 
 
 def insert_ignore(
@@ -29,13 +29,18 @@ def _fts5_query(folded: str) -> str:
     return " ".join(f'"{w}"' for w in words if w)
 
 
-def search_filter(dialect: str, folded_query: str, stmt: Select[Any]) -> Select[Any]:
-    """Restrict ``stmt`` (a select over Article) to rows matching the folded query."""
+def search_ids(dialect: str, folded_query: str, limit: int, offset: int) -> TextClause:
+    """SQL for the ids of articles matching every word of the folded query, newest stored first.
+
+    Ordering by id (storage order) lets SQLite's FTS5 walk its index backwards and stop at the
+    limit instead of sorting every match, which keeps common words fast on a large store."""
     if dialect == "sqlite":
-        fts = text("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
-        return stmt.where(fts.bindparams(q=_fts5_query(folded_query)))
-    vector = text(
-        "to_tsvector('simple', articles.search_title || ' ' || articles.search_text)"
-        " @@ plainto_tsquery('simple', :q)"
-    ).bindparams(q=folded_query)
-    return stmt.where(vector)
+        return text(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
+            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
+        ).bindparams(q=_fts5_query(folded_query), limit=limit, offset=offset)
+    return text(
+        "SELECT id FROM articles WHERE "
+        "to_tsvector('simple', search_title || ' ' || search_text) @@ plainto_tsquery('simple', :q) "
+        "ORDER BY id DESC LIMIT :limit OFFSET :offset"
+    ).bindparams(q=folded_query, limit=limit, offset=offset)
