@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -63,10 +63,14 @@ async def find_duplicate(
     feed_id: int | None = None,
 ) -> int | None:
     """The id of an article already stored under this URL, content hash or (feed, GUID)."""
-    conditions = [Article.canonical_url == canonical_url, Article.content_hash == content_hash]
+    # One indexed lookup per key, not an OR (which SQLite may answer with a full scan).
+    lookups = [
+        select(Article.id).where(Article.canonical_url == canonical_url),
+        select(Article.id).where(Article.content_hash == content_hash),
+    ]
     if guid:
-        conditions.append((Article.guid == guid) & (Article.feed_id == feed_id))
-    stmt = select(Article.id).where(or_(*conditions)).limit(1)
+        lookups.append(select(Article.id).where(Article.feed_id == feed_id, Article.guid == guid))
+    stmt = union_all(*lookups).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 

@@ -127,8 +127,7 @@ class Article(Base):
         Index("ix_articles_topic_latest", "topic", "language", "published_at"),
         Index("ix_articles_published", "published_at"),
         Index("ix_articles_story", "story_id"),
-        Index("ix_articles_guid", "guid"),
-        Index("ix_articles_feed", "feed_id"),
+        Index("ix_articles_feed_guid", "feed_id", "guid"),
     )
 
 

@@ -34,6 +34,8 @@ async def delivery_latencies(
     )
     out = []
     for sent_at, published_at, queued_at in (await session.execute(stmt)).all():
+        if sent_at is None:
+            continue
         # A story published long before we fetched it is measured from when we queued it.
         start = max(published_at, queued_at) if queued_at else published_at
         out.append(max(0.0, (sent_at - start).total_seconds()))

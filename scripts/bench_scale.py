@@ -1,0 +1,286 @@
+"""`make bench-scale`: a million articles and 100,000 chats, then the bot's queries, memory and fan-out.
+
+Figures are printed beside their goals; queries are timed through the same storage functions the
+handlers call. DATABASE_URL selects the database (a fresh SQLite file under bench-results/ by
+default; PostgreSQL is emptied first). BENCH_ARTICLES and BENCH_CHATS shrink the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.push import PushConfig, Sender  # noqa: E402
+from news.outbox import queue_new_story  # noqa: E402
+from news.stories import Candidate, Stored, store_candidate  # noqa: E402
+from news.storyindex import StoryIndex  # noqa: E402
+from storage import Article, Chat, Store, Subscription, open_store  # noqa: E402
+from storage.articles import get_article, latest_articles, search_articles  # noqa: E402
+from storage.textnorm import normalize_for_search  # noqa: E402
+from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI  # noqa: E402
+
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000000"))
+CHATS = int(os.environ.get("BENCH_CHATS", "100000"))
+BATCH = 5000
+TOPICS = [
+    "world",
+    "pakistan",
+    "business",
+    "sports",
+    "technology",
+    "science",
+    "health",
+    "entertainment",
+]
+EN_WORDS = ["government", "minister", "flood", "rain", "election", "court", "cricket", "market", "prices", "power", "school", "hospital", "bridge", "road", "city", "province", "police", "budget", "talks", "border", "trade", "oil", "gas", "wheat", "farmers", "students", "teachers", "doctors", "bank", "loan", "inflation", "rupee", "dollar", "energy", "solar", "water", "dam", "river", "port", "airport"]
+UR_WORDS = ["حکومت", "وزیر", "سیلاب", "بارش", "انتخابات", "عدالت", "کرکٹ", "مارکیٹ", "قیمتیں", "بجلی", "اسکول", "ہسپتال", "پل", "سڑک", "شہر", "صوبہ", "پولیس", "بجٹ", "مذاکرات", "سرحد", "تجارت", "تیل", "گیس", "گندم", "کسان", "طلبہ", "اساتذہ", "ڈاکٹر", "بینک", "قرض", "مہنگائی", "روپیہ"]
+CITIES_EN = ["Karachi", "Lahore", "Islamabad", "Quetta", "Peshawar", "Multan"]
+CITIES_UR = ["کراچی", "لاہور", "اسلام آباد", "کوئٹہ", "پشاور", "ملتان"]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[int(0.99 * (len(ordered) - 1))] * 1000
+
+
+def _article_rows(
+    start: int, count: int, now: datetime, rng: random.Random
+) -> list[dict[str, object]]:
+    rows = []
+    for i in range(start, start + count):
+        urdu = i % 3 == 0
+        words, cities = (UR_WORDS, CITIES_UR) if urdu else (EN_WORDS, CITIES_EN)
+        title = " ".join([rng.choice(cities), *rng.sample(words, 6)])
+        body = " ".join(rng.choices(words, k=60)) + f" {rng.choice(cities)} ref{i}"
+        rows.append(
+            {
+                "id": i,
+                "canonical_url": f"https://bench.example/{i}",
+                "url": f"https://bench.example/{i}",
+                "source": f"Source {i % 40}",
+                "title": title,
+                "text": body,
+                "lead": body[:200],
+                "language": "ur" if urdu else "en",
+                "topic": TOPICS[i % len(TOPICS)],
+                "published_at": now - timedelta(seconds=(ARTICLES - i) * 5),
+                "fetched_at": now,
+                "content_hash": f"h{i}",
+                "simhash": 0,
+                "search_title": normalize_for_search(title),
+                "search_text": normalize_for_search(body),
+            }
+        )
+    return rows
+
+
+async def generate(store: Store, now: datetime) -> float:
+    """Fill the store; return the seconds it took."""
+    rng = random.Random(7)
+    started = time.perf_counter()
+    for start in range(1, ARTICLES + 1, BATCH):
+        rows = _article_rows(start, min(BATCH, ARTICLES + 1 - start), now, rng)
+        async with store.write() as session:
+            await session.execute(insert(Article), rows)
+        if start % 100_000 == 1:
+            print(f"  articles: {start + len(rows) - 1:,}", flush=True)
+    for start in range(1, CHATS + 1, BATCH):
+        ids = range(start, min(start + BATCH, CHATS + 1))
+        async with store.write() as session:
+            await session.execute(
+                insert(Chat),
+                [
+                    {
+                        "id": c,
+                        "type": "private",
+                        "language": "en" if c % 4 else "ur",
+                        "timezone": "Asia/Karachi",
+                        "active": True,
+                        "created_at": now - timedelta(days=1),
+                        "updated_at": now,
+                    }
+                    for c in ids
+                ],
+            )
+            await session.execute(
+                insert(Subscription),
+                [
+                    {
+                        "chat_id": c,
+                        "kind": "topic",
+                        "value": "pakistan",
+                        "display": "pakistan",
+                        "mode": "instant",
+                        "created_at": now - timedelta(days=1),
+                    }
+                    for c in ids
+                ]
+                + [
+                    {
+                        "chat_id": c,
+                        "kind": "keyword",
+                        "value": "imran khan",
+                        "display": "Imran Khan",
+                        "mode": "instant",
+                        "created_at": now - timedelta(days=1),
+                    }
+                    for c in ids
+                    if c % 10 == 0
+                ],
+            )
+    return time.perf_counter() - started
+
+
+async def timed(n: int, call: object) -> tuple[float, float]:
+    """p50/p99 of ``n`` awaits of ``call()``."""
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await call()  # type: ignore[operator]
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+async def main() -> int:
+    url = (
+        os.environ.get("DATABASE_URL")
+        or f"sqlite+aiosqlite:///{REPO / 'bench-results' / 'scale.db'}"
+    )
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        from tests.conftest import reset_postgres
+
+        await reset_postgres(url)
+    now = datetime.now(UTC)
+    store = await open_store(url)
+    print(f"bench-scale on {store.dialect}: {ARTICLES:,} articles, {CHATS:,} chats", flush=True)
+    seconds = await generate(store, now)
+    if store.is_sqlite:
+        async with store.write() as session:
+            await session.execute(text("ANALYZE"))
+        size = sum(
+            Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
+        )
+    else:
+        async with store.read() as session:
+            size = (
+                await session.execute(text("SELECT pg_database_size(current_database())"))
+            ).scalar_one()
+    rng = random.Random(1)
+    idle = rss_mb()
+
+    async def latest() -> None:
+        async with store.read() as session:
+            await latest_articles(
+                session,
+                language=rng.choice(["en", "ur"]),
+                topic=rng.choice([None, *TOPICS]),
+                limit=11,
+                offset=rng.choice([0, 0, 10, 20]),
+            )
+
+    async def read() -> None:
+        async with store.read() as session:
+            await get_article(session, rng.randint(1, ARTICLES))
+
+    async def search() -> None:
+        async with store.read() as session:
+            query = rng.choice(
+                [*EN_WORDS[:10], *UR_WORDS[:10], "karachi flood", "ref12345", "کراچی بارش"]
+            )
+            await search_articles(session, query, limit=9)
+
+    rows = [
+        ("/latest", *(await timed(300, latest)), "p99 < 10 ms"),
+        ("/read", *(await timed(300, read)), "p99 < 10 ms"),
+        ("/search", *(await timed(200, search)), "p99 < 50 ms"),
+    ]
+
+    # Ingest with the full store: de-duplicate, cluster and store 300 new articles.
+    rng2 = random.Random(3)
+    index = StoryIndex(store)  # as the ingest pipeline keeps one
+    started = time.perf_counter()
+    stored: list[Stored] = []
+    for i in range(300):
+        title = " ".join([rng2.choice(CITIES_EN), *rng2.sample(EN_WORDS, 7)])
+        stored.append(
+            await store_candidate(
+                store,
+                Candidate(
+                    url=f"https://new.example/{i}",
+                    canonical_url=f"https://new.example/{i}",
+                    title=title,
+                    language="en",
+                    topic="pakistan",
+                    text=" ".join(rng2.choices(EN_WORDS, k=300)),
+                    published_at=now,
+                ),
+            )
+        )
+    ingest_rate = 300 / (time.perf_counter() - started)
+
+    # Queue one story for every matching subscription (all chats follow "pakistan").
+    story = next(s for s in stored if s.new_story)
+    started = time.perf_counter()
+    queued = await queue_new_story(store, story, now + timedelta(seconds=1))
+    queue_seconds = time.perf_counter() - started
+
+    # Fan-out against the fake Bot API, rate limit lifted, for 10 s: peak memory meanwhile.
+    peak = rss_mb()
+    async with FakeTelegramAPI() as fake:
+        from telegram import Bot
+
+        async with Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot:
+            sender = Sender(bot, store, PushConfig(rate=1000, private_interval=0, concurrency=64))
+            stop = asyncio.Event()
+            task = asyncio.create_task(sender.run(stop))
+            for _ in range(50):
+                await asyncio.sleep(0.2)
+                peak = max(peak, rss_mb())
+            stop.set()
+            await task
+    await store.close()
+
+    print()
+    print(f"generation: {seconds:.0f} s; database size {size / 2**20:,.0f} MiB")
+    print(f"{'query':10s} {'p50 ms':>8s} {'p99 ms':>8s}  goal")
+    for name, p50, p99, goal in rows:
+        print(f"{name:10s} {p50:8.2f} {p99:8.2f}  {goal}")
+    print(
+        f"resident memory: idle {idle:.0f} MB, during fan-out {peak:.0f} MB (goal < 200 MB); fan-out sent {sender.sent:,} in 10 s"
+    )
+    print(
+        f"ingest with the full store: {ingest_rate:.0f} articles/s (dedup, story clustering, store)"
+    )
+    print(
+        f"queue a story matching {queued:,} subscriptions: {queue_seconds:.2f} s (goal < 2 s on SQLite)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
