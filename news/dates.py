@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, cast
 
-# dateutil ships no type information; it comes with trafilatura (via htmldate).
-from dateutil import parser as dateutil_parser  # type: ignore[import-untyped]
+# dateutil ships no type information (see the mypy overrides in pyproject.toml).
+from dateutil import parser as dateutil_parser
 from feedparser.datetimes.asctime import _parse_date_asctime
 from feedparser.datetimes.greek import _parse_date_greek
 from feedparser.datetimes.hungarian import _parse_date_hungarian
