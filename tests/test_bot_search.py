@@ -42,8 +42,10 @@ async def test_search_english_is_case_insensitive(bot: BotHarness) -> None:
 
 
 async def test_search_pages_edit_the_message(bot: BotHarness) -> None:
+    # Stored oldest first, as ingestion does: newest first is then also highest id first.
     ids = [
-        await add_article(bot.store, title=f"Cricket score {n}", hours_ago=n + 1) for n in range(10)
+        await add_article(bot.store, title=f"Cricket score {n}", hours_ago=10 - n)
+        for n in range(10)
     ]
     first = await bot.send(PRIVATE, "/search cricket")
     message_id = first.messages[0]["message_id"]
@@ -55,8 +57,8 @@ async def test_search_pages_edit_the_message(bot: BotHarness) -> None:
     assert sum("Cricket score" in line for line in first.text.splitlines()) == 8
     assert second.methods == ["answerCallbackQuery", "editMessageText"]
     assert [line for line in page2["text"].splitlines() if "Cricket" in line] == [
-        f"{ids[8]} · Cricket score 8",
-        f"{ids[9]} · Cricket score 9",
+        f"{ids[1]} · Cricket score 1",
+        f"{ids[0]} · Cricket score 0",
     ]
     assert back.methods == ["answerCallbackQuery", "editMessageText"]
     assert bot.message(PRIVATE, message_id)["text"] == first.messages[0]["text"]
