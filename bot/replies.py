@@ -17,6 +17,8 @@ __all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply"]
 Keyboard = Sequence[Sequence[tuple[str, str]]]
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Telegram's refusals for a message that is gone or too old: send the new content instead.
+_CANNOT_EDIT = ("message to edit not found", "message can't be edited")
 
 
 def _label(label: str) -> str:
@@ -85,7 +87,9 @@ async def edit_or_reply(
     query = update.callback_query
     message = query.message if query else None
     parts = message_parts(text, lang)
-    if not isinstance(message, Message) or len(parts) != 1:
+    # PTB parses the pressed message as a Message even when Telegram no longer gives it to the
+    # bot (date 0, an InaccessibleMessage in the Bot API): such a message cannot be edited.
+    if not isinstance(message, Message) or not message.is_accessible or len(parts) != 1:
         await reply(update, context, text, buttons=buttons, lang=lang)
         return
     markup = keyboard(buttons)
@@ -95,5 +99,9 @@ async def edit_or_reply(
         else:
             await message.edit_text(parts[0], reply_markup=markup, link_preview_options=_NO_PREVIEW)
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
+        reason = str(exc).lower()
+        if "not modified" in reason:
+            return  # the same page pressed twice
+        if not any(gone in reason for gone in _CANNOT_EDIT):
             raise
+        await reply(update, context, text, buttons=buttons, lang=lang)

@@ -92,6 +92,34 @@ async def test_well_formed_buttons_for_missing_things(bot: BotHarness) -> None:
     assert topic.methods == ["answerCallbackQuery", "editMessageText"]
 
 
+async def test_a_button_under_a_message_too_old_to_edit_sends_a_new_one(
+    bot: BotHarness,
+) -> None:
+    for n in range(3):
+        await add_article(bot.store, title=f"Story {n}")
+
+    # A message the chat no longer shows the bot (older than 48 h) arrives with date 0.
+    pressed = await bot.press(PRIVATE, "latest:all:1:1", 424242)
+
+    assert pressed.methods == ["answerCallbackQuery", "sendMessage"]
+    assert pressed.text.startswith("Latest news\n\n")
+
+
+async def test_a_button_under_a_deleted_message_sends_a_new_one(bot: BotHarness) -> None:
+    bot.expect_errors()  # the refused edit
+    for n in range(3):
+        await add_article(bot.store, title=f"Story {n}")
+    listing = await bot.send(PRIVATE, "/latest 1")
+    message_id = listing.messages[0]["message_id"]
+    bot.fake.state.chats[PRIVATE].messages[message_id].deleted = True  # the user deleted it
+
+    pressed = await bot.press(PRIVATE, listing.button("Next"), message_id)
+
+    assert pressed.methods == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert pressed.text.startswith("Latest news\n\n")
+    assert bot.errors.records == []
+
+
 async def test_per_chat_command_limit(bot: BotHarness) -> None:
     for _ in range(COMMANDS_PER_MINUTE):
         assert (await bot.send(PRIVATE, "/help")).methods == ["sendMessage"]

@@ -152,6 +152,25 @@ async def test_subscriptions_are_capped_per_chat(bot: BotHarness) -> None:
     assert existing.text == "You already follow “w1”."
 
 
+async def test_a_long_subscription_list_is_split_under_the_limit(bot: BotHarness) -> None:
+    from storage.subscriptions import subscribe
+    from tests.fakes.telegram_objects import utf16_len
+
+    await bot.send(URDU_CHAT, "/subscriptions", language_code="ur")  # registers the chat
+    async with bot.store.write() as session:
+        for n in range(MAX_SUBSCRIPTIONS):
+            phrase = f"{n} کراچی میں بارش اور سیلاب 🌧 " * 4
+            await subscribe(session, URDU_CHAT, kind="keyword", value=phrase, display=phrase)
+
+    listing = await bot.send(URDU_CHAT, "/subscriptions", language_code="ur")
+
+    assert len(listing.messages) >= 2
+    assert all(utf16_len(m["text"]) <= 4096 for m in listing.messages)
+    assert [bool(m.get("reply_markup")) for m in listing.messages][-2:] == [False, True]
+    assert len(listing.buttons) == MAX_SUBSCRIPTIONS
+    assert listing.text.count("•") == MAX_SUBSCRIPTIONS
+
+
 async def test_group_settings_are_for_admins_only(bot: BotHarness) -> None:
     bot.fake.set_admins(GROUP, [GROUP_ADMIN])
     refused = "Only this group's admins can change its settings."
