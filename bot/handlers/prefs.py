@@ -19,12 +19,12 @@ __all__ = ["digest", "mute", "quiet", "timezone", "unmute"]
 MAX_MUTE = 50
 
 
-async def _prefs_if_admin(update: Update, context: KhabarContext) -> ChatPrefs | None:
-    prefs = await chat_prefs(update, context)
+async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPrefs) -> bool:
+    """Whether the sender may change the chat's settings; refuse in one line when not."""
     if await is_chat_admin(update, context):
-        return prefs
+        return True
     await reply(update, context, t(prefs.language, "group.admins_only"), lang=prefs.language)
-    return None
+    return False
 
 
 async def timezone(update: Update, context: KhabarContext) -> None:
@@ -39,7 +39,7 @@ async def timezone(update: Update, context: KhabarContext) -> None:
     if zone is None:
         await reply(update, context, t(lang, "timezone.unknown", tz=args[0][:64]), lang=lang)
         return
-    if await _prefs_if_admin(update, context) is None:
+    if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
         await set_chat_timezone(session, prefs.chat_id, zone)
@@ -56,7 +56,7 @@ async def digest(update: Update, context: KhabarContext) -> None:
     if clock is None and not off:
         await reply(update, context, t(lang, "digest.usage"), lang=lang)
         return
-    if await _prefs_if_admin(update, context) is None:
+    if not await _admin_or_refuse(update, context, prefs):
         return
     minutes = None if clock is None else clock.hour * 60 + clock.minute
     async with context.services.store.write() as session:
@@ -75,7 +75,7 @@ async def quiet(update: Update, context: KhabarContext) -> None:
     lang = prefs.language
     raw = "".join(context.args or []).strip()
     if raw.lower() in ("off", "بند"):
-        if await _prefs_if_admin(update, context) is None:
+        if not await _admin_or_refuse(update, context, prefs):
             return
         async with context.services.store.write() as session:
             await set_quiet_hours(session, prefs.chat_id, None, None)
@@ -86,7 +86,7 @@ async def quiet(update: Update, context: KhabarContext) -> None:
     if start is None or end is None or start == end:
         await reply(update, context, t(lang, "quiet.usage"), lang=lang)
         return
-    if await _prefs_if_admin(update, context) is None:
+    if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
         await set_quiet_hours(
@@ -104,7 +104,7 @@ async def mute(update: Update, context: KhabarContext) -> None:
     if not word or len(word) > MAX_MUTE:
         await reply(update, context, t(lang, "mute.usage"), lang=lang)
         return
-    if await _prefs_if_admin(update, context) is None:
+    if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
         await add_mute(session, prefs.chat_id, normalize_for_search(word))
@@ -119,7 +119,7 @@ async def unmute(update: Update, context: KhabarContext) -> None:
     if not word or len(word) > MAX_MUTE:
         await reply(update, context, t(lang, "unmute.usage"), lang=lang)
         return
-    if await _prefs_if_admin(update, context) is None:
+    if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
         removed = await remove_mute(session, prefs.chat_id, normalize_for_search(word))
