@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.dedup import STORY_WINDOW, StoryKey, same_story
+from news.dedup import STORY_WINDOW, TITLE_SIMILARITY, StoryKey, same_story
 from news.language import read_lexicon_words
 from storage import Store
 from storage.articles import max_article_id
@@ -36,6 +36,7 @@ _BANDS = 4
 class _Entry:
     candidate: StoryCandidate
     key: StoryKey
+    words: frozenset[str]
 
 
 def _bands(simhash: int) -> list[tuple[int, int]]:
@@ -72,11 +73,12 @@ class StoryIndex:
             candidate.title, candidate.simhash, candidate.published_at, candidate.language, words
         )
         position = len(self._entries)
-        self._entries.append(_Entry(candidate, key))
+        words_in_title = frozenset(_title_words(candidate.title))
+        self._entries.append(_Entry(candidate, key, words_in_title))
         if candidate.simhash:
             for band in _bands(candidate.simhash):
                 self._by_band[band].append(position)
-        for word in _title_words(candidate.title):
+        for word in words_in_title:
             self._by_word[word].append(position)
         if self._newest is None or candidate.published_at > self._newest:
             self._newest = candidate.published_at
@@ -118,13 +120,22 @@ class StoryIndex:
 
     def find(self, key: StoryKey) -> int | None:
         """The story of the newest indexed article that reports the same event, if any."""
-        positions: set[int] = set()
+        near: set[int] = set()
         if key.simhash and key.words >= _SIMHASH_MIN_WORDS:
             for band in _bands(key.simhash):
-                positions.update(self._by_band.get(band, ()))
-        for word in _title_words(key.title):
-            positions.update(self._by_word.get(word, ()))
-        for position in sorted(positions, reverse=True):
+                near.update(self._by_band.get(band, ()))
+        title = _title_words(key.title)
+        shared: dict[int, int] = {}
+        for word in title:
+            for position in self._by_word.get(word, ()):
+                shared[position] = shared.get(position, 0) + 1
+        # Only titles that could reach the similarity threshold go to the full check.
+        similar = {
+            position
+            for position, count in shared.items()
+            if count / len(title | self._entries[position].words) >= TITLE_SIMILARITY
+        }
+        for position in sorted(near | similar, reverse=True):
             entry = self._entries[position]
             if same_story(key, entry.key):
                 return entry.candidate.story_id
