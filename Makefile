@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest eval bench clean
+.PHONY: run test lint typecheck pytest eval bench bench-scale clean
 
 $(STAMP): pyproject.toml scripts/install-venv.sh
 	PYTHON=$(PYTHON) scripts/install-venv.sh $(VENV) dev
@@ -34,6 +34,10 @@ eval: $(STAMP)
 ## bench: speed figures, each beside a baseline measured in the same run
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+## bench-scale: a million articles and 100,000 chats (set DATABASE_URL for PostgreSQL)
+bench-scale: $(STAMP)
+	$(BIN)/python scripts/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -43,8 +43,82 @@ TOPICS = [
     "health",
     "entertainment",
 ]
-EN_WORDS = ["government", "minister", "flood", "rain", "election", "court", "cricket", "market", "prices", "power", "school", "hospital", "bridge", "road", "city", "province", "police", "budget", "talks", "border", "trade", "oil", "gas", "wheat", "farmers", "students", "teachers", "doctors", "bank", "loan", "inflation", "rupee", "dollar", "energy", "solar", "water", "dam", "river", "port", "airport"]
-UR_WORDS = ["حکومت", "وزیر", "سیلاب", "بارش", "انتخابات", "عدالت", "کرکٹ", "مارکیٹ", "قیمتیں", "بجلی", "اسکول", "ہسپتال", "پل", "سڑک", "شہر", "صوبہ", "پولیس", "بجٹ", "مذاکرات", "سرحد", "تجارت", "تیل", "گیس", "گندم", "کسان", "طلبہ", "اساتذہ", "ڈاکٹر", "بینک", "قرض", "مہنگائی", "روپیہ"]
+EN_WORDS = [
+    "government",
+    "minister",
+    "flood",
+    "rain",
+    "election",
+    "court",
+    "cricket",
+    "market",
+    "prices",
+    "power",
+    "school",
+    "hospital",
+    "bridge",
+    "road",
+    "city",
+    "province",
+    "police",
+    "budget",
+    "talks",
+    "border",
+    "trade",
+    "oil",
+    "gas",
+    "wheat",
+    "farmers",
+    "students",
+    "teachers",
+    "doctors",
+    "bank",
+    "loan",
+    "inflation",
+    "rupee",
+    "dollar",
+    "energy",
+    "solar",
+    "water",
+    "dam",
+    "river",
+    "port",
+    "airport",
+]
+UR_WORDS = [
+    "حکومت",
+    "وزیر",
+    "سیلاب",
+    "بارش",
+    "انتخابات",
+    "عدالت",
+    "کرکٹ",
+    "مارکیٹ",
+    "قیمتیں",
+    "بجلی",
+    "اسکول",
+    "ہسپتال",
+    "پل",
+    "سڑک",
+    "شہر",
+    "صوبہ",
+    "پولیس",
+    "بجٹ",
+    "مذاکرات",
+    "سرحد",
+    "تجارت",
+    "تیل",
+    "گیس",
+    "گندم",
+    "کسان",
+    "طلبہ",
+    "اساتذہ",
+    "ڈاکٹر",
+    "بینک",
+    "قرض",
+    "مہنگائی",
+    "روپیہ",
+]
 CITIES_EN = ["Karachi", "Lahore", "Islamabad", "Quetta", "Peshawar", "Multan"]
 CITIES_UR = ["کراچی", "لاہور", "اسلام آباد", "کوئٹہ", "پشاور", "ملتان"]
 
@@ -55,6 +129,19 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _fresh_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _file_size(path: Path | None) -> int:
+    if path is None:
+        return 0
+    files = [Path(f"{path}{suffix}") for suffix in ("", "-wal")]
+    return sum(f.stat().st_size for f in files if f.exists())
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -166,11 +253,9 @@ async def main() -> int:
         os.environ.get("DATABASE_URL")
         or f"sqlite+aiosqlite:///{REPO / 'bench-results' / 'scale.db'}"
     )
-    if url.startswith("sqlite"):
-        path = Path(url.split("///", 1)[1])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path = Path(url.split("///", 1)[1]) if url.startswith("sqlite") else None
+    if path is not None:
+        _fresh_file(path)
     else:
         from tests.conftest import reset_postgres
 
@@ -182,9 +267,7 @@ async def main() -> int:
     if store.is_sqlite:
         async with store.write() as session:
             await session.execute(text("ANALYZE"))
-        size = sum(
-            Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
-        )
+        size = _file_size(path)
     else:
         async with store.read() as session:
             size = (
@@ -239,6 +322,7 @@ async def main() -> int:
                     text=" ".join(rng2.choices(EN_WORDS, k=300)),
                     published_at=now,
                 ),
+                index,
             )
         )
     ingest_rate = 300 / (time.perf_counter() - started)
