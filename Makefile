@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 ## bench-scale: a million articles and 100,000 chats (set DATABASE_URL for PostgreSQL)
 bench-scale: $(STAMP)
-	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/scale_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
