@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScope,
@@ -62,6 +65,12 @@ _COMMANDS: dict[str, Any] = {
 }
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi CA bundle, SSL_CERT_FILE honoured), built once."""
+    return httpx.create_ssl_context()
+
+
 def build_application(
     services: Services,
     *,
@@ -83,7 +92,12 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.request(HTTPXRequest(connection_pool_size=32, read_timeout=15.0))
+        # One TLS context for both clients: httpx builds one per client otherwise, which loads the
+        # CA bundle twice (about 30 ms each, at every start and in every end-to-end test).
+        tls = {"verify": _tls_context()}
+        builder = builder.request(
+            HTTPXRequest(connection_pool_size=32, read_timeout=15.0, httpx_kwargs=tls)
+        ).get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls))
     if not with_updater:
         builder = builder.updater(None)
     if rate_limiter:
