@@ -33,6 +33,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.handlers import admin, latest, prefs, read, search, sources, start, subscriptions
 from bot.handlers.buttons import on_button
 from bot.handlers.fallback import CommandLimiter, on_error, unknown_command
+from bot.handlers.migrate import on_migrate
 from bot.i18n import SUPPORTED_LANGUAGES, command_descriptions
 from bot.services import KhabarApp, KhabarContext, Services
 
@@ -110,6 +111,7 @@ def build_application(
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     # Same group as the commands, added last: only a command none of them took reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_error_handler(on_error)

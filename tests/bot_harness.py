@@ -178,6 +178,14 @@ class BotHarness:
         update = self.fake.push_update({"message": message})
         return await self._exchange(chat_id, update, mark, seen)
 
+    async def send_service(self, chat_id: int, **fields: Any) -> Exchange:
+        """Telegram posts a service message in the chat (``migrate_to_chat_id=…`` and the like)."""
+        mark, seen = len(self.fake.calls), len(self.fake.messages(chat_id))
+        sender = make_user_json(GROUP_ADMIN, first_name="Admin")
+        message = self.fake.state.add_message(chat_id, sender, **fields)
+        update = self.fake.push_update({"message": message})
+        return await self._exchange(chat_id, update, mark, seen)
+
     async def press(self, chat_id: int, data: str, message_id: int, **kwargs: Any) -> Exchange:
         """A user presses a button with ``data`` under the bot's message ``message_id``."""
         mark, seen = len(self.fake.calls), len(self.fake.messages(chat_id))

@@ -6,6 +6,7 @@ import pytest
 
 from bot.handlers.subscriptions import MAX_SUBSCRIPTIONS
 from tests.bot_harness import GROUP, GROUP_ADMIN, GROUP_MEMBER, PRIVATE, BotHarness
+from tests.fakes.telegram_objects import make_chat_json
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -198,3 +199,18 @@ async def test_group_owner_and_anonymous_admin_may_change_settings(bot: BotHarne
     assert owner.text.startswith("You now follow Health.")
     assert anonymous.text.startswith("You now follow Science.")
     assert "getChatMember" not in anonymous.methods
+
+
+async def test_an_upgraded_group_keeps_its_settings(bot: BotHarness) -> None:
+    old, new = -4001, -1004001
+    bot.fake.set_admins(old, [GROUP_ADMIN])
+    await bot.send(old, "/subscribe sports", user_id=GROUP_ADMIN, chat_type="group")
+    await bot.send(old, "/lang ur", user_id=GROUP_ADMIN, chat_type="group")
+
+    moved = await bot.send_service(old, migrate_to_chat_id=new)
+    bot.fake.state.chat(new, make_chat_json(new, "supergroup"))
+    again = await bot.send_service(new, migrate_from_chat_id=old)
+    listing = await bot.send(new, "/subscriptions", user_id=GROUP_MEMBER)
+
+    assert (moved.calls, again.calls) == ([], [])
+    assert listing.text.splitlines()[:3] == ["آپ کی سبسکرپشنز", "", "• موضوع: کھیل"]
