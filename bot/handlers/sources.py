@@ -34,5 +34,5 @@ async def sources(update: Update, context: KhabarContext) -> None:
             f"{bold(str(feed.id))} · {escape(feed.title or feed.url)} [{feed.language}]\n    {health}"
         )
     if not feeds:
-        lines.append(t(lang, "latest.empty"))
+        lines.append(t(lang, "sources.empty"))
     await reply(update, context, Html("\n".join(lines)), lang=lang)
