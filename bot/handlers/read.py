@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
+from typing import Any
 
-from telegram import Message, Update
+from telegram import LinkPreviewOptions, Message, Update
 from telegram.error import BadRequest
 
 from bot.args import parse_id
@@ -14,19 +17,31 @@ from bot.i18n import t, tn
 from bot.render import Html, bold, concat, escape, italic
 from bot.render_callback import encode_callback
 from bot.render_split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
-from bot.replies import Keyboard, edit_or_reply, keyboard, reply
+from bot.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
 from bot.services import KhabarContext
 from news.summaries import summary_for
+from news.summarize import Summary
 from storage import Article
 from storage.articles import get_article
 from storage.stories import story_articles
 
-__all__ = ["also_reported", "full_text_page", "read", "send_article_card", "show_card"]
+__all__ = [
+    "also_reported",
+    "full_text_page",
+    "late_summary_edits",
+    "read",
+    "send_article_card",
+    "show_card",
+]
 
 log = logging.getLogger(__name__)
 
 READER_PAGE_SIZE = 3500
 _READER_SLACK = 64  # direction marks added to the header lines of right-to-left pages
+_CARDS_KEY = "khabar.card_languages"
+_KEPT_CARDS = 2000
+_LATE_EDITS_KEY = "khabar.late_summaries"
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def read(update: Update, context: KhabarContext) -> None:
@@ -57,8 +72,16 @@ async def _other_sources(context: KhabarContext, article: Article) -> int:
 
 async def _card(
     context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str
+) -> tuple[Html, Keyboard, asyncio.Task[Summary] | None]:
+    """The card in ``lang`` with the best summary ready now, and a better one still coming."""
+    result = await summary_for(context.services.summaries, article, lang)
+    text, buttons = await _render_card(context, article, prefs, lang, result.summary)
+    return text, buttons, result.pending
+
+
+async def _render_card(
+    context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str, summary: Summary
 ) -> tuple[Html, Keyboard]:
-    summary = await summary_for(context.services.summaries, article, lang)
     lines = [bold(shorten(article.title, MAX_TITLE))]
     if article.source:
         lines.append(t(lang, "read.source", source=article.source))
@@ -101,22 +124,27 @@ async def send_article_card(
     if article is None:
         await reply(update, context, t(lang, "read.not_found", id=article_id), lang=lang)
         return
-    text, buttons = await _card(context, article, prefs, lang)
+    text, buttons, pending = await _card(context, article, prefs, lang)
     chat = update.effective_chat
     assert chat is not None
+    sent: Message | None = None
     if article.image_url:
         try:
-            await context.bot.send_photo(
+            sent = await context.bot.send_photo(
                 chat.id,
                 article.image_url,
                 caption=truncate_caption(text, lang=lang),
                 reply_markup=keyboard(buttons),
             )
-            return
         except BadRequest as exc:
             # Telegram could not fetch the image: the card still goes out, as text.
             log.info("read: image of article %s refused (%s); sending text", article.id, exc)
-    await reply(update, context, text, buttons=buttons, lang=lang)
+    if sent is None:
+        sent = await reply(update, context, text, buttons=buttons, lang=lang)
+    if sent is not None:
+        _remember_card(context, sent, lang)
+        if pending is not None:
+            _edit_when_ready(context, sent, article, prefs, lang, pending)
 
 
 async def show_card(update: Update, context: KhabarContext, article_id: int, lang: str) -> None:
@@ -126,11 +154,75 @@ async def show_card(update: Update, context: KhabarContext, article_id: int, lan
     if article is None:
         await edit_or_reply(update, context, t(prefs.language, "read.not_found", id=article_id))
         return
-    text, buttons = await _card(context, article, prefs, lang)
+    text, buttons, pending = await _card(context, article, prefs, lang)
     message = update.callback_query.message if update.callback_query else None
     if isinstance(message, Message) and message.photo:
         text = Html(truncate_caption(text, lang=lang))
     await edit_or_reply(update, context, text, buttons=buttons, lang=lang)
+    if isinstance(message, Message) and message.is_accessible:
+        _remember_card(context, message, lang)
+        if pending is not None:
+            _edit_when_ready(context, message, article, prefs, lang, pending)
+
+
+def late_summary_edits(bot_data: dict[Any, Any]) -> list[asyncio.Task[None]]:
+    """The card edits still waiting for a summary from the language model."""
+    return list(bot_data.get(_LATE_EDITS_KEY, ()))
+
+
+def _remember_card(context: KhabarContext, message: Message, lang: str) -> None:
+    """Note the language a card message was last asked in (a late summary must match it)."""
+    cards: OrderedDict[tuple[int, int], str] = context.bot_data.setdefault(
+        _CARDS_KEY, OrderedDict()
+    )
+    cards[message.chat_id, message.message_id] = lang
+    cards.move_to_end((message.chat_id, message.message_id))
+    while len(cards) > _KEPT_CARDS:
+        cards.popitem(last=False)
+
+
+def _edit_when_ready(
+    context: KhabarContext,
+    message: Message,
+    article: Article,
+    prefs: ChatPrefs,
+    lang: str,
+    pending: asyncio.Task[Summary],
+) -> None:
+    """When the summary still being written lands, put it on the card (unless it moved on).
+
+    The summary service answers with the extractive summary when the language model is slower
+    than SUMMARY_WAIT; its answer then replaces that one in place. Not an Application task:
+    stopping the bot must not wait for a model, and the service cancels it on close.
+    """
+    key = (message.chat_id, message.message_id)
+
+    async def edit() -> None:
+        try:
+            summary = await pending
+        except Exception as exc:  # the service logged why; the card keeps what it shows
+            log.info("read: late summary of article %s failed: %r", article.id, exc)
+            return
+        cards = context.bot_data.get(_CARDS_KEY, {})
+        if summary.language != lang or cards.get(key) != lang:
+            return  # not better, or the reader switched language meanwhile
+        try:
+            text, buttons = await _render_card(context, article, prefs, lang, summary)
+            if message.photo:
+                await message.edit_caption(
+                    truncate_caption(text, lang=lang), reply_markup=keyboard(buttons)
+                )
+            elif len(parts := message_parts(text, lang)) == 1:
+                await message.edit_text(
+                    parts[0], reply_markup=keyboard(buttons), link_preview_options=_NO_PREVIEW
+                )
+        except Exception as exc:  # deleted meanwhile, or the bot is stopping: keep the card
+            log.info("read: could not put the late summary on %s: %r", key, exc)
+
+    task = asyncio.create_task(edit(), name=f"late summary {article.id}")
+    tasks: set[asyncio.Task[None]] = context.bot_data.setdefault(_LATE_EDITS_KEY, set())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
 
 
 async def full_text_page(
