@@ -156,6 +156,16 @@ async def _read_lines(stream: IO[str]) -> Any:
         yield line
 
 
+def _quiet_logs(settings: Settings) -> None:
+    """Keep the terminal for the conversation: offline, every feed fetch fails, and saying so
+    on each pass would bury the bot's answers. LOG_LEVEL=DEBUG shows everything again."""
+    if settings.log_level == "DEBUG":
+        return
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("news", "telegram"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 async def run_console(
     settings: Settings,
     *,
@@ -166,6 +176,7 @@ async def run_console(
     """Run the console until /quit or end of input."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
+    _quiet_logs(settings)
     async with open_services(settings) as services:
         imported = await import_demo_articles(services.store)
         if imported:

@@ -135,7 +135,10 @@ async def search_articles(
     if not folded:
         return []
     dialect = session.get_bind().dialect.name
-    ids = list((await session.execute(search_ids(dialect, folded, limit, offset))).scalars())
+    statement = search_ids(dialect, folded, limit, offset)
+    if statement is None:  # nothing searchable left (only quotes or punctuation)
+        return []
+    ids = list((await session.execute(statement)).scalars())
     return await get_articles(session, ids)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
-from storage.models import Chat, ChatMute
+from storage.models import Chat, ChatMute, Delivery, Subscription
 from storage.types import utcnow
 
 __all__ = [
@@ -92,7 +92,26 @@ async def reactivate_chat(session: AsyncSession, chat_id: int) -> None:
 async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     """Move a group that became a supergroup to its new id, with everything that hangs off it."""
     if await session.get(Chat, new_id) is not None:
-        # The new id already wrote to us: keep that row, drop the old one with its rows.
+        # The new id already wrote to us: move over what it lacks, then drop the old row.
+        for model, key in ((Subscription, ("kind", "value")), (ChatMute, ("word",))):
+            taken = select(*(getattr(model, k) for k in key)).where(model.chat_id == new_id)
+            await session.execute(
+                update(model)
+                .where(
+                    model.chat_id == old_id, tuple_(*(getattr(model, k) for k in key)).not_in(taken)
+                )
+                .values(chat_id=new_id)
+            )
+        await session.execute(
+            update(Delivery)
+            .where(
+                Delivery.chat_id == old_id,
+                Delivery.story_id.not_in(
+                    select(Delivery.story_id).where(Delivery.chat_id == new_id)
+                ),
+            )
+            .values(chat_id=new_id)
+        )
         await session.execute(delete(Chat).where(Chat.id == old_id))
         return
     # ON UPDATE CASCADE moves subscriptions, mutes and deliveries along.

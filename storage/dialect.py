@@ -29,16 +29,19 @@ def _fts5_query(folded: str) -> str:
     return " ".join(f'"{w}"' for w in words if w)
 
 
-def search_ids(dialect: str, folded_query: str, limit: int, offset: int) -> TextClause:
+def search_ids(dialect: str, folded_query: str, limit: int, offset: int) -> TextClause | None:
     """SQL for the ids of articles matching every word of the folded query, newest stored first.
 
     Ordering by id (storage order) lets SQLite's FTS5 walk its index backwards and stop at the
     limit instead of sorting every match, which keeps common words fast on a large store."""
     if dialect == "sqlite":
+        match = _fts5_query(folded_query)
+        if not match:
+            return None
         return text(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
             "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
-        ).bindparams(q=_fts5_query(folded_query), limit=limit, offset=offset)
+        ).bindparams(q=match, limit=limit, offset=offset)
     return text(
         "SELECT id FROM articles WHERE "
         "to_tsvector('simple', search_title || ' ' || search_text) @@ plainto_tsquery('simple', :q) "

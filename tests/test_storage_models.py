@@ -208,3 +208,20 @@ async def test_search_folds_arabic_kaf_and_case(store: Store) -> None:
     assert [a.canonical_url[-1] for a in english] == ["2"]
     assert [a.canonical_url[-1] for a in both_words] == ["2"]
     assert nothing == []
+
+
+async def test_migration_into_a_known_chat_merges_its_rows(store: Store) -> None:
+    async with store.write() as s:
+        await ensure_chat(s, -5, type="group", language="en", timezone="UTC")
+        await ensure_chat(s, -1005, type="supergroup", language="ur", timezone="UTC")
+        await subscribe(s, -5, kind="topic", value="world", display="world")
+        await subscribe(s, -5, kind="topic", value="sports", display="sports")
+        await subscribe(s, -1005, kind="topic", value="sports", display="sports")
+        await add_mute(s, -5, "cricket")
+        await migrate_chat(s, -5, -1005)
+    async with store.read() as s:
+        assert await get_chat(s, -5) is None
+        subs = await list_subscriptions(s, -1005)
+        mutes = await list_mutes(s, -1005)
+    assert sorted(x.value for x in subs) == ["sports", "world"]
+    assert mutes == ["cricket"]
