@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import Select, String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Story
@@ -62,23 +62,19 @@ async def attach_to_story(session: AsyncSession, article_id: int, story_id: int)
     )
 
 
-async def recent_stories(
-    session: AsyncSession, since: datetime, *, limit: int = 5000
+_CANDIDATE_COLUMNS = (
+    Article.story_id,
+    Article.id,
+    Article.title,
+    Article.simhash,
+    Article.published_at,
+    Article.language,
+)
+
+
+async def _candidates(
+    session: AsyncSession, stmt: Select[int | None, int, str, int, datetime, str]
 ) -> list[StoryCandidate]:
-    """Articles published since ``since`` that belong to a story, newest first."""
-    stmt = (
-        select(
-            Article.story_id,
-            Article.id,
-            Article.title,
-            Article.simhash,
-            Article.published_at,
-            Article.language,
-        )
-        .where(Article.published_at >= since, Article.story_id.is_not(None))
-        .order_by(Article.published_at.desc())
-        .limit(limit)
-    )
     return [
         StoryCandidate(
             story_id=r[0] or 0,
@@ -90,6 +86,19 @@ async def recent_stories(
         )
         for r in (await session.execute(stmt)).all()
     ]
+
+
+async def recent_stories(
+    session: AsyncSession, since: datetime, *, limit: int = 5000
+) -> list[StoryCandidate]:
+    """Articles published since ``since`` that belong to a story, newest first."""
+    stmt = (
+        select(*_CANDIDATE_COLUMNS)
+        .where(Article.published_at >= since, Article.story_id.is_not(None))
+        .order_by(Article.published_at.desc())
+        .limit(limit)
+    )
+    return await _candidates(session, stmt)
 
 
 async def stories_since_id(
@@ -97,29 +106,12 @@ async def stories_since_id(
 ) -> list[StoryCandidate]:
     """Articles with a story stored after ``after_id`` and published since ``since``, by id."""
     stmt = (
-        select(
-            Article.story_id,
-            Article.id,
-            Article.title,
-            Article.simhash,
-            Article.published_at,
-            Article.language,
-        )
+        select(*_CANDIDATE_COLUMNS)
         .where(Article.id > after_id, Article.story_id.is_not(None), Article.published_at >= since)
         .order_by(Article.id)
         .limit(limit)
     )
-    return [
-        StoryCandidate(
-            story_id=r[0] or 0,
-            article_id=r[1],
-            title=r[2],
-            simhash=r[3],
-            published_at=r[4],
-            language=r[5],
-        )
-        for r in (await session.execute(stmt)).all()
-    ]
+    return await _candidates(session, stmt)
 
 
 async def story_articles(session: AsyncSession, story_id: int) -> list[Article]:
