@@ -200,7 +200,7 @@ async def generate(store: Store, now: datetime) -> float:
                     {
                         "id": c,
                         "type": "private",
-                        "language": "en" if c % 4 else "ur",
+                        "language": "en",
                         "timezone": "Asia/Karachi",
                         "active": True,
                         "created_at": now - timedelta(days=1),
