@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from news.schedule import in_window, next_local_time
 from news.stories import Stored
-from storage import Article, Store, Story
-from storage.fanout import StoryMatch, held_deliveries, queue_story, set_due
+from storage import Article, Store
+from storage.fanout import (
+    StoryMatch,
+    held_deliveries,
+    keyword_values,
+    mute_words,
+    queue_story,
+    set_due,
+    sources_within,
+)
 from storage.textnorm import normalize_for_search
 
-__all__ = ["BreakingRule", "match_words", "queue_new_story", "release_if_breaking", "route_stored"]
+__all__ = [
+    "BreakingRule",
+    "is_breaking",
+    "match_words",
+    "matching_phrases",
+    "queue_new_story",
+    "release_if_breaking",
+    "route_stored",
+]
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +42,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class BreakingRule:
-    """A story is breaking when this many articles report it within this window of its first."""
+    """A story is breaking when this many sources report it within this window of its first."""
 
     sources: int = 3
     window: timedelta = timedelta(minutes=60)
@@ -35,7 +53,27 @@ def match_words(text: str) -> str:
     return " ".join(_WORD.findall(normalize_for_search(text)))
 
 
+_phrase_words = functools.lru_cache(maxsize=65536)(match_words)
+
+
+def matching_phrases(phrases: Iterable[str], words: str) -> list[str]:
+    """The phrases (as stored: folded by normalize_for_search, or already match_words) whose
+    words occur, whole and in order, in ``words`` (a match_words string).
+
+    Both sides go through match_words, so "covid-19" matches "Covid 19" and "U.S." matches "us"
+    only if the story says "U.S." too; punctuation never decides a match."""
+    padded = f" {words} "
+    single = set(words.split())
+    found = []
+    for phrase in phrases:
+        key = _phrase_words(phrase)
+        if key and (f" {key} " in padded if " " in key else key in single):
+            found.append(phrase)
+    return found
+
+
 async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
+    """The story's first article, with the stored keyword phrases and mute words it contains."""
     async with store.read() as session:
         first = (
             await session.execute(
@@ -45,10 +83,19 @@ async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
                 .limit(1)
             )
         ).scalar_one_or_none()
-    if first is None:
-        return None
+        if first is None:
+            return None
+        keywords = await keyword_values(session)
+        mutes = await mute_words(session)
     words = match_words(f"{first.title}\n{first.lead or first.text[:600]}")
-    return StoryMatch(story_id, first.id, first.topic, first.language, words)
+    return StoryMatch(
+        story_id,
+        first.id,
+        first.topic,
+        first.language,
+        keywords=matching_phrases(keywords, words),
+        mutes=matching_phrases(mutes, words),
+    )
 
 
 async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
@@ -77,7 +124,7 @@ async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
         for due, ids in by_due.items():
             await set_due(session, ids, due)
     log.info(
-        "outbox: story %s queued for %d chats (%d held)",
+        "outbox: story %s queued for %d chats (%d held for quiet hours or a digest)",
         match.story_id,
         queued,
         sum(map(len, by_due.values())),
@@ -85,30 +132,32 @@ async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
     return queued
 
 
+async def is_breaking(store: Store, story_id: int, rule: BreakingRule) -> bool:
+    """Whether enough distinct sources reported the story within the rule's window."""
+    async with store.read() as session:
+        counts = await sources_within(session, [story_id], rule.window)
+    return counts.get(story_id, 0) >= rule.sources
+
+
 async def release_if_breaking(
     store: Store, story_id: int, now: datetime, rule: BreakingRule
 ) -> int:
     """When a story now counts as breaking, deliveries held only by quiet hours go out now."""
-    async with store.read() as session:
-        story = await session.get(Story, story_id)
-        if story is None:
-            return 0
-        recent = (
-            await session.execute(
-                select(func.count(Article.id)).where(
-                    Article.story_id == story_id,
-                    Article.published_at <= story.first_published_at + rule.window,
-                )
-            )
-        ).scalar_one()
-    if recent < rule.sources:
+    if not await is_breaking(store, story_id, rule):
         return 0
     match = await _story_match(store, story_id)
     if match is None:
         return 0
     async with store.write() as session:
         held = await held_deliveries(session, match, now)
-        quiet_held = [row.delivery_id for row in held if row.digest_time is None]
+        quiet_held = [
+            row.delivery_id
+            for row in held
+            if row.digest_time is None
+            and row.quiet_start is not None
+            and row.quiet_end is not None
+            and in_window(now, row.quiet_start, row.quiet_end, row.timezone)
+        ]
         await set_due(session, quiet_held, now)
     if quiet_held:
         log.info(

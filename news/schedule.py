@@ -31,16 +31,18 @@ def in_window(now: datetime, start: int, end: int, tz: str) -> bool:
 def next_local_time(now: datetime, minutes: int, tz: str) -> datetime:
     """The first instant after ``now`` when the local clock in ``tz`` shows ``minutes``, in UTC.
 
-    A wall time that a DST change skips is taken at the instant after the gap; one that occurs
-    twice is taken the first time."""
+    A wall time that a DST change skips is moved forward by the gap (02:30 becomes 03:30); one
+    that occurs twice is taken the first time."""
     tzinfo = zone(tz)
     local_now = now.astimezone(tzinfo)
     wanted = time(minutes // 60, minutes % 60)
     for days in range(0, 3):
         day = local_now.date() + timedelta(days=days)
-        candidate = datetime.combine(day, wanted, tzinfo=tzinfo)
-        # Round-trip through UTC normalises times inside a DST gap.
-        candidate = candidate.astimezone(UTC).astimezone(tzinfo)
-        if candidate > local_now:
-            return candidate.astimezone(UTC)
+        # fold=0 picks the first of a repeated wall time and, for a skipped one, the offset
+        # from before the gap (PEP 495).
+        candidate = datetime.combine(day, wanted, tzinfo=tzinfo).astimezone(UTC)
+        # Compared in UTC: aware datetimes sharing a tzinfo compare by wall time, ignoring
+        # fold, which gets the repeated hour wrong.
+        if candidate > now:
+            return candidate
     raise AssertionError("unreachable: a wall time recurs within two days")

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import String, bindparam, cast, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery, DeliveryState
+from storage.models import Article, ChatMute, Delivery, DeliveryState, Story, Subscription
+from storage.types import UTCDateTime
 
 __all__ = [
     "QueuedForChat",
     "StoryMatch",
     "held_deliveries",
+    "keyword_values",
+    "mute_words",
     "queue_story",
     "set_due",
+    "sources_within",
 ]
 
 
 @dataclass(frozen=True)
 class StoryMatch:
-    """What subscriptions are matched against: the story's topic, language and folded words."""
+    """What subscriptions are matched against: the story's topic and language, and which stored
+    keyword phrases and mute words occur in it (the caller matches words; SQL only compares)."""
 
     story_id: int
     article_id: int
     topic: str
     language: str
-    words: str  # folded title and lead, words separated by single spaces
+    keywords: Sequence[str] = field(default=())  # subscriptions.value rows that occur in the story
+    mutes: Sequence[str] = field(default=())  # chat_mutes.word rows that occur in the story
 
 
 @dataclass(frozen=True)
@@ -42,52 +51,66 @@ class QueuedForChat:
     digest_time: int | None  # set when only digest subscriptions matched
 
 
-def _contains(dialect: str, haystack: str, needle: str) -> str:
-    """SQL for "needle occurs in haystack" (instr on SQLite, strpos on PostgreSQL)."""
-    function = "instr" if dialect == "sqlite" else "strpos"
-    return f"{function}({haystack}, {needle}) > 0"
+async def keyword_values(session: AsyncSession) -> list[str]:
+    """Every distinct keyword phrase some chat subscribed to, as stored."""
+    stmt = select(Subscription.value).where(Subscription.kind == "keyword").distinct()
+    return list((await session.execute(stmt)).scalars())
 
 
-def _match(dialect: str, mode: str | None) -> str:
+async def mute_words(session: AsyncSession) -> list[str]:
+    """Every distinct muted word, as stored."""
+    return list((await session.execute(select(ChatMute.word).distinct())).scalars())
+
+
+def _matching_subscriptions(
+    story: StoryMatch, mode: str | None, *, columns: str = "s.chat_id", also: str = ""
+) -> str:
+    """SQL selecting ``columns`` of the subscriptions (of ``mode``, or any) that match the story.
+
+    Driven by ix_subscriptions_match (kind, value, mode), so its cost follows the matches, not
+    the number of chats."""
+    keyword = "OR (s.kind = 'keyword' AND s.value IN :keywords)" if story.keywords else ""
     mode_sql = f"AND s.mode = '{mode}'" if mode else ""
-    # Words are matched whole: both sides are padded with spaces.
-    keyword = _contains(dialect, "' ' || :words || ' '", "' ' || s.value || ' '")
-    return f"""EXISTS (
-        SELECT 1 FROM subscriptions s
-        WHERE s.chat_id = c.id AND s.created_at <= :now {mode_sql}
-          AND ((s.kind = 'topic' AND s.value = :topic) OR (s.kind = 'keyword' AND {keyword})))"""
+    return f"""SELECT {columns} FROM subscriptions s
+        WHERE s.created_at <= :now {mode_sql} {also}
+          AND ((s.kind = 'topic' AND s.value = :topic) {keyword})"""
 
 
-def _muted(dialect: str) -> str:
-    muted = _contains(dialect, "' ' || :words || ' '", "' ' || m.word || ' '")
-    return f"EXISTS (SELECT 1 FROM chat_mutes m WHERE m.chat_id = c.id AND {muted})"
+def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
+    """text(sql) with typed timestamps and expanding lists (empty lists are left out of the SQL)."""
+    params = [bindparam("now", now, type_=UTCDateTime())]
+    if story.keywords:
+        params.append(bindparam("keywords", list(story.keywords), expanding=True))
+    if story.mutes and ":mutes" in sql:
+        params.append(bindparam("mutes", list(story.mutes), expanding=True))
+    return text(sql).bindparams(*params)
 
 
 async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -> int:
     """Queue ``story`` once for each active chat in its language whose subscriptions match it
     and whose mute words do not; chats that subscribed later than ``now`` are left out.
     Returns how many deliveries were queued (pairs queued before are never queued again)."""
-    dialect = session.get_bind().dialect.name
-    now_sql = now.replace(tzinfo=None) if dialect == "sqlite" else now
-    stmt = text(
-        f"""INSERT INTO deliveries
+    muted = (
+        "AND NOT EXISTS (SELECT 1 FROM chat_mutes m WHERE m.chat_id = c.id AND m.word IN :mutes)"
+        if story.mutes
+        else ""
+    )
+    # SQLite needs the WHERE before ON CONFLICT to parse an INSERT ... SELECT upsert
+    # (sqlite.org/lang_upsert.html, "Parsing Ambiguity").
+    sql = f"""INSERT INTO deliveries
             (chat_id, story_id, article_id, state, attempts, created_at, due_at, updated_at)
         SELECT c.id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0, :now, :now, :now
         FROM chats c
-        WHERE c.active AND c.language = :language
-          AND {_match(dialect, None)}
-          AND NOT {_muted(dialect)}
+        WHERE c.id IN ({_matching_subscriptions(story, None)})
+          AND c.active AND c.language = :language {muted}
         ON CONFLICT DO NOTHING"""
-    )
     result = await session.execute(
-        stmt,
+        _params(story, now, sql),
         {
             "story_id": story.story_id,
             "article_id": story.article_id,
-            "now": now_sql,
             "language": story.language,
             "topic": story.topic,
-            "words": story.words,
         },
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -96,31 +119,49 @@ async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -
 async def held_deliveries(
     session: AsyncSession, story: StoryMatch, now: datetime
 ) -> list[QueuedForChat]:
-    """Deliveries of ``story`` that may not go out now: the chat has quiet hours, or only its
-    digest subscriptions matched."""
-    dialect = session.get_bind().dialect.name
-    now_sql = now.replace(tzinfo=None) if dialect == "sqlite" else now
-    stmt = text(
-        f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
-               CASE WHEN {_match(dialect, "instant")} THEN NULL ELSE (
-                   SELECT min(s.digest_time) FROM subscriptions s
-                   WHERE s.chat_id = c.id AND s.mode = 'digest') END AS digest_time
+    """Queued deliveries of ``story`` that may not go out now: the chat has quiet hours, or only
+    its digest subscriptions matched (then ``digest_time`` is the earliest matching one)."""
+    instant = _matching_subscriptions(story, "instant")
+    digest = _matching_subscriptions(
+        story, "digest", columns="min(s.digest_time)", also="AND s.chat_id = c.id"
+    )
+    sql = f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
+               CASE WHEN d.chat_id IN ({instant}) THEN NULL
+                    ELSE ({digest}) END AS digest_time
         FROM deliveries d JOIN chats c ON c.id = d.chat_id
         WHERE d.story_id = :story_id AND d.state = '{DeliveryState.QUEUED}'
-          AND (c.quiet_start IS NOT NULL OR NOT {_match(dialect, "instant")})"""
-    )
+          AND (c.quiet_start IS NOT NULL OR d.chat_id NOT IN ({instant}))"""
     rows = await session.execute(
-        stmt,
-        {"story_id": story.story_id, "now": now_sql, "topic": story.topic, "words": story.words},
+        _params(story, now, sql), {"story_id": story.story_id, "topic": story.topic}
     )
     return [QueuedForChat(*row) for row in rows.all()]
 
 
 async def set_due(session: AsyncSession, delivery_ids: list[int], due_at: datetime) -> None:
-    """Move queued deliveries to a later due time."""
+    """Move queued deliveries to another due time."""
     if delivery_ids:
         await session.execute(
             update(Delivery)
             .where(Delivery.id.in_(delivery_ids), Delivery.state == DeliveryState.QUEUED)
             .values(due_at=due_at)
         )
+
+
+async def sources_within(
+    session: AsyncSession, story_ids: Collection[int], window: timedelta
+) -> dict[int, int]:
+    """For each story, how many distinct sources (feeds, or source names for imported files)
+    published it within ``window`` of its first article: what makes a story breaking."""
+    if not story_ids:
+        return {}
+    source = func.coalesce(cast(Article.feed_id, String), Article.source)
+    stmt = (
+        select(Article.story_id, source, Article.published_at, Story.first_published_at)
+        .join(Story, Story.id == Article.story_id)
+        .where(Article.story_id.in_(set(story_ids)))
+    )
+    seen: defaultdict[int, set[str]] = defaultdict(set)
+    for story_id, name, published, first in (await session.execute(stmt)).all():
+        if story_id is not None and published <= first + window:
+            seen[story_id].add(name)
+    return {story_id: len(seen.get(story_id, ())) for story_id in story_ids}
