@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
@@ -16,16 +16,22 @@ from storage.types import utcnow
 
 __all__ = [
     "DeliveryView",
+    "Outcome",
+    "claim_chats",
     "claim_due",
     "count_by_state",
     "delivery_views",
     "mark_failed",
     "mark_sent",
     "queue_delivery",
+    "record_outcomes",
     "requeue_stale",
     "retry_later",
     "skip_chat_deliveries",
+    "touch_sending",
 ]
+
+_TABLE: Table = Delivery.__table__  # type: ignore[assignment]
 
 
 async def queue_delivery(
@@ -72,26 +78,62 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[De
     return sorted(rows, key=lambda d: (d.due_at, d.id))
 
 
+async def claim_chats(
+    session: AsyncSession, now: datetime, limit: int, busy: Collection[int] = ()
+) -> list[int]:
+    """Claim every due queued row of the chats behind the ``limit`` oldest due rows (skipping
+    chats in ``busy``), so a chat's backlog is claimed whole; return the claimed ids."""
+    due = (
+        select(Delivery.chat_id)
+        .where(Delivery.state == DeliveryState.QUEUED, Delivery.due_at <= now)
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    if busy:
+        due = due.where(Delivery.chat_id.not_in(list(busy)))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(_TABLE)
+        .where(
+            _TABLE.c.state == DeliveryState.QUEUED,
+            _TABLE.c.due_at <= now,
+            _TABLE.c.chat_id.in_(due.scalar_subquery()),
+        )
+        .values(state=DeliveryState.SENDING, attempts=_TABLE.c.attempts + 1, updated_at=now)
+        .returning(_TABLE.c.id)
+    )
+    return sorted((await session.execute(stmt)).scalars())
+
+
 async def _finish(session: AsyncSession, delivery_id: int, **values: object) -> bool:
+    values.setdefault("updated_at", utcnow())
     result = await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENDING)
-        .values(**values, updated_at=utcnow())
+        .values(**values)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mark_sent(
-    session: AsyncSession, delivery_id: int, message_id: int | None, note: str | None = None
+    session: AsyncSession,
+    delivery_id: int,
+    message_id: int | None,
+    note: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> bool:
     """Record a successful send (with a remark such as "sent as plain text")."""
+    now = now or utcnow()
     return await _finish(
         session,
         delivery_id,
         state=DeliveryState.SENT,
         message_id=message_id,
-        sent_at=utcnow(),
+        sent_at=now,
         last_error=note,
+        updated_at=now,
     )
 
 
@@ -101,20 +143,97 @@ async def mark_failed(session: AsyncSession, delivery_id: int, error: str) -> bo
 
 
 async def retry_later(
-    session: AsyncSession, delivery_id: int, due_at: datetime, error: str | None = None
+    session: AsyncSession,
+    delivery_id: int,
+    due_at: datetime,
+    error: str | None = None,
+    *,
+    count_attempt: bool = True,
 ) -> bool:
-    """Put a claimed delivery back in the queue until ``due_at``."""
-    return await _finish(
-        session, delivery_id, state=DeliveryState.QUEUED, due_at=due_at, last_error=error
-    )
+    """Put a claimed delivery back in the queue until ``due_at``; ``count_attempt=False`` when
+    nothing was tried (a 429, quiet hours, shutting down), so the try limit is not used up."""
+    values: dict[str, object] = {
+        "state": DeliveryState.QUEUED,
+        "due_at": due_at,
+        "last_error": error,
+    }
+    if not count_attempt:
+        values["attempts"] = Delivery.attempts - 1
+    return await _finish(session, delivery_id, **values)
 
 
-async def requeue_stale(session: AsyncSession, older_than: datetime) -> int:
+@dataclass(frozen=True)
+class Outcome:
+    """How one claimed delivery ended: sent, failed, or queued again until ``due_at``."""
+
+    delivery_id: int
+    state: str
+    message_id: int | None = None
+    note: str | None = None
+    due_at: datetime | None = None
+    count_attempt: bool = True
+
+
+def _sent(o: Outcome, now: datetime) -> dict[str, object]:
+    return {"b_id": o.delivery_id, "message_id": o.message_id, "last_error": o.note, "sent_at": now}
+
+
+def _failed(o: Outcome, now: datetime) -> dict[str, object]:
+    return {"b_id": o.delivery_id, "last_error": (o.note or "")[:2000]}
+
+
+def _queued(o: Outcome, now: datetime) -> dict[str, object]:
+    return {
+        "b_id": o.delivery_id,
+        "last_error": o.note,
+        "due_at": o.due_at or now,
+        "b_uncount": 0 if o.count_attempt else 1,
+    }
+
+
+async def record_outcomes(
+    session: AsyncSession, outcomes: Sequence[Outcome], now: datetime
+) -> None:
+    """Record many finished sends at once: one executemany per kind of outcome."""
+    kinds = {
+        DeliveryState.SENT: (_sent, {}),
+        DeliveryState.FAILED: (_failed, {}),
+        DeliveryState.QUEUED: (_queued, {"attempts": _TABLE.c.attempts - bindparam("b_uncount")}),
+    }
+    for state, (row, extra) in kinds.items():
+        params = [row(o, now) for o in outcomes if o.state == state]
+        if not params:
+            continue
+        columns: dict[str, Any] = {k: bindparam(k) for k in params[0] if not k.startswith("b_")}
+        stmt = (
+            update(_TABLE)
+            .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.state == DeliveryState.SENDING)
+            .values(state=state, updated_at=now, **columns, **extra)
+        )
+        await session.execute(stmt, params)
+
+
+async def touch_sending(session: AsyncSession, delivery_ids: Sequence[int], now: datetime) -> None:
+    """Renew the lease on rows this process is still sending, so no one requeues them."""
+    for i in range(0, len(delivery_ids), 500):
+        await session.execute(
+            update(_TABLE)
+            .where(
+                _TABLE.c.id.in_(delivery_ids[i : i + 500]),
+                _TABLE.c.state == DeliveryState.SENDING,
+            )
+            .values(updated_at=now)
+        )
+
+
+async def requeue_stale(
+    session: AsyncSession, older_than: datetime, *, now: datetime | None = None
+) -> int:
     """Return rows left in ``sending`` by a crashed process to the queue; how many."""
     result = await session.execute(
         update(Delivery)
         .where(Delivery.state == DeliveryState.SENDING, Delivery.updated_at < older_than)
-        .values(state=DeliveryState.QUEUED, updated_at=utcnow())
+        .values(state=DeliveryState.QUEUED, updated_at=now or utcnow())
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
@@ -135,6 +254,9 @@ class DeliveryView:
     chat_id: int
     chat_type: str
     chat_language: str
+    chat_timezone: str
+    quiet_start: int | None
+    quiet_end: int | None
     attempts: int
     story_id: int
     story_sources: int
@@ -157,6 +279,9 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
             Delivery.chat_id,
             Chat.type,
             Chat.language,
+            Chat.timezone,
+            Chat.quiet_start,
+            Chat.quiet_end,
             Delivery.attempts,
             Delivery.story_id,
             Story.article_count,
