@@ -35,6 +35,7 @@ class Background:
                 rate=settings.push_rate,
                 lease=settings.push_lease,
                 breaking_sources=settings.breaking_sources,
+                breaking_window=settings.breaking_window_minutes * 60,
             ),
             clock=services.clock,
         )

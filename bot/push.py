@@ -1,91 +1,64 @@
 """The push sender: drains the outbox within Telegram's limits and records every outcome.
 
-Limits (Bot API FAQ; ptb-testing.md §2): about 30 messages a second overall, one a second to a
-private chat, 20 a minute to a group. The sender spaces sends evenly at PUSH_RATE, keeps each
-chat's own spacing, and merges a chat's backlog into one message. Pushes go through their own
-Bot without PTB's rate limiter, so command replies never queue behind them.
+Rows are claimed a chat at a time (a chat's whole backlog goes out as one message), paced by
+``bot.push_pacing``, and their outcomes written back by ``bot.push_record``. Pushes go through
+their own Bot without PTB's rate limiter, so command replies never queue behind them. A crash
+leaves claimed rows in ``sending``; after ``lease`` seconds any sender puts them back in the
+queue, so only the messages whose outcome was not yet written can arrive twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import statistics
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot.push_render import render_backlog, render_story
+from bot.push_pacing import ChatSpacing, FloodWatch, Pacer, PushConfig
+from bot.push_record import Recorder
+from bot.push_render import render_push
 from bot.render import to_plain_text
-from bot.replies import keyboard
-from storage import Store
+from bot.replies import Keyboard, keyboard
+from news.schedule import in_window, next_local_time
+from storage import DeliveryState, Store
 from storage.chats import deactivate_chat, migrate_chat
 from storage.deliveries import (
     DeliveryView,
-    claim_due,
+    claim_chats,
+    count_by_state,
     delivery_views,
-    mark_failed,
-    mark_sent,
     requeue_stale,
-    retry_later,
     skip_chat_deliveries,
 )
+from storage.fanout import sources_within
+from storage.stats import delivery_latencies
 
-__all__ = ["Pacer", "PushConfig", "Sender"]
+__all__ = ["PushConfig", "Sender"]
 
 log = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Telegram's answers that mean the chat is gone for good (ptb-testing.md §1.7); 403s always are.
 _GONE = (
     "chat not found",
     "user is deactivated",
     "bot was blocked",
     "bot was kicked",
     "chat was deleted",
+    "group chat was deactivated",
+    "peer_id_invalid",
 )
 
 
-@dataclass(frozen=True)
-class PushConfig:
-    """Sender limits; the defaults are Telegram's free-tier limits with headroom."""
-
-    rate: float = 25.0
-    private_interval: float = 1.0
-    group_interval: float = 3.0
-    max_attempts: int = 5
-    lease: float = 60.0
-    batch: int = 200
-    concurrency: int = 64
-    idle_poll: float = 2.0
-    breaking_sources: int = 3
-
-
-class Pacer:
-    """Evenly spaced send slots at ``rate`` per second (no bursts), pausable after a 429."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Wait for the next free slot."""
-        now = time.monotonic()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    def pause(self, seconds: float) -> None:
-        """Send nothing for ``seconds``."""
-        self._next = max(self._next, time.monotonic() + seconds)
-
-
-Write = tuple[Callable[..., Awaitable[bool]], tuple[object, ...]]
+Group = tuple[list[DeliveryView], dict[int, int]]  # one chat's claimed rows; sources per story
 
 
 def _seconds(value: object) -> float:
@@ -95,7 +68,7 @@ def _seconds(value: object) -> float:
 
 
 class Sender:
-    """Claims due deliveries in batches and sends them; one instance per process."""
+    """Claims due deliveries chat by chat and sends them; one instance per process."""
 
     def __init__(
         self,
@@ -107,110 +80,102 @@ class Sender:
     ) -> None:
         self.bot = bot
         self.store = store
-        self.config = config or PushConfig()
+        self.config = config = config or PushConfig()
         self.clock = clock
-        self.pacer = Pacer(self.config.rate)
+        self.pacer = Pacer(config.rate)
+        self.spacing = ChatSpacing(config.private_interval, config.group_interval)
+        self.flood = FloodWatch()
         self.wake = asyncio.Event()
-        self.sent = 0
-        self.failed = 0
-        self.rate_limited = 0
-        self._ready: dict[int, float] = {}
-        self._recent_429: list[tuple[float, int]] = []
-        self._pending: list[Write] = []
-
-    # --- bookkeeping -------------------------------------------------------------------------
-
-    def _later(self, write: Write) -> None:
-        self._pending.append(write)
+        self.sent = self.failed = self.rate_limited = self.plain_text = 0
+        concurrency = config.concurrency or (
+            16 if math.isinf(config.rate) else min(128, max(8, math.ceil(config.rate * 0.3)))
+        )
+        # Chats claimed and not finished: enough to keep the pacer fed through a claim, few
+        # enough that a stop hands back little. Claims are the costly part, so they are big.
+        rate_groups = config.batch * 4 if math.isinf(config.rate) else math.ceil(config.rate * 2)
+        self.max_groups = max(concurrency * 2, min(config.batch * 4, rate_groups))
+        self._min_claim = max(1, min(config.batch, self.max_groups // 4))
+        self._concurrency = concurrency
+        self._stop = asyncio.Event()
+        self._busy: dict[int, list[int]] = {}  # chat id -> its claimed delivery ids
+        self._queue: asyncio.Queue[Group | None] = asyncio.Queue()  # chats ready to send
+        self._timers: dict[int, tuple[asyncio.TimerHandle, Group]] = {}  # chats not ready yet
+        self._workers: list[asyncio.Task[None]] = []
+        self._room = asyncio.Event()
+        self._idle = asyncio.Event()
+        self.recorder = Recorder(store, clock)
+        self._record = self.recorder.record
+        self._requeue = self.recorder.requeue
 
     async def flush(self) -> None:
-        """Record every finished send so far in one transaction."""
-        pending, self._pending = self._pending, []
-        if not pending:
-            return
-        async with self.store.write() as session:
-            for op, args in pending:
-                await op(session, *args)
-
-    @staticmethod
-    def _record(op: Callable[..., Awaitable[bool]], *args: object) -> Write:
-        return (op, args)
+        """Write every outcome so far."""
+        await self.recorder.flush()
 
     # --- sending -----------------------------------------------------------------------------
 
-    def _interval(self, chat_id: int, chat_type: str) -> float:
-        private = chat_type == "private" and chat_id > 0
-        return self.config.private_interval if private else self.config.group_interval
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; False when the sender is stopping."""
+        if seconds > 0 and not self._stop.is_set():
+            stopping = asyncio.ensure_future(self._stop.wait())
+            try:
+                await asyncio.wait([stopping], timeout=seconds)
+            finally:
+                stopping.cancel()
+        return not self._stop.is_set()
 
-    def _on_429(self, chat_id: int, retry_after: float) -> None:
-        now = time.monotonic()
-        self.rate_limited += 1
-        self._recent_429 = [(t, c) for t, c in self._recent_429 if t > now - 1.0] + [(now, chat_id)]
-        self._ready[chat_id] = max(self._ready.get(chat_id, 0.0), now + retry_after)
-        if len({c for _, c in self._recent_429}) >= 3:
-            # Several chats refused at once: this is the bot-wide limit, so everyone waits.
-            log.warning("push: global flood limit, pausing all sends for %.1f s", retry_after)
-            self.pacer.pause(retry_after)
+    def _quiet_until(self, views: list[DeliveryView], breaking: dict[int, int]) -> datetime | None:
+        """When the chat's quiet hours end, if they hold every one of these stories now."""
+        v = views[0]
+        if v.quiet_start is None or v.quiet_end is None:
+            return None
+        now = self.clock()
+        if not in_window(now, v.quiet_start, v.quiet_end, v.chat_timezone):
+            return None
+        if any(breaking.get(x.story_id, 0) >= self.config.breaking_sources for x in views):
+            return None
+        return next_local_time(now, v.quiet_end, v.chat_timezone)
 
-    async def _send(
-        self, chat_id: int, text: str, views: list[DeliveryView], plain: bool = False
-    ) -> int:
-        rendered_buttons = (
-            render_story(views[0], breaking=False)[1]
-            if len(views) == 1
-            else render_backlog(views)[1]
-        )
+    async def _post(self, chat_id: int, text: str, buttons: Keyboard, plain: bool) -> int:
         message = await self.bot.send_message(
             chat_id,
             to_plain_text(text) if plain else text,
             parse_mode=None if plain else ParseMode.HTML,
-            reply_markup=keyboard(rendered_buttons),
+            reply_markup=keyboard(buttons),
             link_preview_options=_NO_PREVIEW,
         )
         return message.message_id
 
-    async def send_group(self, views: list[DeliveryView]) -> None:
-        """Send one chat's due deliveries: one story, or one message for a backlog."""
-        first = views[0]
-        chat_id = first.chat_id
-        wait = self._ready.get(chat_id, 0.0) - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        await self.pacer.wait()
-        self._ready[chat_id] = time.monotonic() + self._interval(chat_id, first.chat_type)
-        if len(views) == 1:
-            text, _ = render_story(
-                first, breaking=first.story_sources >= self.config.breaking_sources
-            )
-        else:
-            text, _ = render_backlog(views)
+    async def _send(self, views: list[DeliveryView], breaking: dict[int, int]) -> None:
+        chat_id = views[0].chat_id
         ids = [v.delivery_id for v in views]
+        is_breaking = breaking.get(views[0].story_id, 0) >= self.config.breaking_sources
+        text, buttons = render_push(views, breaking=is_breaking)
+        note = None
         try:
             try:
-                message_id = await self._send(chat_id, text, views)
-                note = None
+                message_id = await self._post(chat_id, text, buttons, plain=False)
             except BadRequest as exc:
                 if "can't parse entities" not in str(exc).lower():
                     raise
                 # Our HTML was refused: send the same words as plain text, once, and say so.
-                log.warning("push: chat %s refused HTML (%s); sending plain text", chat_id, exc)
-                message_id = await self._send(chat_id, text, views, plain=True)
+                log.warning("push: chat %s refused our HTML (%s); sent as plain text", chat_id, exc)
+                self.plain_text += 1
                 note = f"sent as plain text: {exc}"
+                message_id = await self._post(chat_id, text, buttons, plain=True)
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
-            self._on_429(chat_id, seconds)
+            self.rate_limited += 1
+            self.spacing.hold(chat_id, seconds)
+            if self.flood.refused(chat_id):
+                log.warning("push: bot-wide flood limit; every chat waits %.0f s", seconds)
+                self.pacer.pause(seconds)
             due = self.clock() + timedelta(seconds=seconds)
-            for i in ids:
-                self._later(self._record(retry_later, i, due, f"429: retry after {seconds:g} s"))
-            return
+            self._requeue(ids, due, f"429: retry after {seconds:g} s")
         except ChatMigrated as exc:
-            new_id = exc.new_chat_id
-            log.info("push: chat %s moved to %s", chat_id, new_id)
+            log.info("push: chat %s moved to %s", chat_id, exc.new_chat_id)
             async with self.store.write() as session:
-                await migrate_chat(session, chat_id, new_id)
-            for i in ids:
-                self._later(self._record(retry_later, i, self.clock(), "chat migrated"))
-            return
+                await migrate_chat(session, chat_id, exc.new_chat_id)
+            self._requeue(ids, note="chat migrated")
         except (Forbidden, BadRequest) as exc:
             reason = str(exc)
             if isinstance(exc, Forbidden) or any(g in reason.lower() for g in _GONE):
@@ -221,107 +186,225 @@ class Sender:
             else:
                 log.warning("push: chat %s refused the message: %s", chat_id, reason)
             self.failed += len(ids)
-            for i in ids:
-                self._later(self._record(mark_failed, i, reason))
-            return
-        except (TimedOut, NetworkError) as exc:
-            # The outcome of a timed-out send is unknown: retrying may duplicate (at-least-once).
+            self._record(ids, DeliveryState.FAILED, note=reason)
+        except TelegramError as exc:
+            # Timeouts, refused connections, 5xx: the outcome of a timed-out send is unknown,
+            # and retrying may send it twice (at-least-once, ptb-testing.md §4.9).
             attempts = max(v.attempts for v in views)
+            reason = f"network: {exc}"
             if attempts >= self.config.max_attempts:
                 self.failed += len(ids)
-                for i in ids:
-                    self._later(self._record(mark_failed, i, f"network: {exc}"))
-                return
-            due = self.clock() + timedelta(seconds=min(300.0, 2.0**attempts))
-            for i in ids:
-                self._later(self._record(retry_later, i, due, f"network: {exc}"))
-            return
-        self.sent += len(ids)
-        for i in ids:
-            self._later(self._record(mark_sent, i, message_id, note))
+                self._record(ids, DeliveryState.FAILED, note=reason)
+            else:
+                wait = min(300.0, self.config.backoff**attempts)
+                due = self.clock() + timedelta(seconds=wait)
+                self._record(ids, DeliveryState.QUEUED, due_at=due, note=reason)
+        else:
+            self.sent += len(ids)
+            self._record(ids, DeliveryState.SENT, message_id=message_id, note=note)
 
-    # --- the loop ----------------------------------------------------------------------------
+    # --- claiming ----------------------------------------------------------------------------
 
-    async def drain_once(self, stop: asyncio.Event | None = None) -> int:
-        """Claim one batch of due deliveries and send it; return how many were claimed."""
-        batch = min(self.config.batch, max(10, int(self.config.rate * 5)))
+    async def _claim(self, limit: int) -> int:
+        """Claim the due rows of up to ``limit`` chats and start sending them; how many rows."""
         async with self.store.write() as session:
-            claimed = await claim_due(session, self.clock(), batch)
-        if not claimed:
+            ids = await claim_chats(session, self.clock(), limit, self._busy.keys())
+        if not ids:
             return 0
-        async with self.store.read() as session:
-            views = await delivery_views(session, [d.id for d in claimed])
-        seen = {v.delivery_id for v in views}
-        for d in claimed:
-            if d.id not in seen:  # its article was pruned: nothing left to send
-                self._later(self._record(mark_failed, d.id, "article gone"))
+        views: list[DeliveryView] = []
+        breaking: dict[int, int] = {}
+        try:
+            async with self.store.read() as session:
+                views = await delivery_views(session, ids)
+                window = timedelta(seconds=self.config.breaking_window)
+                breaking = await sources_within(session, {v.story_id for v in views}, window)
+        finally:
+            gone = set(ids) - {v.delivery_id for v in views}
+            if gone:  # its article was pruned (or the read failed): nothing to send
+                self._record(gone, DeliveryState.FAILED, note="article gone")
         groups: defaultdict[int, list[DeliveryView]] = defaultdict(list)
         for v in views:
             groups[v.chat_id].append(v)
-        semaphore = asyncio.Semaphore(self.config.concurrency)
-        flusher = asyncio.create_task(self._flush_periodically())
+        for chat_id, group in groups.items():
+            self._busy[chat_id] = [v.delivery_id for v in group]
+            self._dispatch((group, breaking))
+        return len(ids)
 
-        async def one(group: list[DeliveryView]) -> None:
-            async with semaphore:
-                if stop is not None and stop.is_set():
-                    # Shutting down: unsent rows go back to the queue untouched.
-                    for v in group:
-                        self._later(self._record(retry_later, v.delivery_id, self.clock(), None))
-                    return
-                try:
-                    await self.send_group(group)
-                except Exception as exc:  # a bug must not lose the batch
-                    log.exception("push: chat %s failed", group[0].chat_id)
-                    for v in group:
-                        self._later(self._record(mark_failed, v.delivery_id, f"error: {exc!r}"))
-
+    def _dispatch(self, item: Group) -> None:
+        """Hand a claimed chat to the workers as soon as it may get a message: now, after its
+        own interval, or (quiet hours) not before they end."""
+        views, breaking = item
+        chat_id = views[0].chat_id
+        self._timers.pop(chat_id, None)
         try:
-            await asyncio.gather(*(one(g) for g in groups.values()))
+            if self._stop.is_set():
+                self._requeue([v.delivery_id for v in views])
+            elif (quiet_end := self._quiet_until(views, breaking)) is not None:
+                self._requeue([v.delivery_id for v in views], quiet_end)
+            elif (wait := self.spacing.wait_for(chat_id)) > 0:
+                handle = asyncio.get_running_loop().call_later(wait, self._dispatch, item)
+                self._timers[chat_id] = (handle, item)
+                return
+            else:
+                self._queue.put_nowait(item)
+                return
+        except Exception as exc:
+            self._fail(views, exc)
+        self._done(chat_id)
+
+    async def _worker(self) -> None:
+        """Send chats from the queue, one at a time, each in its global slot (a fixed set of
+        workers costs far less CPU than a task per chat waiting on a semaphore)."""
+        while (item := await self._queue.get()) is not None:
+            views, breaking = item
+            try:
+                if self._stop.is_set() or not await self.pacer.wait(self._sleep):
+                    self._requeue([v.delivery_id for v in views])
+                else:
+                    self.spacing.sending(views[0].chat_id, views[0].chat_type)
+                    await self._send(views, breaking)
+            except Exception as exc:
+                self._fail(views, exc)
+            finally:
+                self._done(views[0].chat_id)
+
+    def _fail(self, views: list[DeliveryView], exc: Exception) -> None:
+        """A bug must not leave rows claimed until the lease runs out."""
+        log.error("push: chat %s failed", views[0].chat_id, exc_info=exc)
+        self.failed += len(views)
+        self._record([v.delivery_id for v in views], DeliveryState.FAILED, note=f"error: {exc!r}")
+
+    def _done(self, chat_id: int) -> None:
+        self._busy.pop(chat_id, None)
+        if self.max_groups - len(self._busy) >= self._min_claim:
+            self._room.set()
+        if not self._busy:
+            self._idle.set()
+
+    def _start_workers(self) -> None:
+        self._workers = [
+            asyncio.create_task(self._worker(), name=f"push-{n}") for n in range(self._concurrency)
+        ]
+
+    async def _stop_workers(self) -> None:
+        """Hand back chats still waiting for their interval; let each worker finish its send."""
+        for handle, (views, _) in self._timers.values():
+            handle.cancel()
+            self._requeue([v.delivery_id for v in views])
+            self._busy.pop(views[0].chat_id, None)
+        self._timers.clear()
+        for _ in self._workers:
+            self._queue.put_nowait(None)
+        await asyncio.gather(*self._workers)
+        self._workers = []
+
+    async def drain_once(self) -> int:
+        """Claim what is due now (up to ``batch`` chats), send it and record the outcomes;
+        return how many deliveries were claimed."""
+        self._start_workers()
+        try:
+            claimed = await self._claim(self.config.batch)
+            if self._busy:
+                self._idle.clear()
+                await self._idle.wait()
         finally:
-            flusher.cancel()
-            await asyncio.gather(flusher, return_exceptions=True)
-            await self.flush()
-        return len(claimed)
+            await self._stop_workers()
+        await self.flush()
+        return claimed
 
-    async def _flush_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(0.1)
-            await self.flush()
+    # --- the loop ----------------------------------------------------------------------------
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Send until ``stop`` is set; sends in flight finish, the rest stays queued."""
+    async def _requeue_stale(self) -> None:
+        now = self.clock()
         async with self.store.write() as session:
             requeued = await requeue_stale(
-                session, self.clock() - timedelta(seconds=self.config.lease)
+                session, now - timedelta(seconds=self.config.lease), now=now
             )
         if requeued:
             log.info(
-                "push: %d deliveries left sending by a previous run are queued again", requeued
+                "push: %d deliveries left sending by a stopped sender are queued again", requeued
             )
-        last_requeue = time.monotonic()
-        while not stop.is_set():
-            try:
-                claimed = await self.drain_once(stop)
-                if time.monotonic() - last_requeue > self.config.lease / 2:
-                    async with self.store.write() as session:
-                        await requeue_stale(
-                            session, self.clock() - timedelta(seconds=self.config.lease)
-                        )
-                    last_requeue = time.monotonic()
-            except Exception:
-                log.exception("push: drain failed")
-                claimed = 0
-            if claimed == 0:
-                self.wake.clear()
-                waiters = [
-                    asyncio.ensure_future(stop.wait()),
-                    asyncio.ensure_future(self.wake.wait()),
-                ]
-                await asyncio.wait(
-                    waiters, timeout=self.config.idle_poll, return_when=asyncio.FIRST_COMPLETED
-                )
-                for w in waiters:
-                    w.cancel()
-        log.info(
-            "push: stopped (sent %d, failed %d, 429s %d)", self.sent, self.failed, self.rate_limited
+
+    async def _wait(self, *events: asyncio.Event, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(e.wait()) for e in (self._stop, *events)]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set; sends in flight finish, everything else stays queued."""
+        self._stop = stop
+        await self._requeue_stale()
+        finished = asyncio.Event()
+        flusher = asyncio.create_task(
+            self.recorder.run(
+                finished,
+                gap=self.config.flush_gap,
+                lease=self.config.lease,
+                leased=lambda: [i for ids in self._busy.values() for i in ids],
+                sleep=self._sleep,
+            ),
+            name="push-record",
         )
+        self._start_workers()
+        last_requeue = last_stats = time.monotonic()
+        try:
+            while not stop.is_set():
+                # Cleared before claiming, so a new story stored meanwhile is not missed.
+                self.wake.clear()
+                room = self.max_groups - len(self._busy)
+                claimed = 0
+                if room >= self._min_claim or not self._busy:
+                    try:
+                        claimed = await self._claim(min(self.config.batch, room))
+                    except Exception:
+                        log.exception("push: claiming failed")
+                if time.monotonic() - last_requeue > self.config.lease / 2:
+                    last_requeue = time.monotonic()
+                    try:
+                        await self._requeue_stale()
+                    except Exception:
+                        log.exception("push: requeueing stale deliveries failed")
+                if time.monotonic() - last_stats > self.config.stats_interval:
+                    last_stats = time.monotonic()
+                    await self.log_stats()
+                # Chats that finished during the claim may have set _room: the count decides.
+                self._room.clear()
+                if self.max_groups - len(self._busy) < self._min_claim:
+                    await self._wait(self._room, seconds=self.config.idle_poll)
+                elif not claimed:
+                    # Nothing due, or only rows of chats still sending: poll briefly while busy.
+                    idle = min(0.2, self.config.idle_poll) if self._busy else self.config.idle_poll
+                    await self._wait(self.wake, seconds=idle)
+        finally:
+            await self._stop_workers()
+            finished.set()
+            self.recorder.wake()
+            await flusher
+            await self.log_stats()
+
+    # --- observability -----------------------------------------------------------------------
+
+    async def stats_line(self) -> str:
+        """Deliveries by state and publish-to-delivery latency (p50, p95) over the last hour."""
+        async with self.store.read() as session:
+            states = await count_by_state(session)
+            latencies = await delivery_latencies(session, self.clock() - timedelta(hours=1))
+        line = ", ".join(f"{k} {v}" for k, v in states.items())
+        if latencies:
+            p50 = statistics.median(latencies)
+            p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else p50
+            line += f"; latency p50 {p50:.1f} s, p95 {p95:.1f} s"
+        return (
+            f"{line}; this run: sent {self.sent}, failed {self.failed}, "
+            f"429s {self.rate_limited}, plain-text resends {self.plain_text}"
+        )
+
+    async def log_stats(self) -> None:
+        """Log the stats line (errors reading it are logged, never raised)."""
+        try:
+            log.info("push: %s", await self.stats_line())
+        except Exception:
+            log.exception("push: reading stats failed")
