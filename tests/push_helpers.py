@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ __all__ = [
     "add_chats",
     "add_subscription",
     "push_bot",
+    "running_clock",
     "sent_counts",
 ]
 
@@ -44,6 +46,13 @@ class Clock:
         """Move the clock forward (keywords as for timedelta) and return the new time."""
         self.now += timedelta(**delta)
         return self.now
+
+
+def running_clock(start: datetime = T0 + timedelta(hours=1)) -> Callable[[], datetime]:
+    """A clock that starts at ``start`` and runs at real speed (retries fall due), whatever
+    today's date is."""
+    origin = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - origin)
 
 
 async def add_chats(

@@ -19,6 +19,7 @@ from tests.push_helpers import (
     add_chats,
     add_subscription,
     push_bot,
+    running_clock,
     sent_counts,
 )
 
@@ -113,7 +114,7 @@ async def test_a_429_for_one_chat_delays_only_that_chat(store: Store) -> None:
             fake.flood.record(5, time.monotonic())
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, PushConfig(idle_poll=0.05))
+            sender = Sender(bot, store, PushConfig(idle_poll=0.05), clock=running_clock())
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             await fake.wait_for("sendMessage", 39, timeout=10)
@@ -137,7 +138,9 @@ async def test_429s_from_several_chats_pause_every_chat(store: Store) -> None:
         fake.fail_next("sendMessage", 429, count=3, retry_after=1)
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, PushConfig(rate=100.0, idle_poll=0.05))
+            sender = Sender(
+                bot, store, PushConfig(rate=100.0, idle_poll=0.05), clock=running_clock()
+            )
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             await fake.wait_for("sendMessage", 30, timeout=10)
@@ -160,7 +163,7 @@ async def test_html_telegram_refuses_is_sent_once_as_plain_text(store: Store) ->
         )
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, FAST)
+            sender = Sender(bot, store, FAST, clock=running_clock())
             await sender.drain_once()
     [message] = fake.sent("sendMessage")
     assert "parse_mode" not in message and "<b>" not in message["text"]
@@ -224,7 +227,7 @@ async def test_a_group_that_became_a_supergroup_gets_it_at_its_new_id(store: Sto
         fake.migrate(-5, -1005)
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, FAST)
+            sender = Sender(bot, store, FAST, clock=running_clock())
             await sender.drain_once()
             await sender.drain_once()
     assert sent_counts(fake) == {-1005: 1, 1: 1}

@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -55,8 +56,10 @@ async def _unrecorded(store: Store, fake: FakeTelegramAPI) -> set[int]:
 async def test_sigkill_mid_fan_out_loses_nothing(
     store: Store, database_url: str, tmp_path: Path
 ) -> None:
-    await add_chats(store, range(1, CHATS + 1))
-    await add_article(store, TITLE)
+    # The sender process runs on the real clock.
+    now = datetime.now(UTC)
+    await add_chats(store, range(1, CHATS + 1), subscribed_at=now - timedelta(days=1))
+    await add_article(store, TITLE, published_at=now)
     async with FakeTelegramAPI(enforce_limits=True, time_scale=4.0) as fake:
         env = {
             **os.environ,

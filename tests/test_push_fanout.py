@@ -15,7 +15,15 @@ from bot.push import PushConfig, Sender
 from news.outbox import BreakingRule
 from storage import Delivery, DeliveryState, Store
 from tests.fakes import FakeTelegramAPI
-from tests.push_helpers import T0, Clock, add_article, add_chats, push_bot, sent_counts
+from tests.push_helpers import (
+    T0,
+    Clock,
+    add_article,
+    add_chats,
+    push_bot,
+    running_clock,
+    sent_counts,
+)
 
 SCALE = 10.0  # the fake's windows shrink 10x, so the sender's limits do too
 CHATS = 2000
@@ -55,7 +63,7 @@ async def test_fan_out_to_2000_chats_within_every_limit(store: Store) -> None:
     async with FakeTelegramAPI(enforce_limits=True, time_scale=SCALE) as fake:
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, scaled_config())
+            sender = Sender(bot, store, scaled_config(), clock=running_clock())
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             started = time.monotonic()
@@ -147,7 +155,7 @@ async def test_stop_finishes_sends_in_flight_and_keeps_the_rest_queued(store: St
         fake.delay("sendMessage", 0.2)  # every send is in flight for a while
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, PushConfig())
+            sender = Sender(bot, store, PushConfig(), clock=running_clock())
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             await fake.wait_for("sendMessage", 40, timeout=10)
@@ -180,7 +188,7 @@ async def test_stories_stored_by_another_process_are_pushed(
     async with FakeTelegramAPI(enforce_limits=True) as fake:
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, PushConfig(idle_poll=0.1))
+            sender = Sender(bot, store, PushConfig(idle_poll=0.1), clock=running_clock())
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             other = await open_store(database_url)  # e.g. `khabar import` in another process
