@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from bot.push import PushConfig, Sender
 from storage import DeliveryState, Store, open_store
 from storage.deliveries import count_by_state
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
-from tests.push_helpers import T0, add_article, add_chats
+from tests.push_helpers import add_article, add_chats
 
 CONCURRENCY = 8
 TITLE = "Flooding Closes Karachi Port As Monsoon Rains Continue"
@@ -160,7 +161,8 @@ async def bare_httpx(base_url: str, chats: int) -> Run:
 async def _store_with_chats(folder: Path, name: str, chats: int) -> Store:
     store = await open_store(f"sqlite+aiosqlite:///{folder / name}")
     for start in range(1, chats + 1, 20_000):
-        await add_chats(store, range(start, min(start + 20_000, chats + 1)))
+        chunk = range(start, min(start + 20_000, chats + 1))
+        await add_chats(store, chunk, subscribed_at=datetime.now(UTC) - timedelta(days=1))
     return store
 
 
@@ -189,7 +191,7 @@ def most_in_window(stamps: list[float], window: float) -> int:
 
 async def sender_run(base_url: str, store: Store, chats: int, config: PushConfig) -> Run:
     """Queue one story for every chat and let the Sender push it; timed until all recorded."""
-    await add_article(store, TITLE, now=T0)
+    await add_article(store, TITLE, published_at=datetime.now(UTC))
     bot = StampedBot(
         DEFAULT_TOKEN,
         base_url=base_url,
@@ -218,10 +220,13 @@ async def queue_run(folder: Path, subscribers: int) -> tuple[float, float, int]:
     store = await _store_with_chats(folder, "queue.db", subscribers)
     try:
         # Some keyword subscriptions and mutes, so matching has work to do.
-        await add_chats(store, range(-2000, 0), topics=(), keywords=["karachi port"])
-        await add_chats(store, range(-4000, -2000), mutes=["monsoon"])
+        since = datetime.now(UTC) - timedelta(days=1)
+        await add_chats(
+            store, range(-2000, 0), topics=(), keywords=["karachi port"], subscribed_at=since
+        )
+        await add_chats(store, range(-4000, -2000), mutes=["monsoon"], subscribed_at=since)
         started = time.perf_counter()
-        stored = await add_article(store, TITLE, now=T0)
+        stored = await add_article(store, TITLE, published_at=datetime.now(UTC))
         ours = time.perf_counter() - started
         # The baseline queues a story nobody follows for every chat, matching nothing.
         other = await add_article(store, "Telescope Finds Comet Near Jupiter", topic="science")
