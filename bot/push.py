@@ -124,7 +124,8 @@ class Sender:
         return not self._stop.is_set()
 
     def _quiet_until(self, views: list[DeliveryView], breaking: dict[int, int]) -> datetime | None:
-        """When the chat's quiet hours end, if they hold every one of these stories now."""
+        """When the chat's quiet hours end, if they hold these stories now: none is breaking.
+        A digest whose time falls in the quiet hours waits for their end too."""
         v = views[0]
         if v.quiet_start is None or v.quiet_end is None:
             return None

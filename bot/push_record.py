@@ -83,8 +83,9 @@ class Recorder:
             try:
                 await self.flush()
                 if time.monotonic() - renewed >= renew_every:
-                    async with self.store.write() as session:
-                        await touch_sending(session, leased(), self.clock())
+                    if held := leased():
+                        async with self.store.write() as session:
+                            await touch_sending(session, held, self.clock())
                     renewed = time.monotonic()
             except Exception:
                 log.exception("push: recording outcomes failed; retrying")

@@ -200,3 +200,22 @@ async def test_stories_stored_by_another_process_are_pushed(
             stop.set()
             await task
     assert sent_counts(fake) == dict.fromkeys(range(1, 11), 1)
+
+
+async def test_each_chat_gets_a_story_once_however_many_sources_report_it(store: Store) -> None:
+    clock = Clock()
+    await add_chats(store, range(1, 51))
+    title = TITLES[0]
+    async with FakeTelegramAPI(enforce_limits=True) as fake:
+        bot = push_bot(fake)
+        async with bot:
+            sender = Sender(bot, store, PushConfig(), clock=clock)
+            await add_article(store, title, source="Dawn")
+            await add_article(store, title, source="Geo")  # before the first send
+            assert await sender.drain_once() == 50
+            for source in ("BBC", "Reuters", "AP"):  # after it, some breaking by now
+                clock.advance(minutes=5)
+                await add_article(store, title, source=source, now=clock.now)
+                assert await sender.drain_once() == 0
+    assert sent_counts(fake) == dict.fromkeys(range(1, 51), 1)
+    assert fake.rate_limited_count == 0
