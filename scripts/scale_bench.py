@@ -264,9 +264,9 @@ async def main() -> int:
     store = await open_store(url)
     print(f"bench-scale on {store.dialect}: {ARTICLES:,} articles, {CHATS:,} chats", flush=True)
     seconds = await generate(store, now)
+    async with store.write() as session:
+        await session.execute(text("ANALYZE"))  # fresh statistics, as autovacuum would give
     if store.is_sqlite:
-        async with store.write() as session:
-            await session.execute(text("ANALYZE"))
         size = _file_size(path)
     else:
         async with store.read() as session:

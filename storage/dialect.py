@@ -43,7 +43,6 @@ def search_ids(dialect: str, folded_query: str, limit: int, offset: int) -> Text
             "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
         ).bindparams(q=match, limit=limit, offset=offset)
     return text(
-        "SELECT id FROM articles WHERE "
-        "to_tsvector('simple', search_title || ' ' || search_text) @@ plainto_tsquery('simple', :q) "
+        "SELECT id FROM articles WHERE search_vector @@ plainto_tsquery('simple', :q) "
         "ORDER BY id DESC LIMIT :limit OFFSET :offset"
     ).bindparams(q=folded_query, limit=limit, offset=offset)
