@@ -212,17 +212,17 @@ class Sender:
             ids = await claim_chats(session, self.clock(), limit, self._busy.keys())
         if not ids:
             return 0
-        views: list[DeliveryView] = []
-        breaking: dict[int, int] = {}
         try:
             async with self.store.read() as session:
                 views = await delivery_views(session, ids)
                 window = timedelta(seconds=self.config.breaking_window)
                 breaking = await sources_within(session, {v.story_id for v in views}, window)
-        finally:
-            gone = set(ids) - {v.delivery_id for v in views}
-            if gone:  # its article was pruned (or the read failed): nothing to send
-                self._record(gone, DeliveryState.FAILED, note="article gone")
+        except BaseException:
+            self._requeue(ids)  # claimed for nothing: back to the queue, untried
+            raise
+        gone = set(ids) - {v.delivery_id for v in views}
+        if gone:  # its article was pruned: nothing left to send
+            self._record(gone, DeliveryState.FAILED, note="article gone")
         groups: defaultdict[int, list[DeliveryView]] = defaultdict(list)
         for v in views:
             groups[v.chat_id].append(v)
@@ -310,7 +310,7 @@ class Sender:
                 await self._idle.wait()
         finally:
             await self._stop_workers()
-        await self.flush()
+            await self.flush()
         return claimed
 
     # --- the loop ----------------------------------------------------------------------------
