@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import itertools
 import json
@@ -11,6 +12,7 @@ import shutil
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from typing import IO, Any
 
 from telegram import Update
@@ -156,14 +158,24 @@ async def _read_lines(stream: IO[str]) -> Any:
         yield line
 
 
-def _quiet_logs(settings: Settings) -> None:
-    """Keep the terminal for the conversation: offline, every feed fetch fails, and saying so
-    on each pass would bury the bot's answers. LOG_LEVEL=DEBUG shows everything again."""
+@contextlib.contextmanager
+def _quiet_logs(settings: Settings) -> Iterator[None]:
+    """Keep the terminal for the conversation while the console runs: offline, every feed fetch
+    fails, and saying so on each pass would bury the bot's answers. LOG_LEVEL=DEBUG shows
+    everything. The previous levels come back afterwards."""
     if settings.log_level == "DEBUG":
+        yield
         return
-    logging.getLogger().setLevel(logging.WARNING)
-    for name in ("news", "telegram"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    loggers = {name: logging.getLogger(name) for name in ("", "news", "telegram")}
+    saved = {name: logger.level for name, logger in loggers.items()}
+    loggers[""].setLevel(logging.WARNING)
+    loggers["news"].setLevel(logging.ERROR)
+    loggers["telegram"].setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, logger in loggers.items():
+            logger.setLevel(saved[name])
 
 
 async def run_console(
@@ -176,7 +188,11 @@ async def run_console(
     """Run the console until /quit or end of input."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
-    _quiet_logs(settings)
+    with _quiet_logs(settings):
+        return await _run_console(settings, stdin, out, background)
+
+
+async def _run_console(settings: Settings, stdin: IO[str], out: IO[str], background: bool) -> int:
     async with open_services(settings) as services:
         imported = await import_demo_articles(services.store)
         if imported:

@@ -265,6 +265,13 @@ async def main() -> int:
     print(f"bench-scale on {store.dialect}: {ARTICLES:,} articles, {CHATS:,} chats", flush=True)
     seconds = await generate(store, now)
     async with store.write() as session:
+        if not store.is_sqlite:
+            # Rows were inserted with explicit ids: move the id sequence past them.
+            await session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
+                )
+            )
         await session.execute(text("ANALYZE"))  # fresh statistics, as autovacuum would give
     if store.is_sqlite:
         size = _file_size(path)
