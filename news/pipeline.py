@@ -252,13 +252,19 @@ class Pipeline:
             )
         return found is not None
 
-    async def _page(self, url: str, declared: str) -> ExtractedArticle | None:
+    async def _page(self, entry: FeedEntry, declared: str) -> ExtractedArticle | None:
+        url = entry.link
+        assert url is not None
         try:
             page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         except errors.FetchError as exc:
             log.info("ingest: page %s not fetched (%s); using the feed's text", url, exc)
             return None
-        return await self.extractor.extract(page.body, page.final_url, declared_language=declared)
+        # The feed already gives title and date: then only the body is extracted (half the cost).
+        needs_metadata = not (entry.title and entry.published)
+        return await self.extractor.extract(
+            page.body, page.final_url, declared_language=declared, metadata=needs_metadata
+        )
 
     async def _candidate(
         self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry
@@ -269,7 +275,7 @@ class Pipeline:
         if await self._known(feed, canonical, entry.guid):
             return None
         text = entry_text(entry)
-        extracted = await self._page(entry.link, feed.language) if feed.fetch_pages else None
+        extracted = await self._page(entry, feed.language) if feed.fetch_pages else None
         if extracted is not None and len(extracted.text) > len(text):
             text = extracted.text
             if extracted.canonical_url:
