@@ -19,6 +19,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import trafilatura
@@ -116,11 +117,8 @@ async def time_pipeline(pages: list[bytes], workers: int) -> float:
                     article = await extractor.extract(page, url, metadata=False)
                 if article is None:
                     return
-                titled = (
-                    article
-                    if article.title
-                    else article.__class__(**{**article.__dict__, "title": f"Bench page {n}"})
-                )
+                # Body-only extraction leaves the title to the feed; give each page one.
+                titled = replace(article, title=article.title or f"Bench page {n}")
                 await store_candidate(
                     store, article_candidate(titled, url=url, source="bench"), index
                 )
