@@ -36,9 +36,13 @@ TITLES = [
 
 
 def scaled_config(**overrides: float) -> PushConfig:
-    """Telegram's limits, all SCALE times faster: 250 messages/s, 0.1 s per private chat."""
+    """Telegram's limits, all SCALE times faster: 220 messages/s, 0.1 s per private chat.
+
+    The rate keeps a little more headroom under the fake's 300/s than production's 25 under 30:
+    at 10x speed, a millisecond of scheduling jitter in the fake server (more of it when the
+    store is PostgreSQL in another process) counts like ten."""
     values: dict[str, float] = {
-        "rate": 25.0 * SCALE,
+        "rate": 22.0 * SCALE,
         "private_interval": 1.0 / SCALE,
         "group_interval": 3.1 / SCALE,
         "idle_poll": 0.05,
@@ -78,16 +82,28 @@ async def test_fan_out_to_2000_chats_within_every_limit(store: Store) -> None:
                 )
                 sender.wake.set()
                 await _wait_for_title(fake, title, len(followers))
-            expected = CHATS + 2 * len(followers)
-            await fake.wait_for("sendMessage", expected, timeout=40)
+            expected = CHATS + 2 * len(followers)  # deliveries: (chat, story) pairs
+            deadline = time.monotonic() + 40
+            while await _states(store) != {DeliveryState.SENT: expected}:
+                assert time.monotonic() < deadline, await _states(store)
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.3)  # a second copy of anything would arrive by now
             elapsed = time.monotonic() - started
             stop.set()
             await asyncio.wait_for(task, 10)
-    print(f"\nfan-out: {expected} messages in {elapsed:.1f} s, 429s {fake.rate_limited_count}")
+    messages = len(fake.sent("sendMessage"))
+    print(
+        f"\nfan-out: {expected} stories in {messages} messages, {elapsed:.1f} s, 429s {fake.rate_limited_count}"
+    )
     assert fake.rate_limited_count == 0
-    counts = sent_counts(fake)
-    assert sum(counts.values()) == expected
-    assert {chat for chat, n in counts.items() if n == 3} == set(followers)
+    # Each chat got each of its stories exactly once, alone or inside one backlog message.
+    texts: defaultdict[int, list[str]] = defaultdict(list)
+    for p in fake.sent("sendMessage"):
+        texts[int(p["chat_id"])].append(str(p["text"]))
+    assert len(texts) == CHATS
+    for chat, sent in texts.items():
+        wanted = TITLES if chat in followers else TITLES[:1]
+        assert [sum(t in text for text in sent) for t in wanted] == [1] * len(wanted), chat
     # Per-chat spacing, measured where Telegram measures it: arrival at the server.
     arrivals: defaultdict[int, list[float]] = defaultdict(list)
     for call in fake.calls:
