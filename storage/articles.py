@@ -134,11 +134,7 @@ async def search_articles(
     folded = normalize_for_search(query)
     if not folded:
         return []
-    dialect = session.get_bind().dialect.name
-    statement = search_ids(dialect, folded, limit, offset)
-    if statement is None:  # nothing searchable left (only quotes or punctuation)
-        return []
-    ids = list((await session.execute(statement)).scalars())
+    ids = await search_ids(session, folded, limit, offset)
     return await get_articles(session, ids)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, TextClause, text
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
@@ -29,20 +29,44 @@ def _fts5_query(folded: str) -> str:
     return " ".join(f'"{w}"' for w in words if w)
 
 
-def search_ids(dialect: str, folded_query: str, limit: int, offset: int) -> TextClause | None:
-    """SQL for the ids of articles matching every word of the folded query, newest stored first.
+# A word with fewer matches than this is looked up through the GIN index (see search_ids).
+_RARE_MATCHES = 2000
 
-    Ordering by id (storage order) lets SQLite's FTS5 walk its index backwards and stop at the
-    limit instead of sorting every match, which keeps common words fast on a large store."""
+
+async def search_ids(
+    session: AsyncSession, folded_query: str, limit: int, offset: int
+) -> list[int]:
+    """Ids of articles matching every word of the folded query, newest stored first.
+
+    SQLite: FTS5 walks its index backwards by rowid and stops at the limit. PostgreSQL: walking
+    the primary key newest-first is instant for common words but scans most of the table for a
+    rare one (seconds on a million rows), and the planner cannot tell them apart; so a cheap
+    probe (at most _RARE_MATCHES rows through the GIN index) decides, and rare words are
+    collected through the index and then sorted."""
+    dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         match = _fts5_query(folded_query)
         if not match:
-            return None
-        return text(
+            return []
+        stmt = text(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
             "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
         ).bindparams(q=match, limit=limit, offset=offset)
-    return text(
-        "SELECT id FROM articles WHERE search_vector @@ plainto_tsquery('simple', :q) "
-        "ORDER BY id DESC LIMIT :limit OFFSET :offset"
-    ).bindparams(q=folded_query, limit=limit, offset=offset)
+        return list((await session.execute(stmt)).scalars())
+    # asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan
+    # that ignores the word's frequency: plan each search for its own word.
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    matches = "search_vector @@ plainto_tsquery('simple', :q)"
+    probe = text(
+        f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {matches} LIMIT :cap) AS found"
+    ).bindparams(q=folded_query, cap=_RARE_MATCHES)
+    rare = (await session.execute(probe)).scalar_one() < _RARE_MATCHES
+    source = (
+        f"WITH found AS MATERIALIZED (SELECT id FROM articles WHERE {matches}) SELECT id FROM found"
+        if rare
+        else f"SELECT id FROM articles WHERE {matches}"
+    )
+    stmt = text(f"{source} ORDER BY id DESC LIMIT :limit OFFSET :offset").bindparams(
+        q=folded_query, limit=limit, offset=offset
+    )
+    return list((await session.execute(stmt)).scalars())
