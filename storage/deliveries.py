@@ -18,15 +18,11 @@ __all__ = [
     "DeliveryView",
     "Outcome",
     "claim_chats",
-    "claim_due",
     "count_by_state",
     "delivery_views",
-    "mark_failed",
-    "mark_sent",
     "queue_delivery",
     "record_outcomes",
     "requeue_stale",
-    "retry_later",
     "skip_chat_deliveries",
     "touch_sending",
 ]
@@ -58,26 +54,6 @@ async def queue_delivery(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Delivery]:
-    """Move up to ``limit`` due queued rows to ``sending`` in one statement and return them."""
-    due = (
-        select(Delivery.id)
-        .where(Delivery.state == DeliveryState.QUEUED, Delivery.due_at <= now)
-        .order_by(Delivery.due_at, Delivery.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    stmt = (
-        update(Delivery)
-        .where(Delivery.id.in_(due.scalar_subquery()))
-        .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-        .returning(Delivery)
-    )
-    rows = list((await session.execute(stmt)).scalars())
-    return sorted(rows, key=lambda d: (d.due_at, d.id))
-
-
 async def claim_chats(
     session: AsyncSession, now: datetime, limit: int, busy: Collection[int] = ()
 ) -> list[int]:
@@ -93,73 +69,23 @@ async def claim_chats(
         due = due.where(Delivery.chat_id.not_in(list(busy)))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    # Chosen first, updated second (in one transaction): as a subquery of the UPDATE, PostgreSQL
+    # re-ran the locking SELECT and skipped the rows the UPDATE had just locked, so the limit
+    # did not hold (every due row was claimed).
+    chats = sorted(set((await session.execute(due)).scalars()))
+    if not chats:
+        return []
     stmt = (
         update(_TABLE)
         .where(
             _TABLE.c.state == DeliveryState.QUEUED,
             _TABLE.c.due_at <= now,
-            _TABLE.c.chat_id.in_(due.scalar_subquery()),
+            _TABLE.c.chat_id.in_(chats),
         )
         .values(state=DeliveryState.SENDING, attempts=_TABLE.c.attempts + 1, updated_at=now)
         .returning(_TABLE.c.id)
     )
     return sorted((await session.execute(stmt)).scalars())
-
-
-async def _finish(session: AsyncSession, delivery_id: int, **values: object) -> bool:
-    values.setdefault("updated_at", utcnow())
-    result = await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENDING)
-        .values(**values)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def mark_sent(
-    session: AsyncSession,
-    delivery_id: int,
-    message_id: int | None,
-    note: str | None = None,
-    *,
-    now: datetime | None = None,
-) -> bool:
-    """Record a successful send (with a remark such as "sent as plain text")."""
-    now = now or utcnow()
-    return await _finish(
-        session,
-        delivery_id,
-        state=DeliveryState.SENT,
-        message_id=message_id,
-        sent_at=now,
-        last_error=note,
-        updated_at=now,
-    )
-
-
-async def mark_failed(session: AsyncSession, delivery_id: int, error: str) -> bool:
-    """Give up on a delivery, keeping the reason."""
-    return await _finish(session, delivery_id, state=DeliveryState.FAILED, last_error=error[:2000])
-
-
-async def retry_later(
-    session: AsyncSession,
-    delivery_id: int,
-    due_at: datetime,
-    error: str | None = None,
-    *,
-    count_attempt: bool = True,
-) -> bool:
-    """Put a claimed delivery back in the queue until ``due_at``; ``count_attempt=False`` when
-    nothing was tried (a 429, quiet hours, shutting down), so the try limit is not used up."""
-    values: dict[str, object] = {
-        "state": DeliveryState.QUEUED,
-        "due_at": due_at,
-        "last_error": error,
-    }
-    if not count_attempt:
-        values["attempts"] = Delivery.attempts - 1
-    return await _finish(session, delivery_id, **values)
 
 
 @dataclass(frozen=True)

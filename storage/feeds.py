@@ -16,7 +16,6 @@ __all__ = [
     "FeedIn",
     "add_feed",
     "claim_due_feeds",
-    "due_feeds",
     "failing_feeds",
     "get_feed",
     "get_feed_by_url",
@@ -83,17 +82,6 @@ async def remove_feed(session: AsyncSession, feed_id: int) -> bool:
     return True
 
 
-async def due_feeds(session: AsyncSession, now: datetime, limit: int = 1000) -> list[Feed]:
-    """Enabled feeds whose next check time has come (or that were never checked)."""
-    stmt = (
-        select(Feed)
-        .where(Feed.enabled.is_(True), or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
-        .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
-        .limit(limit)
-    )
-    return list((await session.execute(stmt)).scalars())
-
-
 async def claim_due_feeds(
     session: AsyncSession, now: datetime, lease: timedelta, limit: int = 1000
 ) -> list[Feed]:
@@ -108,12 +96,12 @@ async def claim_due_feeds(
     )
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    stmt = (
-        update(Feed)
-        .where(Feed.id.in_(due.scalar_subquery()))
-        .values(next_check_at=now + lease)
-        .returning(Feed)
-    )
+    # Chosen first, updated second: as a subquery, the locking SELECT may be re-run by
+    # PostgreSQL and skip the rows the UPDATE just locked, claiming past the limit.
+    ids = list((await session.execute(due)).scalars())
+    if not ids:
+        return []
+    stmt = update(Feed).where(Feed.id.in_(ids)).values(next_check_at=now + lease).returning(Feed)
     return sorted((await session.execute(stmt)).scalars(), key=lambda f: f.id)
 
 

@@ -25,7 +25,7 @@ from storage.chats import (
     set_chat_language,
 )
 from storage.deliveries import count_by_state, queue_delivery
-from storage.feeds import FeedIn, add_feed, due_feeds, list_feeds, record_fetch_error
+from storage.feeds import FeedIn, add_feed, claim_due_feeds, list_feeds, record_fetch_error
 from storage.stories import attach_to_story, create_story, story_articles, story_source_count
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe
 from storage.summaries import get_summary, put_summary
@@ -60,7 +60,8 @@ async def test_feed_round_trip(store: Store) -> None:
         await record_fetch_error(s, feed.id, error="fetch: 500", next_check_at=T0)
     async with store.read() as s:
         (row,) = await list_feeds(s)
-        due = await due_feeds(s, T0 + timedelta(seconds=1))
+    async with store.write() as s:
+        due = await claim_due_feeds(s, T0 + timedelta(seconds=1), timedelta(minutes=10))
     assert (row.error_count, row.last_error, row.next_check_at) == (1, "fetch: 500", T0)
     assert [f.id for f in due] == [feed.id]
 
