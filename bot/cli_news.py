@@ -15,7 +15,7 @@ from bot.config import Settings
 from news import errors
 from news.extract import ExtractedArticle, Extractor, extract_text
 from news.feedlist import add_sources, export_opml, import_opml, seed_feeds
-from news.fetch import Fetcher
+from news.fetch import PAGE_ACCEPT, Fetcher
 from news.importer import article_candidate, detect_kind, read_path
 from news.outbox import BreakingRule, route_stored
 from news.pipeline import Pipeline, run_forever
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 EXIT_USAGE = 2
-PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 
 
 def make_fetcher(settings: Settings) -> Fetcher:

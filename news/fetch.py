@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "FEED_ACCEPT",
     "MAX_BACKOFF",
+    "PAGE_ACCEPT",
     "USER_AGENT",
     "FetchResult",
     "Fetcher",
@@ -41,6 +42,7 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=10.0, write=5.0, pool=5.0)
 MAX_BACKOFF = 6 * 3600.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from lxml import html as lxml_html
-
 from news import errors
 from news.boilerplate import BoilerplateFilter
 from news.canonical import canonicalize_url
 from news.extract import ExtractedArticle, Extractor
-from news.feedparse import FeedEntry, ParsedFeed, parse_feed
-from news.fetch import Fetcher, FetchResult, next_check_delay
+from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
+from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
 from news.language import detect_language
 from news.outbox import BreakingRule, route_stored
 from news.stories import Candidate, Stored, store_candidate
@@ -33,7 +31,6 @@ __all__ = ["FeedOutcome", "PassStats", "Pipeline", "entry_text", "run_forever"]
 log = logging.getLogger(__name__)
 
 FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before another may take it
-PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _NO_HASH = "-"  # matches no content hash: a URL/GUID-only duplicate check
 
 
@@ -92,24 +89,12 @@ class FeedOutcome:
             self.new_stories += stored.new_story
 
 
-def _html_to_text(markup: str) -> str:
-    """Paragraph text of an HTML fragment (a feed's content:encoded)."""
-    try:
-        tree = lxml_html.fragment_fromstring(markup, create_parent="div")
-    except Exception:  # lxml raises several types on junk; the summary text is the fallback
-        return ""
-    blocks = []
-    for element in tree.iter("p", "h2", "h3", "li", "blockquote"):
-        text = " ".join(element.text_content().split())
-        if text:
-            blocks.append(text)
-    return "\n\n".join(blocks) or " ".join(tree.text_content().split())
-
-
 def entry_text(entry: FeedEntry) -> str:
     """The best body a feed entry carries by itself: content:encoded, else its summary."""
     if entry.content_html:
-        text = _html_to_text(entry.content_html)
+        # One line per block from the feed parser's converter; paragraphs are blank-line separated.
+        lines = html_to_text(entry.content_html).splitlines()
+        text = "\n\n".join(line.strip() for line in lines if line.strip())
         if len(text) > len(entry.summary_text):
             return text
     return entry.summary_text
