@@ -23,6 +23,7 @@ _EXPECTS: dict[str, str] = {
     "default_language": "en or ur",
     "default_timezone": "an IANA timezone name, e.g. Asia/Karachi",
     "database_url": "a URL like sqlite+aiosqlite:///./khabar.db or postgresql+asyncpg://user@host/db",
+    "console_database_url": "a URL like sqlite+aiosqlite:///./khabar-console.db",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
     "telegram_api_base_url": "an http(s) URL ending in /bot, e.g. https://api.telegram.org/bot",
     "webhook_url": "an https URL Telegram can reach, e.g. https://bot.example.com/telegram",
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     database_url: str = "sqlite+aiosqlite:///./khabar.db"
+    console_database_url: str | None = None
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_language: Literal["en", "ur"] = "en"
     default_timezone: str = "Asia/Karachi"
@@ -118,9 +120,11 @@ class Settings(BaseSettings):
             raise ValueError("unknown timezone") from exc
         return value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "console_database_url")
     @classmethod
-    def _check_database_url(cls, value: str) -> str:
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         try:
             normalize_database_url(value)
         except StorageConfigError as exc:

@@ -22,16 +22,21 @@ from bot.background import Background
 from bot.config import Settings
 from bot.console_request import CONSOLE_BOT_USERNAME, ConsoleBotAPI, ConsoleMessage
 from bot.demo import import_demo_articles
-from bot.i18n import t
+from bot.i18n import t, t_plain
 from bot.render import to_plain_text
 from bot.runner import open_services
 from bot.services import KhabarApp
+from storage import normalize_database_url
+from storage.engine import sqlite_sibling_url
 
-__all__ = ["CONSOLE_CHAT_ID", "Console", "run_console"]
+__all__ = ["CONSOLE_CHAT_ID", "Console", "console_database_url", "run_console"]
 
 log = logging.getLogger(__name__)
 
 CONSOLE_CHAT_ID = 1
+# Where the console keeps its chat and demo news when CONSOLE_DATABASE_URL is unset and the bot's
+# database is not an SQLite file (a PostgreSQL server is not ours to add databases to).
+DEFAULT_CONSOLE_DATABASE_URL = "sqlite+aiosqlite:///./khabar-console.db"
 _QUIT = ("/quit", "/exit", "quit", "exit")
 
 
@@ -150,6 +155,24 @@ class Console:
         return True
 
 
+def console_database_url(settings: Settings) -> str:
+    """The console's own database: CONSOLE_DATABASE_URL, else a file beside the bot's SQLite
+    file (``khabar.db`` → ``khabar-console.db``), else ``./khabar-console.db``."""
+    return (
+        settings.console_database_url
+        or sqlite_sibling_url(settings.database_url, "-console")
+        or DEFAULT_CONSOLE_DATABASE_URL
+    )
+
+
+def _where(database_url: str) -> str:
+    """The database as a person reads it: the file's path, or the URL without its password."""
+    url = normalize_database_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
 async def _read_lines(stream: IO[str]) -> Any:
     while True:
         line = await asyncio.to_thread(stream.readline)
@@ -188,6 +211,8 @@ async def run_console(
     """Run the console until /quit or end of input."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
+    # The console's chat, subscriptions and demo news stay out of the bot's database.
+    settings = settings.model_copy(update={"database_url": console_database_url(settings)})
     with _quiet_logs(settings):
         return await _run_console(settings, stdin, out, background)
 
@@ -214,11 +239,10 @@ async def _run_console(settings: Settings, stdin: IO[str], out: IO[str], backgro
             runner = Background(services, application.bot) if background else None
             if runner is not None:
                 await runner.start()
-            print(
-                t(settings.default_language, "console.banner").replace("\u200f", ""),
-                file=out,
-                flush=True,
-            )
+            lang = settings.default_language
+            print(t(lang, "console.banner").replace("\u200f", ""), file=out, flush=True)
+            where = t_plain(lang, "console.storage", path=_where(settings.database_url))
+            print(where.replace("\u200f", ""), file=out, flush=True)
             async for line in _read_lines(stdin):
                 if not await console.handle_line(line):
                     break

@@ -1,16 +1,24 @@
-"""The demo set: a few articles in each language, written for this project, so a fresh console has news."""
+"""The console's demo set: a few made-up articles in each language, and their removal from the bot's store."""
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+from news.retention import delete_under_url
 from news.stories import Candidate, store_candidate
 from storage import Store
 from storage.articles import count_articles
 
-__all__ = ["demo_candidates", "import_demo_articles"]
+__all__ = ["DEMO_URL_PREFIX", "demo_candidates", "import_demo_articles", "remove_demo_articles"]
+
+log = logging.getLogger(__name__)
+
+# Every demo article lives under this URL (.invalid is reserved, RFC 2606): how they are told
+# apart from real news in a store, also in one an older Khabar filled from the console.
+DEMO_URL_PREFIX = "https://demo.khabar.invalid/"
 
 
 def demo_candidates(now: datetime | None = None) -> list[Candidate]:
@@ -45,3 +53,11 @@ async def import_demo_articles(store: Store) -> int:
     for candidate in demo_candidates():
         stored += not (await store_candidate(store, candidate)).duplicate
     return stored
+
+
+async def remove_demo_articles(store: Store) -> int:
+    """Delete every demo article (with its stories and their deliveries); return how many."""
+    removed = await delete_under_url(store, DEMO_URL_PREFIX)
+    if removed:
+        log.info("demo: removed %d demo articles from the bot's database", removed)
+    return removed

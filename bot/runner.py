@@ -14,6 +14,7 @@ from telegram.request import HTTPXRequest
 from bot.app import build_application, register_commands
 from bot.background import Background
 from bot.config import Settings
+from bot.demo import remove_demo_articles
 from bot.metrics import Metrics, MetricsServer
 from bot.services import Services
 from news.llm import OpenAIBackend
@@ -93,6 +94,10 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     stop = stop or asyncio.Event()
     _install_signals(stop)
     async with open_services(settings) as services:
+        # The console's demo stories are made up: never serve them to a real chat, also when
+        # the console was pointed at this database (CONSOLE_DATABASE_URL) or an older Khabar
+        # put them here.
+        await remove_demo_articles(services.store)
         application = build_application(services)
         async with application:
             await register_commands(application)

@@ -5,36 +5,62 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from storage import Store
-from storage.retention import prune_articles_batch
+from sqlalchemy.ext.asyncio import AsyncSession
 
-__all__ = ["prune_forever", "prune_old_articles"]
+from storage import Store
+from storage.retention import delete_articles_under, prune_articles_batch
+
+__all__ = ["delete_in_batches", "delete_under_url", "prune_forever", "prune_old_articles"]
 
 log = logging.getLogger(__name__)
+
+
+DeleteBatch = Callable[[AsyncSession, int], Awaitable[int]]
+
+
+async def delete_in_batches(
+    store: Store, delete_batch: DeleteBatch, *, batch: int = 500, pause: float = 0.05
+) -> int:
+    """Run ``delete_batch(session, batch)`` until it deletes fewer than ``batch``; return the
+    total. Each batch is its own short transaction, with a pause between batches so commands
+    and pushes get the database in between."""
+    total = 0
+    while True:
+        async with store.write() as session:
+            deleted = await delete_batch(session, batch)
+        total += deleted
+        if deleted < batch:
+            return total
+        await asyncio.sleep(pause)
 
 
 async def prune_old_articles(
     store: Store, now: datetime, days: int, *, batch: int = 500, pause: float = 0.05
 ) -> int:
-    """Delete articles older than ``days``; each batch is its own short transaction, with a
-    pause between batches so commands and pushes get the database in between."""
+    """Delete articles older than ``days``, in batches (see delete_in_batches)."""
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
-    total = 0
-    while True:
-        async with store.write() as session:
-            pruned = await prune_articles_batch(session, cutoff, batch)
-        total += pruned
-        if pruned < batch:
-            break
-        await asyncio.sleep(pause)
+
+    async def prune(session: AsyncSession, size: int) -> int:
+        return await prune_articles_batch(session, cutoff, size)
+
+    total = await delete_in_batches(store, prune, batch=batch, pause=pause)
     if total:
         log.info("retention: pruned %d articles older than %d days", total, days)
     return total
+
+
+async def delete_under_url(store: Store, url_prefix: str) -> int:
+    """Delete every article whose canonical URL starts with ``url_prefix``, in batches."""
+
+    async def delete(session: AsyncSession, size: int) -> int:
+        return await delete_articles_under(session, url_prefix, size)
+
+    return await delete_in_batches(store, delete)
 
 
 async def prune_forever(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import event
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.errors import StorageConfigError
 
-__all__ = ["Store", "normalize_database_url", "open_store"]
+__all__ = ["Store", "normalize_database_url", "open_store", "sqlite_sibling_url"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,23 @@ def normalize_database_url(raw: str) -> URL:
     else:
         raise StorageConfigError(f"unsupported database {backend!r}: use sqlite or postgresql")
     return url
+
+
+def sqlite_sibling_url(raw: str, suffix: str) -> str | None:
+    """The URL of an SQLite file beside ``raw``'s, its name ending in ``suffix`` before the
+    extension (``./khabar.db`` → ``./khabar-console.db``); None when ``raw`` is not SQLite."""
+    url = normalize_database_url(raw)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    path = PurePath(url.database)
+    sibling = path.with_name(f"{path.stem}{suffix}{path.suffix}")
+    # Keep a relative path's "./" spelling: PurePath drops it, and the URL then reads oddly.
+    name = (
+        str(sibling)
+        if sibling.is_absolute() or not url.database.startswith("./")
+        else f"./{sibling}"
+    )
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:

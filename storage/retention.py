@@ -1,7 +1,8 @@
-"""Pruning old articles in small batches, with their summaries, deliveries and emptied stories."""
+"""Deleting articles (old ones, or the demo set) in batches, with their summaries, deliveries and stories."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -9,23 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Story
 
-__all__ = ["prune_articles_batch"]
+__all__ = ["delete_articles_under", "prune_articles_batch"]
 
 
-async def prune_articles_batch(session: AsyncSession, cutoff: datetime, batch: int) -> int:
-    """Delete up to ``batch`` articles published before ``cutoff``; return how many.
+async def _delete(session: AsyncSession, rows: Sequence[tuple[int, int | None]]) -> int:
+    """Delete these (article id, story id) rows; fix or drop their stories; return how many.
 
     Summaries go with them (ON DELETE CASCADE), the FTS index follows through its triggers,
     stories left without articles are deleted (their deliveries with them) and the others get
     their article count corrected."""
-    rows = (
-        await session.execute(
-            select(Article.id, Article.story_id)
-            .where(Article.published_at < cutoff)
-            .order_by(Article.published_at, Article.id)
-            .limit(batch)
-        )
-    ).all()
     if not rows:
         return 0
     ids = [r[0] for r in rows]
@@ -42,3 +35,29 @@ async def prune_articles_batch(session: AsyncSession, cutoff: datetime, batch: i
             delete(Story).where(Story.id.in_(story_ids), Story.article_count == 0)
         )
     return len(ids)
+
+
+async def prune_articles_batch(session: AsyncSession, cutoff: datetime, batch: int) -> int:
+    """Delete up to ``batch`` articles published before ``cutoff``; return how many."""
+    rows = (
+        await session.execute(
+            select(Article.id, Article.story_id)
+            .where(Article.published_at < cutoff)
+            .order_by(Article.published_at, Article.id)
+            .limit(batch)
+        )
+    ).all()
+    return await _delete(session, [(r[0], r[1]) for r in rows])
+
+
+async def delete_articles_under(session: AsyncSession, url_prefix: str, batch: int) -> int:
+    """Delete up to ``batch`` articles whose canonical URL starts with ``url_prefix``."""
+    rows = (
+        await session.execute(
+            select(Article.id, Article.story_id)
+            .where(Article.canonical_url.startswith(url_prefix, autoescape=True))
+            .order_by(Article.id)
+            .limit(batch)
+        )
+    ).all()
+    return await _delete(session, [(r[0], r[1]) for r in rows])

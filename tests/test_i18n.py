@@ -123,6 +123,7 @@ REQUIRED_KEYS = (
     "push.backlog_header",
     "push.breaking",
     "console.banner",
+    "console.storage",
     "console.no_token",
     "nav.next",
     "nav.prev",
