@@ -90,7 +90,9 @@ async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     """``khabar import PATH...``: store what the files hold, fetching nothing."""
     store = await open_store(settings.database_url)
-    new = duplicates = failed = 0
+    new = duplicates = failed = old = 0
+    now = datetime.now(UTC)
+    days = settings.retention_days
     try:
         async with Extractor(0) as extractor:
             for raw in args.paths:
@@ -104,10 +106,20 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                         duplicates += 1
                         continue
                     new += 1
+                    published = item.candidate.published_at
+                    old += bool(days and published and published < now - timedelta(days=days))
                     await route_stored(store, stored, datetime.now(UTC), breaking_rule(settings))
     finally:
         await store.close()
-    print(f"imported {new} new articles, {duplicates} duplicates, {failed} failed")
+    closing = f"imported {new} new articles, {duplicates} duplicates, {failed} failed"
+    if old:
+        # Retention counts from when Khabar stored an article, so an old archive is not
+        # deleted by the next start; say how long it stays.
+        until = (now + timedelta(days=days)).date().isoformat()
+        closing += (
+            f"; {old} published more than RETENTION_DAYS ({days}) days ago are kept until {until}"
+        )
+    print(closing)
     return 0 if failed == 0 or new + duplicates else 1
 
 

@@ -40,7 +40,7 @@ async def delete_in_batches(
 async def prune_old_articles(
     store: Store, now: datetime, days: int, *, batch: int = 500, pause: float = 0.05
 ) -> int:
-    """Delete articles older than ``days``, in batches (see delete_in_batches)."""
+    """Delete articles stored more than ``days`` ago, in batches (see delete_in_batches)."""
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
@@ -50,7 +50,7 @@ async def prune_old_articles(
 
     total = await delete_in_batches(store, prune, batch=batch, pause=pause)
     if total:
-        log.info("retention: pruned %d articles older than %d days", total, days)
+        log.info("retention: pruned %d articles stored more than %d days ago", total, days)
     return total
 
 

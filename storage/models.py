@@ -126,6 +126,7 @@ class Article(Base):
         Index("ix_articles_latest", "language", "published_at"),
         Index("ix_articles_topic_latest", "topic", "language", "published_at"),
         Index("ix_articles_published", "published_at"),
+        Index("ix_articles_fetched", "fetched_at"),
         Index("ix_articles_story", "story_id"),
         Index("ix_articles_feed_guid", "feed_id", "guid"),
     )

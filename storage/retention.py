@@ -38,12 +38,14 @@ async def _delete(session: AsyncSession, rows: Sequence[tuple[int, int | None]])
 
 
 async def prune_articles_batch(session: AsyncSession, cutoff: datetime, batch: int) -> int:
-    """Delete up to ``batch`` articles published before ``cutoff``; return how many."""
+    """Delete up to ``batch`` articles Khabar stored before ``cutoff``; return how many.
+
+    Stored, not published: an archive imported today is kept RETENTION_DAYS from today."""
     rows = (
         await session.execute(
             select(Article.id, Article.story_id)
-            .where(Article.published_at < cutoff)
-            .order_by(Article.published_at, Article.id)
+            .where(Article.fetched_at < cutoff)
+            .order_by(Article.fetched_at, Article.id)
             .limit(batch)
         )
     ).all()

@@ -18,7 +18,11 @@ from storage.summaries import put_summary
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
-async def _add(store: Store, n: int, days_old: float, title: str) -> tuple[int, int]:
+async def _add(
+    store: Store, n: int, days_old: float, title: str, *, stored_days_ago: float | None = None
+) -> tuple[int, int]:
+    """An article published ``days_old`` days before NOW, stored then unless told otherwise."""
+    stored_at = NOW - timedelta(days=days_old if stored_days_ago is None else stored_days_ago)
     stored = await store_candidate(
         store,
         Candidate(
@@ -29,6 +33,7 @@ async def _add(store: Store, n: int, days_old: float, title: str) -> tuple[int, 
             topic="world",
             text=f"Body {n} about {title}.",
             published_at=NOW - timedelta(days=days_old),
+            fetched_at=stored_at,
         ),
     )
     assert stored.article_id is not None and stored.story_id is not None
@@ -70,3 +75,14 @@ async def test_zero_days_keeps_everything(store: Store) -> None:
     await _add(store, 1, 1000, "Ancient news")
     assert await prune_old_articles(store, NOW, 0) == 0
     assert await _count(store, Article) == 1
+
+
+async def test_retention_counts_from_when_khabar_stored_the_article(store: Store) -> None:
+    archive, _ = await _add(store, 1, 400, "Archive of the 2025 floods", stored_days_ago=1)
+    await _add(store, 2, 95, "Budget debate in the assembly", stored_days_ago=91)
+    recent, _ = await _add(store, 3, 2, "Cricket final tonight")
+
+    assert await prune_old_articles(store, NOW, 90) == 1
+    async with store.read() as session:
+        ids = list((await session.execute(select(Article.id).order_by(Article.id))).scalars())
+    assert ids == [archive, recent]
