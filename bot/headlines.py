@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import t
+from bot.i18n import t, t_plain
 from bot.render import Html, bold, concat, escape, italic, link
 from bot.timefmt import format_age, format_datetime_local
 from news.topics import TOPICS, urdu_name
@@ -63,7 +63,7 @@ def headline_line(article: Article, lang: str, now: datetime) -> Html:
         Html(" " + t(lang, "latest.other_language_mark")) if article.language != lang else Html("")
     )
     source = shorten(article.source or "", MAX_SOURCE)
-    age = format_age(article.published_at, now, lang)
+    age = _age(article, now, lang)
     return concat(
         bold(f"{article.id}"),
         " · ",
@@ -74,8 +74,17 @@ def headline_line(article: Article, lang: str, now: datetime) -> Html:
     )
 
 
+def _age(article: Article, now: datetime, lang: str) -> str:
+    """How long ago it was published, or "date unknown" (its stored time is only its fetch)."""
+    if not article.date_known:
+        return t_plain(lang, "date.unknown")
+    return format_age(article.published_at, now, lang)
+
+
 def published_line(article: Article, lang: str, tz: str) -> Html:
     """When the article was published, in the chat's language and timezone."""
+    if not article.date_known:
+        return t(lang, "read.published", when=t(lang, "date.unknown"))
     return t(lang, "read.published", when=format_datetime_local(article.published_at, lang, tz))
 
 

@@ -27,9 +27,15 @@ from feedparser.datetimes.perforce import _parse_date_perforce
 from feedparser.datetimes.rfc822 import _parse_date_rfc822, timezone_names
 from feedparser.datetimes.w3dtf import _parse_date_w3dtf
 
-__all__ = ["DEFAULT_MAX_FUTURE", "parse_date"]
+__all__ = ["DEFAULT_MAX_FUTURE", "FUTURE_TOLERANCE", "parse_date", "settle_published"]
 
-DEFAULT_MAX_FUTURE = timedelta(days=1)
+# How far ahead of our clock a publication date may be and still be taken as "now". Clocks
+# drift by minutes, but the real cause is time zones: many sites write their local wall time
+# and label it GMT or +0000 (a Karachi 17:00 read as 17:00 UTC is five hours ahead). The widest
+# offset in use is UTC+14 (Kiribati), so any such mislabel stays within 14 hours. Further ahead
+# the date is not a publication time (an event's date, a wrong year): the date is unknown.
+FUTURE_TOLERANCE = timedelta(hours=14)
+DEFAULT_MAX_FUTURE = FUTURE_TOLERANCE
 
 _FEEDPARSER_PARSERS: tuple[Callable[[str], time.struct_time | None], ...] = (
     _parse_date_w3dtf,
@@ -189,3 +195,13 @@ def _parse_with_dateutil(text: str) -> datetime | None:
         return parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
+
+
+def settle_published(published: datetime | None, fetched_at: datetime) -> datetime | None:
+    """The publication date to store for an article fetched at ``fetched_at``: None ("date
+    unknown") when absent or more than FUTURE_TOLERANCE ahead, ``fetched_at`` when a little ahead.
+
+    So a wrong date never makes an item look newer than when it reached us."""
+    if published is None or published > fetched_at + FUTURE_TOLERANCE:
+        return None
+    return min(published, fetched_at)

@@ -208,6 +208,10 @@ class Pipeline:
         except errors.ParseError as exc:
             return await self._fail(feed, str(exc))
         outcome = FeedOutcome(feed.url)
+        # A feed's first good fetch is its backlog (a new feed, from /addfeed, `khabar feeds
+        # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
+        # subscriber would get dozens of old stories at once. Pushes start with the next item.
+        backlog = feed.last_ok_at is None
         for entry in reversed(parsed.entries):  # oldest first, so stories form in time order
             try:
                 candidate = await self._candidate(feed, parsed, entry)
@@ -224,10 +228,17 @@ class Pipeline:
                 continue
             self.stored_total += 1
             # The outbox lives in the store, so a bot in another process pushes this story too.
-            await route_stored(self.store, stored, self.clock(), self.breaking)
+            if not backlog:
+                await route_stored(self.store, stored, self.clock(), self.breaking)
             if self.on_stored is not None:
                 await self.on_stored(stored)
         await self._ok(feed, result, parsed)
+        if backlog and outcome.new_articles:
+            log.info(
+                "ingest: feed %s first fetch: %d articles stored as its backlog, not pushed",
+                feed.id,
+                outcome.new_articles,
+            )
         return outcome
 
     async def _known(self, feed: Feed, url: str, guid: str | None) -> bool:

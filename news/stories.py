@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from news.dates import settle_published
 from news.dedup import STORY_WINDOW, StoryKey, content_hash, same_story, simhash64, to_signed64
 from news.storyindex import StoryIndex
 from storage import Store
@@ -57,8 +58,8 @@ class Stored:
         return self.article_id is None
 
 
-def _key(c: Candidate, simhash: int, words: int) -> StoryKey:
-    return StoryKey(c.title, simhash, c.published_at, c.language, words)
+def _key(c: Candidate, published: datetime | None, simhash: int, words: int) -> StoryKey:
+    return StoryKey(c.title, simhash, published, c.language, words)
 
 
 def _match(key: StoryKey, recent: Sequence[StoryCandidate]) -> int | None:
@@ -95,7 +96,9 @@ async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None =
     With an ``index`` (the pipeline keeps one) recent stories are matched in memory; without
     one they are read from the store (fine for one-off imports)."""
     digest, simhash, words = await asyncio.to_thread(_fingerprints, c)
-    published = c.published_at or c.fetched_at
+    # Unknown and far-future dates are stored as the fetch time, flagged (date_known=False).
+    settled = settle_published(c.published_at, c.fetched_at)
+    published = settled or c.fetched_at
     async with store.read() as session:
         if await find_duplicate(
             session,
@@ -108,7 +111,7 @@ async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None =
         recent = (
             [] if index is not None else await recent_stories(session, published - STORY_WINDOW)
         )
-    key = _key(c, simhash, words)
+    key = _key(c, settled, simhash, words)
     if index is not None:
         await index.refresh(c.fetched_at)
         story_id = index.find(key)
@@ -124,6 +127,7 @@ async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None =
                 language=c.language,
                 topic=c.topic,
                 published_at=published,
+                date_known=settled is not None,
                 content_hash=digest,
                 text=c.text,
                 lead=c.lead,

@@ -42,6 +42,7 @@ class ArticleIn:
     topic: str
     published_at: datetime
     content_hash: str
+    date_known: bool = True
     text: str = ""
     lead: str = ""
     guid: str | None = None

@@ -151,14 +151,17 @@ async def sources_within(
     session: AsyncSession, story_ids: Collection[int], window: timedelta
 ) -> dict[int, int]:
     """For each story, how many distinct sources (feeds, or source names for imported files)
-    published it within ``window`` of its first article: what makes a story breaking."""
+    published it within ``window`` of its first article: what makes a story breaking.
+
+    Articles without a known publication date do not count: their stored time is only when we
+    fetched them, and an old item must never make a story look fresh."""
     if not story_ids:
         return {}
     source = func.coalesce(cast(Article.feed_id, String), Article.source)
     stmt = (
         select(Article.story_id, source, Article.published_at, Story.first_published_at)
         .join(Story, Story.id == Article.story_id)
-        .where(Article.story_id.in_(set(story_ids)))
+        .where(Article.story_id.in_(set(story_ids)), Article.date_known.is_(True))
     )
     seen: defaultdict[int, set[str]] = defaultdict(set)
     for story_id, name, published, first in (await session.execute(stmt)).all():

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -111,7 +112,10 @@ class Article(Base):
     topic: Mapped[str] = mapped_column(String(32))
     author: Mapped[str | None] = mapped_column(String(500))
     image_url: Mapped[str | None] = mapped_column(String(2048))
+    # When the feed gave no usable date, published_at holds fetched_at (so lists sort by when
+    # the article arrived) and date_known is False: shown as "date unknown", never breaking.
     published_at: Mapped[datetime]
+    date_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -242,8 +242,10 @@ async def add_article(
     hours_ago: float = 1.0,
     image_url: str | None = None,
     url: str | None = None,
+    dated: bool = True,
 ) -> int:
-    """Store one article through the pipeline's store_candidate; return its id."""
+    """Store one article through the pipeline's store_candidate, fetched ``hours_ago`` and
+    published then (or with no publication date when not ``dated``); return its id."""
     n = next(_counter)
     title = title or f"Headline number {n}"
     text = text or f"Body of article {n}. It has a first sentence.\n\nAnd a second paragraph."
@@ -258,9 +260,10 @@ async def add_article(
             topic=topic,
             text=text,
             lead=text.split("\n\n", 1)[0],
-            published_at=NOW - timedelta(hours=hours_ago),
+            published_at=NOW - timedelta(hours=hours_ago) if dated else None,
             source=source,
             image_url=image_url,
+            fetched_at=NOW - timedelta(hours=hours_ago),
         ),
     )
     assert stored.article_id is not None, f"duplicate article {title!r}"

@@ -114,11 +114,13 @@ async def add_article(
     source: str = "Source A",
     lead: str = "",
     language: str = "en",
-    published_at: datetime = T0,
+    published_at: datetime | None = T0,
     now: datetime | None = None,
     rule: BreakingRule | None = None,
 ) -> Stored:
-    """Store one article as the pipeline would, then queue or release its story."""
+    """Store one article as the pipeline would (fetched when published, or at ``now`` when it
+    has no date), then queue or release its story."""
+    fetched_at = published_at or now or T0
     n = next(_serial)
     url = f"https://news{n}.example.org/{n}"
     stored = await store_candidate(
@@ -133,10 +135,10 @@ async def add_article(
             lead=lead or title,
             published_at=published_at,
             source=source,
-            fetched_at=published_at,
+            fetched_at=fetched_at,
         ),
     )
-    await route_stored(store, stored, now or published_at, rule or BreakingRule())
+    await route_stored(store, stored, now or fetched_at, rule or BreakingRule())
     return stored
 
 

@@ -57,6 +57,32 @@ async def test_latest_puts_the_chat_language_first_and_marks_the_other(bot: BotH
     ]
 
 
+async def test_a_story_without_a_date_says_so_wherever_it_is_shown(bot: BotHarness) -> None:
+    new = await add_article(bot.store, title="Rain in Lahore", hours_ago=1, source="Dawn")
+    undated = await add_article(
+        bot.store, title="Flood relief reaches Sindh", hours_ago=2, source="Geo", dated=False
+    )
+    old = await add_article(bot.store, title="Budget debate", hours_ago=3, source="Dawn")
+
+    latest = await bot.send(PRIVATE, "/latest")
+    urdu = await bot.send(URDU_CHAT, "/latest", language_code="ur")
+    found = await bot.send(PRIVATE, "/search flood relief")
+    card = await bot.send(PRIVATE, f"/read {undated}")
+
+    # Sorted by when it was fetched, and never "ago": nobody knows when it was published.
+    assert latest.text.splitlines()[2:8] == [
+        f"{new} · Rain in Lahore",
+        "    Dawn · 1 hr. ago",
+        f"{undated} · Flood relief reaches Sindh",
+        "    Geo · date unknown",
+        f"{old} · Budget debate",
+        "    Dawn · 3 hr. ago",
+    ]
+    assert "    Geo · تاریخ نامعلوم" in urdu.text.splitlines()
+    assert "    Geo · date unknown" in found.text.splitlines()
+    assert "Published: date unknown" in card.text.splitlines()
+
+
 async def test_latest_in_urdu(bot: BotHarness) -> None:
     ids = await _two_of_each(bot)
 

@@ -75,6 +75,7 @@ REQUIRED_KEYS = (
     "read.not_found",
     "read.source",
     "read.published",
+    "date.unknown",
     "read.original_link",
     "read.full_text_button",
     "read.also_reported",

@@ -12,6 +12,7 @@ from news.outbox import BreakingRule, match_words, matching_phrases
 from news.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat
+from storage.fanout import sources_within
 from storage.textnorm import normalize_for_search
 from tests.push_helpers import T0, add_article, add_chats, add_subscription
 
@@ -129,6 +130,22 @@ async def test_a_breaking_story_goes_out_in_quiet_hours(store: Store) -> None:
     due = await _queued(store)
     assert due[1] == soon  # released
     assert due[2] == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # a digest stays a digest
+
+
+async def test_reports_without_a_date_never_make_a_story_breaking(store: Store) -> None:
+    night = datetime(2026, 11, 2, 23, 30, tzinfo=UTC)
+    rule = BreakingRule(sources=3, window=timedelta(minutes=30))
+    await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
+    title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
+    await add_article(store, title, source="Dawn", published_at=night, rule=rule)
+    soon = night + timedelta(minutes=10)
+    # Undated copies (an old item a feed shows again, say) are stored when fetched: not news.
+    for source in ("BBC", "Reuters", "Geo"):
+        await add_article(store, title, source=source, published_at=None, now=soon, rule=rule)
+    assert (await _queued(store))[1] == datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
+    async with store.read() as s:
+        counts = await sources_within(s, {1}, rule.window)
+    assert counts == {1: 1}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from storage import Delivery, Store, open_store
 from storage.chats import ensure_chat
+from storage.feeds import FeedIn, add_feed, record_fetch_ok
 from storage.subscriptions import subscribe
+from storage.types import utcnow
 from tests.conftest import PG_URL, reset_postgres
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
 from tests.httpserver import LocalServer
@@ -66,6 +68,21 @@ async def _messages(store: Store) -> set[tuple[int, int]]:
         return {(chat, message) for chat, message in rows.all() if message is not None}
 
 
+async def _fetched_before(url: str, feed_urls: list[str]) -> None:
+    """Register the feeds as fetched once already, and due: their stories are news, not the
+    backlog of a new feed (which is stored without being pushed)."""
+    store = await open_store(url)
+    try:
+        async with store.write() as session:
+            for n, feed_url in enumerate(feed_urls):
+                feed, _ = await add_feed(session, FeedIn(feed_url, f"Feed {n}", "en", "pakistan"))
+                await record_fetch_ok(
+                    session, feed.id, next_check_at=utcnow(), etag=None, last_modified=None
+                )
+    finally:
+        await store.close()
+
+
 async def _run_instances(env: dict[str, str], count: int) -> list[asyncio.subprocess.Process]:
     return [
         await asyncio.create_subprocess_exec(
@@ -100,6 +117,7 @@ async def test_two_processes_share_feeds_and_the_outbox(tmp_path: Path) -> None:
             )
         feeds_file = tmp_path / "feeds.toml"
         feeds_file.write_text("\n".join(lines))
+        await _fetched_before(PG_URL, [server.url(f"/feed{n}.xml") for n in range(FEEDS)])
         env = {
             **{
                 k: v

@@ -1,0 +1,122 @@
+"""Feed dates through the real pipeline: unknown and future dates never make an item look new, and a
+new feed's backlog is stored without being pushed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from news.extract import Extractor
+from news.fetch import Fetcher
+from news.pipeline import Pipeline
+from storage import Article, Delivery, Store
+from storage.feeds import FeedIn, add_feed
+from tests.httpserver import LocalServer
+from tests.push_helpers import add_chats
+from tests.test_pipeline import rss
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+@dataclass
+class Desk:
+    """A store, a local server, a pipeline on its own clock, and one chat subscribed to Pakistan."""
+
+    store: Store
+    server: LocalServer
+    pipeline: Pipeline
+    now: datetime
+
+    async def add_feed(self, path: str) -> int:
+        async with self.store.write() as session:
+            # As /addfeed and `khabar feeds add` add it: titled by its URL, never fetched.
+            url = self.server.url(path)
+            feed, _ = await add_feed(session, FeedIn(url, url, "en", "pakistan"))
+        return feed.id
+
+    async def stored(self) -> dict[str, tuple[datetime, bool]]:
+        async with self.store.read() as session:
+            rows = await session.execute(
+                select(Article.title, Article.published_at, Article.date_known)
+            )
+            return {title: (published, known) for title, published, known in rows.all()}
+
+    async def deliveries(self) -> int:
+        async with self.store.read() as session:
+            return (await session.execute(select(func.count(Delivery.id)))).scalar_one()
+
+
+@pytest.fixture
+async def desk(store: Store) -> AsyncIterator[Desk]:
+    async with (
+        LocalServer() as server,
+        Fetcher(allow_private=True, total_timeout=2.0, max_bytes=1024 * 1024) as fetcher,
+        Extractor(0) as extractor,
+    ):
+        d = Desk(store, server, Pipeline(store, fetcher, extractor, interval=300), NOW)
+        d.pipeline.clock = lambda: d.now
+        await add_chats(store, [1], topics=("pakistan",))
+        yield d
+
+
+BACKLOG = [
+    "Sukkur barrage gates repaired before the sowing season",
+    "Quetta schools reopen after the winter break",
+    "Lahore metro extends its evening service hours",
+    "Gwadar port receives its first container ship of the year",
+    "Peshawar museum shows Gandhara sculptures returned from abroad",
+]
+
+
+def _item(title: str, date: str) -> dict[str, str]:
+    slug = title.lower().replace(" ", "-")
+    body = f"{title}, officials said on Monday, adding that details would follow."
+    return {"title": title, "link": f"https://desk.example/{slug}", "date": date, "body": body}
+
+
+async def test_unknown_and_future_dates_are_kept_as_unknown_or_clamped(desk: Desk) -> None:
+    desk.server.add_bytes(
+        "/feed.xml",
+        rss(
+            "Desk",
+            [
+                _item("Dated two hours ago", "Mon, 23 Nov 2026 10:00:00 +0000"),
+                _item("Dated in words", "sometime last week"),
+                # Local Karachi time labelled GMT: five hours ahead, clamped to the fetch time.
+                _item("Dated five hours ahead", "Mon, 23 Nov 2026 17:00:00 GMT"),
+                _item("Dated three days ahead", "Thu, 26 Nov 2026 12:00:00 +0000"),
+            ],
+        ),
+    )
+    await desk.add_feed("/feed.xml")
+
+    await desk.pipeline.run_pass()
+
+    assert await desk.stored() == {
+        "Dated two hours ago": (NOW - timedelta(hours=2), True),
+        "Dated in words": (NOW, False),  # sorted by when it was fetched, shown as date unknown
+        "Dated five hours ahead": (NOW, True),
+        "Dated three days ahead": (NOW, False),
+    }
+
+
+async def test_a_new_feeds_backlog_is_stored_but_not_pushed(desk: Desk) -> None:
+    backlog = [_item(title, "Mon, 23 Nov 2026 09:00:00 +0000") for title in BACKLOG]
+    desk.server.add_bytes("/feed.xml", rss("Desk", backlog))
+    await desk.add_feed("/feed.xml")
+
+    first = await desk.pipeline.run_pass()
+    queued_after_backlog = await desk.deliveries()
+    fresh = _item(
+        "Karachi water board fixes the main supply line", "Mon, 23 Nov 2026 12:30:00 +0000"
+    )
+    desk.server.add_bytes("/feed.xml", rss("Desk", [fresh, *backlog]))
+    desk.now += timedelta(hours=1)
+    second = await desk.pipeline.run_pass()
+
+    assert (first.new_articles, queued_after_backlog) == (5, 0)
+    assert (second.new_articles, await desk.deliveries()) == (1, 1)
