@@ -24,7 +24,7 @@ from news.textdoc import make_lead
 from news.topics import classify
 from storage import Feed, Store
 from storage.articles import find_duplicate
-from storage.feeds import claim_due_feeds, record_fetch_error, record_fetch_ok
+from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
 
 __all__ = ["FeedOutcome", "PassStats", "Pipeline", "entry_text", "run_forever"]
 
@@ -182,7 +182,7 @@ class Pipeline:
                 last_modified=result.last_modified
                 if parsed or result.not_modified
                 else feed.last_modified,
-                title=parsed.title if parsed and parsed.title and feed.title == feed.url else None,
+                title=parsed.title if parsed and parsed.title and not feed_title(feed) else None,
             )
 
     async def ingest_feed(self, feed: Feed) -> FeedOutcome:
@@ -303,7 +303,8 @@ class Pipeline:
             published_at=entry.published or (extracted.published_at if extracted else None),
             guid=entry.guid,
             feed_id=feed.id,
-            source=feed.title or parsed.title or host,
+            # The feed's <title> while the row knows it only by URL: the first batch too.
+            source=feed_title(feed) or parsed.title or host,
             author=entry.author or (extracted.author if extracted else None),
             image_url=entry.image_url or (extracted.image_url if extracted else None),
             fetched_at=self.clock(),

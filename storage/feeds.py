@@ -17,6 +17,7 @@ __all__ = [
     "add_feed",
     "claim_due_feeds",
     "failing_feeds",
+    "feed_title",
     "get_feed",
     "get_feed_by_url",
     "list_feeds",
@@ -35,6 +36,13 @@ class FeedIn:
     language: str
     topic: str | None = None
     fetch_pages: bool = False
+
+
+def feed_title(feed: Feed) -> str | None:
+    """The feed's own title, or None while it is known only by its URL (/addfeed and
+    `khabar feeds add` store the URL as title until the first fetch reads the feed's <title>)."""
+    title = feed.title.strip()
+    return title if title and title != feed.url else None
 
 
 async def add_feed(session: AsyncSession, feed: FeedIn) -> tuple[Feed, bool]:

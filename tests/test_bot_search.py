@@ -8,7 +8,7 @@ import pytest
 
 from storage.feeds import FeedIn, add_feed, record_fetch_error, record_fetch_ok
 from storage.types import utcnow
-from tests.bot_harness import PRIVATE, BotHarness, add_article
+from tests.bot_harness import ADMIN_ID, GROUP, PRIVATE, BotHarness, add_article
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -133,7 +133,8 @@ async def test_sources_show_each_feed_and_its_health(bot: BotHarness) -> None:
             session, bad.id, error="fetch: HTTP 503 <Service Unavailable>", next_check_at=later
         )
 
-    english = await bot.send(PRIVATE, "/sources")
+    # Admins, in a private chat, see each feed's URL and error (what others see: below).
+    english = await bot.send(ADMIN_ID, "/sources")
     urdu = await bot.send(URDU_CHAT, "/sources", language_code="ur")
 
     lines = english.text.splitlines()
@@ -148,6 +149,34 @@ async def test_sources_show_each_feed_and_its_health(bot: BotHarness) -> None:
     ]
     assert urdu.text.splitlines()[0] == "خبروں کے ذرائع"
     assert "ابھی تک چیک نہیں ہوا" in urdu.text
+
+
+async def test_sources_for_everyone_else_show_no_url_and_no_raw_error(bot: BotHarness) -> None:
+    bot.services.clock = utcnow
+    secret = "https://reader:hunter2@feeds.example/rss?key=s3cret"
+    async with bot.store.write() as session:
+        new, _ = await add_feed(session, FeedIn(secret, secret, "en"))
+        bad, _ = await add_feed(session, FeedIn("https://jang.example/feed?x=1", "جنگ", "ur"))
+        await record_fetch_error(
+            session,
+            bad.id,
+            error="fetch: HTTP 503 from https://jang.example/feed?x=1",
+            next_check_at=utcnow(),
+        )
+
+    english = await bot.send(PRIVATE, "/sources")
+    urdu = await bot.send(URDU_CHAT, "/sources", language_code="ur")
+    in_group = await bot.send(GROUP, "/sources", user_id=ADMIN_ID)
+
+    assert english.text.splitlines()[2:] == [
+        f"{new.id} · feeds.example [en]",
+        "    ⏳ not fetched yet",
+        f"{bad.id} · جنگ [ur]",
+        "    ⚠️ temporarily unavailable",
+    ]
+    assert "⚠️ عارضی طور پر دستیاب نہیں" in urdu.text
+    for shown in (english.text, urdu.text, in_group.text):
+        assert not any(part in shown for part in ("hunter2", "s3cret", "?x=1", "503", "http"))
 
 
 async def test_sources_with_no_feeds(bot: BotHarness) -> None:

@@ -89,6 +89,7 @@ REQUIRED_KEYS = (
     "sources.header",
     "sources.ok",
     "sources.failing",
+    "sources.unavailable",
     "sources.never_fetched",
     "stats.articles",
     "stats.chats",

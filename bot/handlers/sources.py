@@ -1,6 +1,8 @@
-"""/sources: the feeds and their health."""
+"""/sources: the feeds and their health (their URLs and errors for admins only)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -10,29 +12,43 @@ from bot.render import Html, bold, escape
 from bot.replies import reply
 from bot.services import KhabarContext
 from bot.timefmt import format_age
-from storage.feeds import list_feeds
+from storage import Feed
+from storage.feeds import feed_title, list_feeds
 
 __all__ = ["sources"]
+
+
+def _public_name(feed: Feed) -> str:
+    """The feed's own title, else its host: a URL may carry a key or a password in it."""
+    return feed_title(feed) or urlsplit(feed.url).hostname or "?"
 
 
 async def sources(update: Update, context: KhabarContext) -> None:
     """List each enabled feed: language, topic, and whether it works."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
+    user = update.effective_user
+    # Fetch errors name URLs, hosts and status lines: for the operator, in a private chat.
+    admin = (
+        prefs.is_private
+        and user is not None
+        and user.id in context.services.settings.admin_user_ids
+    )
     async with context.services.store.read() as session:
         feeds = await list_feeds(session, enabled_only=True)
     now = context.services.clock()
     lines = [t(lang, "sources.header"), ""]
     for feed in feeds:
-        if feed.error_count:
+        if feed.error_count and admin:
             health = "⚠️ " + t(lang, "sources.failing", error=(feed.last_error or "")[:120])
+        elif feed.error_count:
+            health = "⚠️ " + t(lang, "sources.unavailable")
         elif feed.last_ok_at is None:
             health = "⏳ " + t(lang, "sources.never_fetched")
         else:
             health = "✅ " + t(lang, "sources.ok") + f" ({format_age(feed.last_ok_at, now, lang)})"
-        lines.append(
-            f"{bold(str(feed.id))} · {escape(feed.title or feed.url)} [{feed.language}]\n    {health}"
-        )
+        name = (feed.title or feed.url) if admin else _public_name(feed)
+        lines.append(f"{bold(str(feed.id))} · {escape(name)} [{feed.language}]\n    {health}")
     if not feeds:
         lines.append(t(lang, "sources.empty"))
     await reply(update, context, Html("\n".join(lines)), lang=lang)

@@ -1,5 +1,7 @@
-"""Feed dates through the real pipeline: unknown and future dates never make an item look new, and a
-new feed's backlog is stored without being pushed."""
+"""A new feed through the real pipeline: its dates, its backlog (stored, not pushed), its name."""
+
+# Unknown and future dates never make an item look new; the first batch is named by the feed's
+# own <title>, not by the URL the feed was added with.
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from news.extract import Extractor
 from news.fetch import Fetcher
 from news.pipeline import Pipeline
-from storage import Article, Delivery, Store
+from storage import Article, Delivery, Feed, Store
 from storage.feeds import FeedIn, add_feed
 from tests.httpserver import LocalServer
 from tests.push_helpers import add_chats
@@ -44,6 +46,10 @@ class Desk:
                 select(Article.title, Article.published_at, Article.date_known)
             )
             return {title: (published, known) for title, published, known in rows.all()}
+
+    async def sources(self) -> set[str]:
+        async with self.store.read() as session:
+            return set((await session.execute(select(Article.source))).scalars())
 
     async def deliveries(self) -> int:
         async with self.store.read() as session:
@@ -120,3 +126,16 @@ async def test_a_new_feeds_backlog_is_stored_but_not_pushed(desk: Desk) -> None:
 
     assert (first.new_articles, queued_after_backlog) == (5, 0)
     assert (second.new_articles, await desk.deliveries()) == (1, 1)
+
+
+async def test_the_first_batch_is_named_by_the_feeds_own_title(desk: Desk) -> None:
+    items = [_item(title, "Mon, 23 Nov 2026 09:00:00 +0000") for title in BACKLOG[:2]]
+    desk.server.add_bytes("/feed.xml", rss("Sindh Desk", items))
+    feed_id = await desk.add_feed("/feed.xml?key=s3cret")
+
+    await desk.pipeline.run_pass()
+
+    assert await desk.sources() == {"Sindh Desk"}
+    async with desk.store.read() as session:
+        feed = await session.get(Feed, feed_id)
+    assert feed is not None and feed.title == "Sindh Desk"
