@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import t, t_plain
-from bot.render import Html, bold, concat, escape, italic, link
+from bot.i18n import t, t_plain, tn
+from bot.render import Html, bold, concat, escape, italic, join, link
 from bot.timefmt import format_age, format_datetime_local
 from news.topics import TOPICS, urdu_name
 from storage import Article
@@ -57,20 +57,24 @@ def topic_list(lang: str) -> str:
     )
 
 
-def headline_line(article: Article, lang: str, now: datetime) -> Html:
-    """One headline: its id (what /read takes), title, source and age; marked when in the other language."""
+def headline_line(article: Article, lang: str, now: datetime, *, sources: int = 1) -> Html:
+    """One headline: its id (what /read takes), title, source, age and how many more sources
+    report its story (``sources`` counts them all); marked when in the other language."""
     mark = (
         Html(" " + t(lang, "latest.other_language_mark")) if article.language != lang else Html("")
     )
     source = shorten(article.source or "", MAX_SOURCE)
-    age = _age(article, now, lang)
+    meta = [escape(source)] if source else []
+    meta.append(escape(_age(article, now, lang)))
+    if sources > 1:
+        meta.append(tn(lang, "latest.more_sources", sources - 1))
     return concat(
         bold(f"{article.id}"),
         " · ",
         escape(shorten(article.title, MAX_HEADLINE_TITLE)),
         mark,
         Html("\n    "),
-        italic(f"{source} · {age}" if source else age),
+        italic(join(" · ", meta)),
     )
 
 

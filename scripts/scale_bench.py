@@ -26,7 +26,8 @@ from news.outbox import queue_new_story  # noqa: E402
 from news.stories import Candidate, Stored, store_candidate  # noqa: E402
 from news.storyindex import StoryIndex  # noqa: E402
 from storage import Article, Chat, Store, Subscription, open_store  # noqa: E402
-from storage.articles import get_article, latest_articles, search_articles  # noqa: E402
+from storage.articles import get_article, search_articles  # noqa: E402
+from storage.stories import latest_stories, story_source_counts  # noqa: E402
 from storage.textnorm import normalize_for_search  # noqa: E402
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI  # noqa: E402
 
@@ -285,13 +286,14 @@ async def main() -> int:
 
     async def latest() -> None:
         async with store.read() as session:
-            await latest_articles(
+            found = await latest_stories(
                 session,
                 language=rng.choice(["en", "ur"]),
                 topic=rng.choice([None, *TOPICS]),
                 limit=11,
                 offset=rng.choice([0, 0, 10, 20]),
             )
+            await story_source_counts(session, [a.story_id for a in found if a.story_id])
 
     async def read() -> None:
         async with store.read() as session:

@@ -1,12 +1,14 @@
-"""Queries on stories: create one, attach an article to one, the recent ones to match against."""
+"""Queries on stories: create one, attach an article to one, the recent ones to match against, the latest."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Article, Story
 from storage.types import utcnow
@@ -15,10 +17,12 @@ __all__ = [
     "StoryCandidate",
     "attach_to_story",
     "create_story",
+    "latest_stories",
     "recent_stories",
     "stories_since_id",
     "story_articles",
     "story_source_count",
+    "story_source_counts",
 ]
 
 
@@ -124,8 +128,45 @@ async def story_articles(session: AsyncSession, story_id: int) -> list[Article]:
     return list((await session.execute(stmt)).scalars())
 
 
+async def latest_stories(
+    session: AsyncSession,
+    *,
+    language: str | None = None,
+    topic: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[Article]:
+    """The newest stories, one article each: the one that started the story (and was pushed),
+    optionally of one language and topic; an article outside any story stands for itself.
+
+    Walks the latest indexes newest first and drops every article stored after another one of its
+    story (through ix_articles_story), so paging by offset counts stories, not articles."""
+    earlier = aliased(Article)
+    conditions = [earlier.story_id == Article.story_id, earlier.id < Article.id]
+    stmt = select(Article).order_by(Article.published_at.desc(), Article.id.desc())
+    if language is not None:
+        stmt = stmt.where(Article.language == language)
+        conditions.append(earlier.language == language)
+    if topic is not None:
+        stmt = stmt.where(Article.topic == topic)
+        conditions.append(earlier.topic == topic)
+    stmt = stmt.where(~select(earlier.id).where(*conditions).exists())
+    return list((await session.execute(stmt.limit(limit).offset(offset))).scalars())
+
+
 async def story_source_count(session: AsyncSession, story_id: int) -> int:
     """How many distinct sources (feeds, or source names for imported files) report a story."""
+    return (await story_source_counts(session, [story_id])).get(story_id, 0)
+
+
+async def story_source_counts(session: AsyncSession, story_ids: Collection[int]) -> dict[int, int]:
+    """For each of these stories, how many distinct sources report it (see story_source_count)."""
+    if not story_ids:
+        return {}
     source_key = func.coalesce(cast(Article.feed_id, String), Article.source)
-    stmt = select(func.count(func.distinct(source_key))).where(Article.story_id == story_id)
-    return (await session.execute(stmt)).scalar_one()
+    stmt = (
+        select(Article.story_id, func.count(func.distinct(source_key)))
+        .where(Article.story_id.in_(set(story_ids)))
+        .group_by(Article.story_id)
+    )
+    return {story_id: count for story_id, count in (await session.execute(stmt)).all() if story_id}

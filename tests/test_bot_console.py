@@ -51,7 +51,7 @@ async def test_console_shows_demo_news_in_both_languages(tmp_path: Path) -> None
     assert f"1 · {DEMO_EN}" in english
     assert f"{DEMO_UR} (in Urdu)" in english
     assert f"{DEMO_EN}\nSource: Khabar Demo Desk" in english  # the /read 1 card
-    assert "[1] 1  [2] 2" in english  # numbered buttons
+    assert "[1] 1  [2] 3" in english  # numbered buttons (article 2 is story 1's second source)
     assert "تازہ ترین خبریں" in urdu
     assert f"· {DEMO_UR}\n" in urdu
     assert f"{DEMO_EN} (انگریزی میں)" in urdu

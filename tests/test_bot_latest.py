@@ -217,3 +217,101 @@ async def test_group_topic_tap_by_a_member_is_refused(bot: BotHarness) -> None:
     )
     assert refused.messages == []
     assert done.text == "You now follow Sports. New stories will arrive right here."
+
+
+async def _flood_story(bot: BotHarness, sources: list[str], language: str = "en") -> list[int]:
+    """One event reported by each source in turn, an hour apart, the first three hours ago."""
+    titles = {
+        "en": "Flood waters rise in Karachi after monsoon rain",
+        "ur": "کراچی میں مون سون بارش کے بعد سیلابی پانی بڑھ گیا",
+    }
+    return [
+        await add_article(
+            bot.store, title=titles[language], language=language, source=name, hours_ago=3 - i
+        )
+        for i, name in enumerate(sources)
+    ]
+
+
+async def test_latest_shows_each_story_once_with_how_many_more_sources(bot: BotHarness) -> None:
+    flood = await _flood_story(bot, ["Dawn", "Geo", "Express"])
+    budget = await add_article(bot.store, title="Budget debate opens", hours_ago=0.5, source="Dawn")
+    cup = await add_article(bot.store, title="Cup final tonight", hours_ago=5, source="Geo")
+    await _flood_story(bot, ["Dawn", "Geo"], language="ur")
+
+    reply = await bot.send(PRIVATE, "/latest 3")
+    one = await bot.send(PRIVATE, "/latest 1")
+
+    assert reply.text == "\n".join(
+        [
+            "Latest news",
+            "",
+            f"{budget} · Budget debate opens",
+            "    Dawn · 30 min. ago",
+            f"{flood[0]} · Flood waters rise in Karachi after monsoon rain",
+            "    Dawn · 3 hr. ago · +2 sources",
+            f"{cup} · Cup final tonight",
+            "    Geo · 5 hr. ago",
+            "",
+            "Tap a number or send /read <id> to read a story.",
+        ]
+    )
+    assert [data for _, data in reply.buttons] == [
+        f"open:{budget}",
+        f"open:{flood[0]}",
+        f"open:{cup}",
+    ]
+    assert ("Next ▶", "latest:all:1:1") in one.buttons
+    assert one.text.splitlines()[2:4] == [
+        f"{budget} · Budget debate opens",
+        "    Dawn · 30 min. ago",
+    ]
+    assert len(one.text.splitlines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("language_code", "sources", "expected"),
+    [
+        pytest.param("en", ["Dawn", "Geo"], "    Dawn · 3 hr. ago · +1 source", id="en-one"),
+        pytest.param("en", ["Dawn", "Geo", "Express"], "    Dawn · 3 hr. ago · +2 sources", id="en-two"),
+        pytest.param("ur", ["ڈان", "جیو"], "    ڈان · 3 گھنٹے پہلے · +1 ذریعہ", id="ur-one"),
+        pytest.param("ur", ["ڈان", "جیو", "ایکسپریس"], "    ڈان · 3 گھنٹے پہلے · +2 ذرائع", id="ur-two"),
+    ],
+)  # fmt: skip
+async def test_latest_more_sources_in_both_languages(
+    bot: BotHarness, language_code: str, sources: list[str], expected: str
+) -> None:
+    await _flood_story(bot, sources, language=language_code)
+    chat = PRIVATE if language_code == "en" else URDU_CHAT
+
+    reply = await bot.send(chat, "/latest", language_code=language_code)
+
+    assert reply.text.splitlines()[3] == expected
+
+
+async def test_latest_n_counts_the_other_language_too(bot: BotHarness) -> None:
+    english = await add_article(bot.store, title="Rain in Lahore", hours_ago=1, source="Dawn")
+    urdu = [
+        await add_article(bot.store, title=title, language="ur", hours_ago=n + 2, source="جنگ")
+        for n, title in enumerate(["لاہور میں بارش", "بجٹ پر بحث", "کرکٹ کا فائنل آج"])
+    ]
+
+    reply = await bot.send(PRIVATE, "/latest 2")
+    full = await bot.send(PRIVATE, "/latest 5")
+
+    # The chat's language first; fewer than n of them, so the other language fills up to n.
+    assert [data for _, data in reply.buttons] == [f"open:{english}", f"open:{urdu[0]}"]
+    assert [data for _, data in full.buttons] == [f"open:{i}" for i in [english, *urdu]]
+
+
+async def test_help_says_how_latest_mixes_the_languages(bot: BotHarness) -> None:
+    english = await bot.send(PRIVATE, "/help")
+    urdu = await bot.send(URDU_CHAT, "/help", language_code="ur")
+
+    assert english.text.splitlines()[-1] == (
+        "/latest shows n stories in your language; when there are fewer, Urdu ones fill the list."
+    )
+    assert urdu.text.splitlines()[-1] == (
+        "• /latest آپ کی زبان میں مطلوبہ تعداد میں خبریں دکھاتا ہے؛ "
+        "کم ہوں تو انگریزی خبریں بھی شامل ہو جاتی ہیں۔"
+    )

@@ -1,4 +1,4 @@
-"""/latest [topic] [n] and /topics: the newest headlines, paged, the chat's language first."""
+"""/latest [topic] [n] and /topics: the newest stories, one line each, paged, the chat's language first."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from bot.render_callback import encode_callback
 from bot.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from news.topics import TOPICS, topic_by_name
-from storage.articles import latest_articles
+from storage.stories import latest_stories, story_source_counts
 
 __all__ = ["MAX_LATEST", "latest", "latest_page", "topics"]
 
 MAX_LATEST = 20
 DEFAULT_LATEST = 10
-OTHER_LANGUAGE_EXTRA = 3
 ALL = "all"
 
 
@@ -47,19 +46,20 @@ def _parse(args: list[str]) -> tuple[str | None, int] | str:
 async def _page(
     context: KhabarContext, prefs: ChatPrefs, topic: str | None, n: int, page: int
 ) -> tuple[Html, Keyboard]:
+    """Page ``page`` of n stories: the chat's language first; where those run out, the other
+    language's newest fill the page up to n (marked), and there is no next page."""
     lang = prefs.language
     async with context.services.store.read() as session:
-        primary = await latest_articles(
+        primary = await latest_stories(
             session, language=lang, topic=topic, limit=n + 1, offset=page * n
         )
-        extra = []
-        if page == 0:
-            want = OTHER_LANGUAGE_EXTRA if primary else n
-            extra = await latest_articles(
-                session, language=other_language(lang), topic=topic, limit=want
+        has_next = len(primary) > n
+        items = primary[:n]
+        if len(items) < n:
+            items += await latest_stories(
+                session, language=other_language(lang), topic=topic, limit=n - len(items)
             )
-    has_next = len(primary) > n
-    items = primary[:n] + extra
+        sources = await story_source_counts(session, [a.story_id for a in items if a.story_id])
     header = (
         t(lang, "latest.header", topic=topic_label(topic, lang))
         if topic
@@ -70,7 +70,7 @@ async def _page(
     now = context.services.clock()
     lines = (
         [header, ""]
-        + [headline_line(a, lang, now) for a in items]
+        + [headline_line(a, lang, now, sources=sources.get(a.story_id or 0, 1)) for a in items]
         + ["", t(lang, "latest.read_hint")]
     )
     open_buttons = [(str(a.id), encode_callback("open", a.id)) for a in items]
