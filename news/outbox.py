@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from news.matching import headline_words, matching_phrases
 from news.schedule import in_window, next_local_time
 from news.stories import Stored
 from storage import Article, Store
@@ -23,21 +21,16 @@ from storage.fanout import (
     set_due,
     sources_within,
 )
-from storage.textnorm import normalize_for_search
 
 __all__ = [
     "BreakingRule",
     "is_breaking",
-    "match_words",
-    "matching_phrases",
     "queue_new_story",
     "release_if_breaking",
     "route_stored",
 ]
 
 log = logging.getLogger(__name__)
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -48,46 +41,20 @@ class BreakingRule:
     window: timedelta = timedelta(minutes=60)
 
 
-def match_words(text: str) -> str:
-    """Folded words joined by single spaces: what keyword subscriptions and mutes match against."""
-    return " ".join(_WORD.findall(normalize_for_search(text)))
-
-
-_phrase_words = functools.lru_cache(maxsize=65536)(match_words)
-
-
-def matching_phrases(phrases: Iterable[str], words: str) -> list[str]:
-    """The phrases (as stored: folded by normalize_for_search, or already match_words) whose
-    words occur, whole and in order, in ``words`` (a match_words string).
-
-    Both sides go through match_words, so "covid-19" matches "Covid 19" and "U.S." matches "us"
-    only if the story says "U.S." too; punctuation never decides a match."""
-    padded = f" {words} "
-    single = set(words.split())
-    found = []
-    for phrase in phrases:
-        key = _phrase_words(phrase)
-        if key and (f" {key} " in padded if " " in key else key in single):
-            found.append(phrase)
-    return found
-
-
 async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
-    """The story's first article, with the stored keyword phrases and mute words it contains."""
+    """The story's first stored article (the one pushed, and the one /latest shows), with the
+    stored keyword phrases and mute words its headline contains (news.matching's rule)."""
     async with store.read() as session:
         first = (
             await session.execute(
-                select(Article)
-                .where(Article.story_id == story_id)
-                .order_by(Article.published_at, Article.id)
-                .limit(1)
+                select(Article).where(Article.story_id == story_id).order_by(Article.id).limit(1)
             )
         ).scalar_one_or_none()
         if first is None:
             return None
         keywords = await keyword_values(session)
         mutes = await mute_words(session)
-    words = match_words(f"{first.title}\n{first.lead or first.text[:600]}")
+    words = headline_words(first)
     return StoryMatch(
         story_id,
         first.id,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from news.outbox import BreakingRule, match_words, matching_phrases
+from news.matching import match_words, matching_phrases
+from news.outbox import BreakingRule
 from news.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat

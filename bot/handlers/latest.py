@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Update
 
 from bot.args import parse_count
@@ -12,7 +14,9 @@ from bot.render import Html
 from bot.render_callback import encode_callback
 from bot.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
+from news.matching import unmuted_page
 from news.topics import TOPICS, topic_by_name
+from storage.chats import list_mutes
 from storage.stories import latest_stories, story_source_counts
 
 __all__ = ["MAX_LATEST", "latest", "latest_page", "topics"]
@@ -50,14 +54,19 @@ async def _page(
     language's newest fill the page up to n (marked), and there is no next page."""
     lang = prefs.language
     async with context.services.store.read() as session:
-        primary = await latest_stories(
-            session, language=lang, topic=topic, limit=n + 1, offset=page * n
+        mutes = await list_mutes(session, prefs.chat_id)
+
+        stories = functools.partial(latest_stories, session, topic=topic)
+        primary = await unmuted_page(
+            functools.partial(stories, language=lang), mutes, limit=n + 1, offset=page * n
         )
         has_next = len(primary) > n
         items = primary[:n]
         if len(items) < n:
-            items += await latest_stories(
-                session, language=other_language(lang), topic=topic, limit=n - len(items)
+            items += await unmuted_page(
+                functools.partial(stories, language=other_language(lang)),
+                mutes,
+                limit=n - len(items),
             )
         sources = await story_source_counts(session, [a.story_id for a in items if a.story_id])
     header = (

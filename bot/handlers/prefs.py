@@ -6,11 +6,12 @@ from telegram import Update
 
 from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
-from bot.i18n import t
+from bot.i18n import t, tn
+from bot.render import Html, concat
 from bot.replies import reply
 from bot.services import KhabarContext
 from bot.timefmt import format_clock, parse_clock, resolve_timezone
-from storage.chats import add_mute, remove_mute, set_chat_timezone, set_quiet_hours
+from storage.chats import add_mute, list_mutes, remove_mute, set_chat_timezone, set_quiet_hours
 from storage.digests import set_digest_time
 from storage.textnorm import normalize_for_search
 
@@ -47,7 +48,8 @@ async def timezone(update: Update, context: KhabarContext) -> None:
 
 
 async def digest(update: Update, context: KhabarContext) -> None:
-    """``/digest HH:MM`` (or ``/digest off``): every subscription as one daily digest."""
+    """``/digest HH:MM`` (or ``/digest off``): every subscription as one daily digest (or instant),
+    replacing each one's own mode and time; the reply says how many changed."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     args = context.args or []
@@ -60,13 +62,14 @@ async def digest(update: Update, context: KhabarContext) -> None:
         return
     minutes = None if clock is None else clock.hour * 60 + clock.minute
     async with context.services.store.write() as session:
-        await set_digest_time(session, prefs.chat_id, minutes)
-    if clock is None:
-        await reply(update, context, t(lang, "subscriptions.mode_instant"), lang=lang)
+        changed = await set_digest_time(session, prefs.chat_id, minutes)
+    if not changed:
+        text = t(lang, "digest.nothing")
+    elif clock is None:
+        text = tn(lang, "digest.off", changed)
     else:
-        await reply(
-            update, context, t(lang, "digest.done", time=format_clock(clock, lang)), lang=lang
-        )
+        text = tn(lang, "digest.done", changed, time=format_clock(clock, lang))
+    await reply(update, context, text, lang=lang)
 
 
 async def quiet(update: Update, context: KhabarContext) -> None:
@@ -97,10 +100,13 @@ async def quiet(update: Update, context: KhabarContext) -> None:
 
 
 async def mute(update: Update, context: KhabarContext) -> None:
-    """``/mute <word>``: never push stories that contain it."""
+    """``/mute <word>``: hide stories that contain it (news.matching); ``/mute`` alone lists."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     word = phrase_of(context.args or [])
+    if not context.args:
+        await reply(update, context, await _mute_list(context, prefs), lang=lang)
+        return
     if not word or len(word) > MAX_MUTE:
         await reply(update, context, t(lang, "mute.usage"), lang=lang)
         return
@@ -109,6 +115,17 @@ async def mute(update: Update, context: KhabarContext) -> None:
     async with context.services.store.write() as session:
         await add_mute(session, prefs.chat_id, normalize_for_search(word))
     await reply(update, context, t(lang, "mute.done", word=word), lang=lang)
+
+
+async def _mute_list(context: KhabarContext, prefs: ChatPrefs) -> Html:
+    """The chat's muted words, one a line, or how to mute one."""
+    lang = prefs.language
+    async with context.services.store.read() as session:
+        words = await list_mutes(session, prefs.chat_id)
+    if not words:
+        return t(lang, "mute.none")
+    lines = [t(lang, "mute.list_header"), ""] + [concat("• ", word) for word in words]
+    return Html("\n".join([*lines, "", t(lang, "mute.list_footer")]))
 
 
 async def unmute(update: Update, context: KhabarContext) -> None:

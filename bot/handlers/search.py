@@ -1,20 +1,23 @@
-"""/search <words>: full-text search over the store (Urdu folded), paged with buttons."""
+"""/search <words>: full-text search over the store (Urdu folded), muted headlines left out, paged."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections import OrderedDict
 
 from telegram import Update
 
-from bot.chatprefs import chat_prefs
+from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.headlines import headline_line
 from bot.i18n import t
 from bot.render import Html
 from bot.render_callback import encode_callback
 from bot.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
+from news.matching import unmuted_page
 from storage.articles import search_articles
+from storage.chats import list_mutes
 
 __all__ = ["MAX_QUERY", "search", "search_page"]
 
@@ -35,10 +38,17 @@ def _remember(context: KhabarContext, query: str) -> str:
 
 
 async def _page(
-    context: KhabarContext, lang: str, query: str, token: str, page: int
+    context: KhabarContext, prefs: ChatPrefs, query: str, token: str, page: int
 ) -> tuple[Html, Keyboard]:
+    lang = prefs.language
     async with context.services.store.read() as session:
-        found = await search_articles(session, query, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE)
+        mutes = await list_mutes(session, prefs.chat_id)
+        found = await unmuted_page(
+            functools.partial(search_articles, session, query),
+            mutes,
+            limit=PAGE_SIZE + 1,
+            offset=page * PAGE_SIZE,
+        )
     if not found:
         return t(lang, "search.empty"), []
     now = context.services.clock()
@@ -68,7 +78,7 @@ async def search(update: Update, context: KhabarContext) -> None:
     if not any(ch.isalnum() for ch in query) or len(query) > MAX_QUERY:
         await reply(update, context, t(lang, "search.usage"), lang=lang)
         return
-    text, buttons = await _page(context, lang, query, _remember(context, query), 0)
+    text, buttons = await _page(context, prefs, query, _remember(context, query), 0)
     await reply(update, context, text, buttons=buttons, lang=lang)
 
 
@@ -80,5 +90,5 @@ async def search_page(update: Update, context: KhabarContext, token: str, page: 
     if query is None:
         await edit_or_reply(update, context, t(prefs.language, "error.bad_callback"))
         return
-    text, buttons = await _page(context, prefs.language, query, token, page)
+    text, buttons = await _page(context, prefs, query, token, page)
     await edit_or_reply(update, context, text, buttons=buttons, lang=prefs.language)
