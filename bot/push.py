@@ -22,6 +22,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot.gone import chat_is_gone, retire_chat
 from bot.push_pacing import ChatSpacing, FloodWatch, Pacer, PushConfig
 from bot.push_record import Recorder
 from bot.push_render import render_push
@@ -29,14 +30,13 @@ from bot.render import to_plain_text
 from bot.replies import Keyboard, keyboard
 from news.schedule import in_window, next_local_time
 from storage import DeliveryState, Store
-from storage.chats import deactivate_chat, migrate_chat
+from storage.chats import migrate_chat
 from storage.deliveries import (
     DeliveryView,
     claim_chats,
     count_by_state,
     delivery_views,
     requeue_stale,
-    skip_chat_deliveries,
 )
 from storage.fanout import sources_within
 from storage.stats import delivery_latencies
@@ -46,18 +46,6 @@ __all__ = ["PushConfig", "Sender"]
 log = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# Telegram's answers that mean the chat is gone for good (ptb-testing.md §1.7); 403s always are.
-_GONE = (
-    "chat not found",
-    "user is deactivated",
-    "bot was blocked",
-    "bot was kicked",
-    "chat was deleted",
-    "group chat was deactivated",
-    "peer_id_invalid",
-)
-
-
 Group = tuple[list[DeliveryView], dict[int, int]]  # one chat's claimed rows; sources per story
 
 
@@ -179,11 +167,8 @@ class Sender:
             self._requeue(ids, note="chat migrated")
         except (Forbidden, BadRequest) as exc:
             reason = str(exc)
-            if isinstance(exc, Forbidden) or any(g in reason.lower() for g in _GONE):
-                log.info("push: chat %s is gone (%s); deactivated", chat_id, reason)
-                async with self.store.write() as session:
-                    await deactivate_chat(session, chat_id, reason)
-                    await skip_chat_deliveries(session, chat_id, reason)
+            if chat_is_gone(exc):
+                await retire_chat(self.store, chat_id, exc, during="push")
             else:
                 log.warning("push: chat %s refused the message: %s", chat_id, reason)
             self.failed += len(ids)

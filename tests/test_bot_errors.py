@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import COMMANDS_PER_MINUTE
+from storage import Article, Delivery, DeliveryState
+from storage.chats import get_chat
 from tests.bot_harness import GROUP, PRIVATE, BotHarness, add_article
 
 pytest_plugins = ["tests.bot_harness"]
@@ -200,3 +203,51 @@ async def test_the_user_never_sees_a_traceback_when_telegram_fails_twice(
 
     assert reply.messages == []
     assert after.text.startswith("What I can do")
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "command", "method", "status", "reason"),
+    [
+        pytest.param(PRIVATE, "/help", "sendMessage", 403, "Forbidden: bot was blocked by the user", id="reply-blocked"),
+        pytest.param(GROUP, "/help", "sendMessage", 403, "Forbidden: bot was kicked from the supergroup chat", id="reply-kicked"),
+        pytest.param(PRIVATE, "/help", "sendMessage", 400, "Bad Request: chat not found", id="reply-chat-not-found"),
+        pytest.param(PRIVATE, "button", "editMessageText", 403, "Forbidden: bot was blocked by the user", id="button-edit-blocked"),
+    ],
+)  # fmt: skip
+async def test_a_refused_reply_deactivates_the_chat_as_a_push_does(
+    bot: BotHarness, chat_id: int, command: str, method: str, status: int, reason: str
+) -> None:
+    bot.expect_errors()
+    for n in range(3):
+        await add_article(bot.store, title=f"Story {n}")
+    listing = await bot.send(chat_id, "/latest 1")
+    await bot.send(chat_id, "/subscribe world")
+    story = await add_article(bot.store, title="Fresh news for the outbox")
+    async with bot.store.write() as session:
+        article = await session.get(Article, story)
+        assert article is not None and article.story_id is not None
+        session.add(Delivery(chat_id=chat_id, story_id=article.story_id, article_id=story))
+    bot.fake.fail_next(method, status, reason)
+
+    if command == "button":
+        message_id = listing.messages[0]["message_id"]
+        refused = await bot.press(chat_id, listing.button("Next"), message_id)
+    else:
+        refused = await bot.send(chat_id, command)
+    async with bot.store.read() as session:
+        chat = await get_chat(session, chat_id)
+        states = (await session.execute(select(Delivery.state))).scalars().all()
+
+    assert refused.methods[-1] == method  # nothing more is sent to a chat that refused us
+    assert [c.method for c in bot.refused_calls()] == [method]
+    assert chat is not None and not chat.active
+    assert reason.split(": ", 1)[1] in (chat.inactive_reason or "").lower()
+    assert states == [DeliveryState.SKIPPED]
+    assert bot.errors.records == []  # an expected answer, logged at INFO, not a failure
+
+    again = await bot.send(chat_id, "/help")  # the chat writes again: it is active again
+
+    assert again.text.startswith("What I can do")
+    async with bot.store.read() as session:
+        chat = await get_chat(session, chat_id)
+    assert chat is not None and chat.active

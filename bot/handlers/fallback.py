@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chatprefs import chat_prefs
+from bot.gone import chat_is_gone, retire_chat
 from bot.i18n import t
 from bot.replies import reply
 from bot.services import KhabarContext
@@ -78,8 +79,19 @@ class CommandLimiter:
 
 
 async def on_error(update: object, context: KhabarContext) -> None:
-    """Log any error with the update id; tell the user something went wrong, briefly."""
+    """Log any error with the update id; tell the user something went wrong, briefly.
+
+    A chat that refused a reply because it blocked or removed the bot (a 403, or "chat not
+    found") is retired as a push's refusal retires it, and sent nothing more."""
     update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is not None and isinstance(error, TelegramError) and chat_is_gone(error):
+        try:
+            await retire_chat(context.services.store, chat.id, error, during=f"update {update_id}")
+        except Exception as exc:  # the store may be down too; never let the error handler raise
+            log.warning("update %s: could not deactivate chat %s: %r", update_id, chat.id, exc)
+        return
     log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
