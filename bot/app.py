@@ -21,7 +21,6 @@ from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
@@ -30,6 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.args import CleanCommandHandler
 from bot.handlers import admin, latest, prefs, read, search, sources, start, subscriptions
 from bot.handlers.buttons import on_button
 from bot.handlers.fallback import CommandLimiter, on_error, unknown_command
@@ -109,7 +109,7 @@ def build_application(
     limiter = CommandLimiter(COMMANDS_PER_MINUTE, 60.0)
     application.add_handler(TypeHandler(Update, limiter), group=-1)
     for name, callback in _COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(CleanCommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     # Same group as the commands, added last: only a command none of them took reaches it.

@@ -1,15 +1,45 @@
-"""Parsing of command arguments typed by users: ids, counts, quoted phrases."""
+"""Parsing of command arguments typed by users: cleaning them, ids, counts, quoted phrases."""
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["MAX_ID", "parse_count", "parse_id", "phrase_of"]
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.services import KhabarContext
+from storage.textnorm import clean_text
+
+__all__ = ["MAX_ID", "CleanCommandHandler", "clean_args", "parse_count", "parse_id", "phrase_of"]
 
 MAX_ID = 2**63 - 1
 
 # Urdu keyboards type Extended Arabic-Indic digits (۰-۹); Arabic ones (٠-٩) come from pasted text.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def clean_args(args: Sequence[str]) -> list[str]:
+    """Arguments without NUL, other controls or bidi overrides (clean_text); empty ones dropped."""
+    return [arg for arg in map(clean_text, args) if arg]
+
+
+class CleanCommandHandler(CommandHandler[KhabarContext, None]):
+    """A CommandHandler whose ``context.args`` are cleaned before any command sees them: the one
+    place typed arguments are made safe for SQL and for echoing back."""
+
+    def collect_additional_context(
+        self,
+        context: KhabarContext,
+        update: Update,
+        application: Application[Any, KhabarContext, Any, Any, Any, Any],
+        check_result: bool | tuple[list[str], bool] | None,
+    ) -> None:
+        """Set ``context.args`` as CommandHandler does, then clean them."""
+        super().collect_additional_context(context, update, application, check_result)
+        if context.args:
+            context.args = clean_args(context.args)
 
 
 def parse_id(text: str) -> int | None:

@@ -30,6 +30,7 @@ from bot.render_split import (
     truncate_caption,
     utf16_len,
 )
+from storage.textnorm import clean_text
 
 __all__ = [
     "CALLBACK_ACTIONS",
@@ -67,10 +68,11 @@ class Html(str):
 
 
 def escape(text: str) -> Html:
-    """Escape text for parse_mode=HTML (`html.escape`, quote=True) and drop control characters."""
+    """Escape text for parse_mode=HTML (`html.escape`, quote=True), dropping control characters
+    and bidi overrides (clean_text): the one place text is made safe for display."""
     if isinstance(text, Html):
         return text
-    return Html(html.escape(_CONTROL_RE.sub("", text), quote=True))
+    return Html(html.escape(clean_text(text), quote=True))
 
 
 def concat(*parts: str) -> Html:

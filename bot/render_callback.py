@@ -116,7 +116,8 @@ def _parse(spec: ArgSpec, raw: str) -> int | str | None:
 
 def decode_callback(data: object) -> Callback | None:
     """Parse callback data from Telegram; return None for anything encode_callback can't make."""
-    if not isinstance(data, str) or not data or not data.isascii():
+    # Clients can forge callback data: nothing unprintable (NUL, controls) goes further.
+    if not isinstance(data, str) or not data or not data.isascii() or not data.isprintable():
         return None
     if len(data) > MAX_CALLBACK_BYTES:  # ASCII, so characters are bytes
         return None

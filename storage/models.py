@@ -11,14 +11,12 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    String,
-    Text,
     UniqueConstraint,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import CleanString, CleanText, UTCDateTime, utcnow
 
 __all__ = [
     "Article",
@@ -56,19 +54,19 @@ class Feed(Base):
     __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    title: Mapped[str] = mapped_column(String(500), default="")
-    language: Mapped[str] = mapped_column(String(8))
-    topic: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(CleanString(2048), unique=True)
+    title: Mapped[str] = mapped_column(CleanString(500), default="")
+    language: Mapped[str] = mapped_column(CleanString(8))
+    topic: Mapped[str | None] = mapped_column(CleanString(32))
     fetch_pages: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    etag: Mapped[str | None] = mapped_column(String(500))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(CleanString(500))
+    last_modified: Mapped[str | None] = mapped_column(CleanString(100))
     next_check_at: Mapped[datetime | None]
     last_checked_at: Mapped[datetime | None]
     last_ok_at: Mapped[datetime | None]
     error_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_feeds_due", "enabled", "next_check_at"),)
@@ -80,9 +78,9 @@ class Story(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(Text)
-    topic: Mapped[str] = mapped_column(String(32))
-    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(CleanText)
+    topic: Mapped[str] = mapped_column(CleanString(32))
+    language: Mapped[str] = mapped_column(CleanString(8))
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)
     article_count: Mapped[int] = mapped_column(Integer, default=1)
     first_published_at: Mapped[datetime]
@@ -100,28 +98,28 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
-    url: Mapped[str] = mapped_column(String(2048))
-    guid: Mapped[str | None] = mapped_column(String(2048))
+    canonical_url: Mapped[str] = mapped_column(CleanString(2048), unique=True)
+    url: Mapped[str] = mapped_column(CleanString(2048))
+    guid: Mapped[str | None] = mapped_column(CleanString(2048))
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
-    source: Mapped[str] = mapped_column(String(500), default="")
-    title: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text, default="")
-    lead: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[str] = mapped_column(String(8))
-    topic: Mapped[str] = mapped_column(String(32))
-    author: Mapped[str | None] = mapped_column(String(500))
-    image_url: Mapped[str | None] = mapped_column(String(2048))
+    source: Mapped[str] = mapped_column(CleanString(500), default="")
+    title: Mapped[str] = mapped_column(CleanText)
+    text: Mapped[str] = mapped_column(CleanText, default="")
+    lead: Mapped[str] = mapped_column(CleanText, default="")
+    language: Mapped[str] = mapped_column(CleanString(8))
+    topic: Mapped[str] = mapped_column(CleanString(32))
+    author: Mapped[str | None] = mapped_column(CleanString(500))
+    image_url: Mapped[str | None] = mapped_column(CleanString(2048))
     # When the feed gave no usable date, published_at holds fetched_at (so lists sort by when
     # the article arrived) and date_known is False: shown as "date unknown", never breaking.
     published_at: Mapped[datetime]
     date_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(CleanString(64), unique=True)
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="SET NULL"))
-    search_title: Mapped[str] = mapped_column(Text, default="")
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_title: Mapped[str] = mapped_column(CleanText, default="")
+    search_text: Mapped[str] = mapped_column(CleanText, default="")
 
     story: Mapped[Story | None] = relationship(back_populates="articles", lazy="raise")
     feed: Mapped[Feed | None] = relationship(lazy="raise")
@@ -142,12 +140,12 @@ class Chat(Base):
     __tablename__ = "chats"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    type: Mapped[str] = mapped_column(String(16), default="private")
-    title: Mapped[str | None] = mapped_column(String(500))
-    language: Mapped[str] = mapped_column(String(8))
-    timezone: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(CleanString(16), default="private")
+    title: Mapped[str | None] = mapped_column(CleanString(500))
+    language: Mapped[str] = mapped_column(CleanString(8))
+    timezone: Mapped[str] = mapped_column(CleanString(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    inactive_reason: Mapped[str | None] = mapped_column(CleanString(200))
     quiet_start: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
     quiet_end: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -163,7 +161,7 @@ class ChatMute(Base):
     chat_id: Mapped[int] = mapped_column(
         ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
     )
-    word: Mapped[str] = mapped_column(String(200))
+    word: Mapped[str] = mapped_column(CleanString(200))
 
     __table_args__ = (UniqueConstraint("chat_id", "word"),)
 
@@ -177,10 +175,10 @@ class Subscription(Base):
     chat_id: Mapped[int] = mapped_column(
         ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
     )
-    kind: Mapped[str] = mapped_column(String(16))  # "topic" | "keyword"
-    value: Mapped[str] = mapped_column(String(500))  # topic id, or the folded keyword phrase
-    display: Mapped[str] = mapped_column(String(500))  # what the user typed
-    mode: Mapped[str] = mapped_column(String(16), default="instant")  # "instant" | "digest"
+    kind: Mapped[str] = mapped_column(CleanString(16))  # "topic" | "keyword"
+    value: Mapped[str] = mapped_column(CleanString(500))  # topic id, or the folded keyword phrase
+    display: Mapped[str] = mapped_column(CleanString(500))  # what the user typed
+    mode: Mapped[str] = mapped_column(CleanString(16), default="instant")  # "instant" | "digest"
     digest_time: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -212,9 +210,9 @@ class Delivery(Base):
     )
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.QUEUED)
+    state: Mapped[str] = mapped_column(CleanString(16), default=DeliveryState.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(CleanText)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -235,9 +233,9 @@ class SummaryCache(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    language: Mapped[str] = mapped_column(String(8))
-    backend: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(CleanString(8))
+    backend: Mapped[str] = mapped_column(CleanString(32))
+    text: Mapped[str] = mapped_column(CleanText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("article_id", "language", "backend"),)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold_urdu", "normalize_for_search"]
+__all__ = ["clean_text", "fold_urdu", "normalize_for_search"]
+
+# C0 controls but tab and newline, DEL, C1 controls; the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069: a feed's RLO can reverse the rest of a message, "Trojan Source",
+# CVE-2021-42574), which Khabar never needs (bot.bidi uses LRM/RLM); and lone surrogates, which
+# no database can encode. PostgreSQL rejects NUL in text outright; SQLite would store it.
+_UNWANTED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 _CHAR_MAP = str.maketrans(
     {
@@ -37,6 +45,14 @@ _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
 _SPACES = re.compile(r"\s+")
 
 
+def clean_text(text: str) -> str:
+    """``text`` without NUL, other control characters (tab and newline stay; CR becomes a
+    newline), bidi overrides and isolates, or lone surrogates: safe to store and to show."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNWANTED.sub("", text)
+
+
 def fold_urdu(text: str) -> str:
     """Fold Arabic-keyboard letters, diacritics, joiners and digits to one Urdu matching form."""
     text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
@@ -47,4 +63,4 @@ def fold_urdu(text: str) -> str:
 
 def normalize_for_search(text: str) -> str:
     """Return the lower-cased, Urdu-folded, space-collapsed matching copy of ``text``."""
-    return _SPACES.sub(" ", fold_urdu(text).casefold()).strip()
+    return _SPACES.sub(" ", fold_urdu(clean_text(text)).casefold()).strip()

@@ -1,15 +1,18 @@
-"""Column types shared by the models: timestamps that are always timezone-aware UTC."""
+"""Column types shared by the models: timestamps that are always timezone-aware UTC, and text
+that is cleaned of control and bidi override characters on its way into SQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime", "utcnow"]
+from storage.textnorm import clean_text
+
+__all__ = ["CleanString", "CleanText", "UTCDateTime", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -38,3 +41,22 @@ class UTCDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class CleanString(TypeDecorator[str]):
+    """A VARCHAR whose every bound value (stored, or compared with) goes through clean_text:
+    the storage boundary for text, whoever wrote it (feeds, pages, users, imports)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """Drop NUL, other controls and bidi overrides (PostgreSQL refuses NUL in text)."""
+        return None if value is None else clean_text(value)
+
+
+class CleanText(CleanString):
+    """CleanString for TEXT columns."""
+
+    impl = Text
+    cache_ok = True
