@@ -8,6 +8,7 @@ import getpass
 import itertools
 import json
 import logging
+import re
 import shutil
 import sys
 import textwrap
@@ -19,8 +20,14 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.background import Background
+from bot.bidi import strip_marks
 from bot.config import Settings
-from bot.console_request import CONSOLE_BOT_USERNAME, ConsoleBotAPI, ConsoleMessage
+from bot.console_request import (
+    CONSOLE_BOT_USERNAME,
+    ConsoleBotAPI,
+    ConsoleButton,
+    ConsoleMessage,
+)
 from bot.demo import import_demo_articles
 from bot.i18n import t, t_plain
 from bot.render import to_plain_text
@@ -38,6 +45,12 @@ CONSOLE_CHAT_ID = 1
 # database is not an SQLite file (a PostgreSQL server is not ours to add databases to).
 DEFAULT_CONSOLE_DATABASE_URL = "sqlite+aiosqlite:///./khabar-console.db"
 _QUIT = ("/quit", "/exit", "quit", "exit")
+_PRESS = re.compile(r"(?:[0-9]+\.)?[0-9]+")  # "2", or "5.2": button 2 of message 5
+
+
+def _pressable(message: ConsoleMessage) -> list[ConsoleButton]:
+    """A message's buttons that send callback data, in the order the console numbers them."""
+    return [button for row in message.buttons for button in row if button.callback_data]
 
 
 class Console:
@@ -52,7 +65,7 @@ class Console:
         self.language = language
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1_000_000)
-        self._buttons: list[tuple[int, str]] = []
+        self._newest = 0  # the newest message shown with buttons to press
         self._user = {
             "id": CONSOLE_CHAT_ID,
             "is_bot": False,
@@ -61,27 +74,36 @@ class Console:
         }
 
     def show(self, message: ConsoleMessage) -> None:
-        """Print a message from the bot, numbering its buttons so they can be pressed."""
+        """Print a message from the bot, numbering its buttons from [1] so they can be pressed.
+
+        A message with buttons has its number at the end of the rule above it: "2" presses
+        button 2 of the newest such message (sent or edited), "5.2" button 2 of message 5."""
         width = min(shutil.get_terminal_size((100, 20)).columns, 100)
         if message.message_id == 0:
             print(message.text, file=self.out, flush=True)
             return
-        print("─" * width + (" (edited)" if message.edited else ""), file=self.out)
+        pressable = _pressable(message)
+        number = f" {message.message_id}" if pressable else ""
+        rule = "─" * (width - len(number)) + number
+        print(rule + (" (edited)" if message.edited else ""), file=self.out)
         if message.photo:
             print(f"[image: {message.photo}]", file=self.out)
         body = to_plain_text(message.text).replace("\u200f", "").replace("\u200e", "")
         for line in body.splitlines() or [""]:
             print(textwrap.fill(line, width) if line else "", file=self.out)
-        labels = []
+        pressed = itertools.count(1)
         for row in message.buttons:
-            for button in row:
-                if button.callback_data:
-                    self._buttons.append((message.message_id, button.callback_data))
-                    labels.append(f"[{len(self._buttons)}] {button.label}")
-                elif button.url:
-                    labels.append(f"[{button.label}: {button.url}]")
-        if labels:
-            print("  ".join(labels), file=self.out)
+            labels = [
+                f"[{next(pressed)}] {button.label}"
+                if button.callback_data
+                else f"[{button.label}: {button.url}]"
+                for button in row
+                if button.callback_data or button.url
+            ]
+            if labels:
+                print("  ".join(labels), file=self.out)
+        if pressable:
+            self._newest = message.message_id
         print(file=self.out, flush=True)
 
     def _message_update(self, text: str) -> dict[str, Any]:
@@ -101,11 +123,16 @@ class Console:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"update_id": next(self._update_ids), "message": message}
 
-    def _button_update(self, number: int) -> dict[str, Any] | None:
-        if not 1 <= number <= len(self._buttons):
-            return None
-        message_id, data = self._buttons[number - 1]
+    def _button_update(self, typed: str) -> dict[str, Any] | None:
+        """The callback query for "N" (the newest message's button N) or "M.N" (message M's)."""
+        message_text, _, button_text = typed.rpartition(".")
+        message_id = int(message_text) if message_text else self._newest
         shown = self.api.messages.get(message_id)
+        buttons = _pressable(shown) if shown is not None else []
+        number = int(button_text)
+        if shown is None or not 1 <= number <= len(buttons):
+            return None
+        data = buttons[number - 1].callback_data
         message = {
             "message_id": message_id,
             "date": int(time.time()),
@@ -120,9 +147,9 @@ class Console:
                 "first_name": "Khabar",
                 "username": CONSOLE_BOT_USERNAME,
             },
-            "text": shown.text if shown else "",
+            "text": shown.text,
         }
-        if shown is not None and shown.photo:
+        if shown.photo:
             message["photo"] = [
                 {"file_id": "console", "file_unique_id": "console", "width": 1, "height": 1}
             ]
@@ -146,9 +173,11 @@ class Console:
             return True
         if line.lower() in _QUIT:
             return False
-        raw = self._button_update(int(line)) if line.isdigit() else self._message_update(line)
+        pressing = _PRESS.fullmatch(line) is not None
+        raw = self._button_update(line) if pressing else self._message_update(line)
         if raw is None:
-            print(f"(no button {line})", file=self.out, flush=True)
+            note = t_plain(self.language, "console.no_button", button=line)
+            print(strip_marks(note), file=self.out, flush=True)
             return True
         update = Update.de_json(json.loads(json.dumps(raw)), self.application.bot)
         await self.application.process_update(update)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Demo articles (bot/demo_data/articles.json) the console imports into an empty store.
 DEMO_EN = "Monsoon rain floods low-lying areas of Karachi"
 DEMO_UR = "کراچی میں مون سون کی تیز بارش، نشیبی علاقے زیرِ آب"
+DEMO_PAKISTAN_SQUAD = "Pakistan name young squad for home cricket series"
 
 
 def _settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -63,6 +65,28 @@ async def test_console_buttons_are_pressed_by_number(tmp_path: Path) -> None:
 
     assert f"{DEMO_EN}\nSource: Khabar Demo Desk" in shown
     assert "(no button 99)" in shown
+
+
+async def test_console_numbers_each_messages_buttons_and_the_newest_come_first(
+    tmp_path: Path,
+) -> None:
+    # /latest 2 is message 1, /topics message 2; "1" presses the newest message's first button,
+    # "1.2" the second button of message 1, and a page turn makes message 1 the newest again.
+    shown = await _console(tmp_path, "/latest 2\n/topics\n1\n1.2\n1.3\n1\n2.9\n/quit\n")
+    blocks = re.split("─{20,}", shown)  # one block per message shown, edits included
+
+    listing, topics = blocks[1], blocks[2]
+    assert listing.splitlines()[0].endswith(" 1")  # the message's number ends its rule
+    assert "[1] 1  [2] 3" in listing and "[3] Next ▶" in listing
+    assert topics.splitlines()[0].endswith(" 2")
+    assert "[1] World · دنیا  [2] Pakistan · پاکستان" in topics
+    assert "You now follow World." in blocks[3]  # "1": the newest message's first button
+    assert f"{DEMO_PAKISTAN_SQUAD}\nSource: " in blocks[4]  # "1.2": message 1's second button
+    assert "(edited)" in blocks[5] and "Rooftop solar" in blocks[5]  # "1.3": Next ▶, an edit
+    assert "[1] 4" in blocks[5]  # page 2 numbers its own buttons from 1
+    assert "Rooftop solar sales keep rising" in blocks[6]  # "1": message 1 is the newest again
+    assert "Source: " in blocks[6]
+    assert "(no button 2.9)" in shown
 
 
 async def test_console_in_urdu_and_a_second_start_keeps_the_articles(tmp_path: Path) -> None:
