@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
 from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
 from news.language import detect_language
 from news.outbox import BreakingRule, route_stored
+from news.passstats import FeedOutcome, PassStats
 from news.stories import Candidate, Stored, store_candidate
 from news.storyindex import StoryIndex
 from news.textdoc import make_lead
@@ -34,61 +34,6 @@ FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before anot
 _NO_HASH = "-"  # matches no content hash: a URL/GUID-only duplicate check
 
 
-@dataclass
-class PassStats:
-    """What one ingest pass did."""
-
-    feeds_ok: int = 0
-    feeds_unchanged: int = 0
-    feeds_failed: int = 0
-    new_articles: int = 0
-    duplicates: int = 0
-    new_stories: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def add(self, outcome: FeedOutcome) -> None:
-        """Count one feed's outcome."""
-        if outcome.error is not None:
-            self.feeds_failed += 1
-            self.failures.append(f"{outcome.url}: {outcome.error}")
-        elif outcome.unchanged:
-            self.feeds_unchanged += 1
-        else:
-            self.feeds_ok += 1
-        self.new_articles += outcome.new_articles
-        self.duplicates += outcome.duplicates
-        self.new_stories += outcome.new_stories
-
-    def summary_line(self) -> str:
-        """One line for the terminal and the log."""
-        return (
-            f"feeds ok {self.feeds_ok + self.feeds_unchanged} "
-            f"(unchanged {self.feeds_unchanged}), failed {self.feeds_failed}; "
-            f"new articles {self.new_articles}, duplicates {self.duplicates}, "
-            f"new stories {self.new_stories}"
-        )
-
-
-@dataclass
-class FeedOutcome:
-    """What happened to one feed in a pass."""
-
-    url: str
-    unchanged: bool = False
-    error: str | None = None
-    new_articles: int = 0
-    duplicates: int = 0
-    new_stories: int = 0
-
-    def count(self, stored: Stored) -> None:
-        """Count one stored (or duplicate) article."""
-        if stored.duplicate:
-            self.duplicates += 1
-        else:
-            self.new_articles += 1
-            self.new_stories += stored.new_story
-
-
 def entry_text(entry: FeedEntry) -> str:
     """The best body a feed entry carries by itself: content:encoded, else its summary."""
     if entry.content_html:
@@ -103,6 +48,30 @@ def entry_text(entry: FeedEntry) -> str:
 OnStory = Callable[[Stored], Awaitable[None]]
 
 
+class _OverDeadline(Exception):
+    """A feed ran past its deadline."""
+
+
+def _page_result(fetching: asyncio.Task[ExtractedArticle | None]) -> ExtractedArticle | None:
+    """A finished page task's article; None when it failed (logged) or was cancelled."""
+    if fetching.cancelled():
+        return None
+    if (exc := fetching.exception()) is not None:
+        log.error("ingest: page task failed", exc_info=exc)
+        return None
+    return fetching.result()
+
+
+@contextlib.asynccontextmanager
+async def _until(deadline: float) -> AsyncIterator[None]:
+    """Run the block until the loop time ``deadline``; past it, raise _OverDeadline."""
+    try:
+        async with asyncio.timeout_at(deadline):
+            yield
+    except TimeoutError as exc:
+        raise _OverDeadline from exc
+
+
 class Pipeline:
     """Fetches due feeds and stores their new articles; one instance per process."""
 
@@ -115,6 +84,8 @@ class Pipeline:
         interval: float = 300.0,
         max_items: int = 200,
         feed_concurrency: int = 8,
+        page_concurrency: int = 4,
+        feed_deadline: float | None = None,
         on_stored: OnStory | None = None,
         breaking: BreakingRule | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -124,27 +95,41 @@ class Pipeline:
         self.extractor = extractor
         self.interval = interval
         self.max_items = max_items
+        self.page_concurrency = page_concurrency
+        # A feed must finish well inside its claim, or another pass could take it meanwhile.
+        self.feed_deadline = feed_deadline or min(interval, FEED_LEASE.total_seconds() / 2)
         self.on_stored = on_stored
         self.breaking = breaking or BreakingRule()
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
         self.stories = StoryIndex(store)
         self._feeds = asyncio.Semaphore(feed_concurrency)
+        self._running: set[int] = set()  # feeds this process is ingesting now, in any pass
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
 
     async def run_pass(self, progress: Callable[[int, int], None] | None = None) -> PassStats:
-        """Ingest every feed that is due; one failing feed never stops the others."""
+        """Ingest every feed that is due and not still running from an earlier pass.
+
+        One failing or slow feed never stops the others: each has ``feed_deadline`` seconds,
+        and a feed that an earlier pass is still ingesting is skipped, not waited for.
+        """
         async with self.store.write() as session:
             # Claimed, not just read: a second instance on the same database skips these.
-            feeds = await claim_due_feeds(session, self.clock(), FEED_LEASE)
+            feeds = await claim_due_feeds(
+                session, self.clock(), FEED_LEASE, exclude=frozenset(self._running)
+            )
+        self._running.update(feed.id for feed in feeds)
         stats = PassStats()
         done = 0
 
         async def one(feed: Feed) -> None:
             nonlocal done
-            async with self._feeds:
-                outcome = await self.ingest_feed(feed)
+            try:
+                async with self._feeds:
+                    outcome = await self._ingest_within_deadline(feed)
+            finally:
+                self._running.discard(feed.id)
             stats.add(outcome)
             done += 1
             if progress is not None:
@@ -154,6 +139,18 @@ class Pipeline:
         self.last_pass_at = self.clock()
         log.info("ingest: %s", stats.summary_line())
         return stats
+
+    async def _ingest_within_deadline(self, feed: Feed) -> FeedOutcome:
+        """ingest_feed, stopped at the feed's deadline; what it stored by then is kept."""
+        outcome = FeedOutcome(feed.url)
+        deadline = asyncio.get_running_loop().time() + self.feed_deadline
+        try:
+            return await self._ingest(feed, outcome, deadline)
+        except _OverDeadline:
+            # Validators are not saved, so the next fetch sees whatever was not finished now.
+            return await self._fail(
+                feed, f"ingest: the feed did not load within the {self.feed_deadline:g} s deadline"
+            )
 
     async def _fail(self, feed: Feed, error: str, retry_after: float | None = None) -> FeedOutcome:
         delay = next_check_delay(
@@ -166,7 +163,14 @@ class Pipeline:
         log.warning("ingest: feed %s (%s) failed: %s", feed.id, feed.url, error)
         return FeedOutcome(feed.url, error=error)
 
-    async def _ok(self, feed: Feed, result: FetchResult, parsed: ParsedFeed | None) -> None:
+    async def _ok(
+        self,
+        feed: Feed,
+        result: FetchResult,
+        parsed: ParsedFeed | None,
+        *,
+        problem: str | None = None,
+    ) -> None:
         delay = next_check_delay(
             base_interval=self.interval,
             max_age=result.max_age,
@@ -183,56 +187,81 @@ class Pipeline:
                 if parsed or result.not_modified
                 else feed.last_modified,
                 title=parsed.title if parsed and parsed.title and not feed_title(feed) else None,
+                problem=problem,
             )
 
     async def ingest_feed(self, feed: Feed) -> FeedOutcome:
         """Fetch, parse and store one feed, recording its health on its row."""
+        return await self._ingest_within_deadline(feed)
+
+    async def _ingest(self, feed: Feed, outcome: FeedOutcome, deadline: float) -> FeedOutcome:
         try:
-            result = await self.fetcher.fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified
-            )
+            async with _until(deadline):
+                result = await self.fetcher.fetch(
+                    feed.url, etag=feed.etag, last_modified=feed.last_modified
+                )
         except errors.HTTPStatusError as exc:
             return await self._fail(feed, str(exc), exc.retry_after)
         except errors.FetchError as exc:
             return await self._fail(feed, str(exc))
         if result.not_modified:
             await self._ok(feed, result, None)
-            return FeedOutcome(feed.url, unchanged=True)
+            outcome.unchanged = True
+            return outcome
         try:
-            parsed = await parse_feed(
-                result.body,
-                base_url=result.final_url,
-                content_type=result.content_type,
-                max_items=self.max_items,
-            )
+            async with _until(deadline):
+                parsed = await parse_feed(
+                    result.body,
+                    base_url=result.final_url,
+                    content_type=result.content_type,
+                    max_items=self.max_items,
+                )
         except errors.ParseError as exc:
             return await self._fail(feed, str(exc))
-        outcome = FeedOutcome(feed.url)
         # A feed's first good fetch is its backlog (a new feed, from /addfeed, `khabar feeds
         # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
         # subscriber would get dozens of old stories at once. Pushes start with the next item.
         backlog = feed.last_ok_at is None
-        for entry in reversed(parsed.entries):  # oldest first, so stories form in time order
-            try:
-                candidate = await self._candidate(feed, parsed, entry)
-                if candidate is None:
+        entries: list[FeedEntry] = []
+        async with _until(deadline):
+            for entry in reversed(parsed.entries):  # oldest first: stories form in time order
+                if await self._is_new(feed, entry):
+                    entries.append(entry)
+                else:
                     outcome.duplicates += 1
-                    continue
-                stored = await store_candidate(self.store, candidate, self.stories)
-            except Exception:
-                # One bad entry is logged and skipped; the rest of the feed still counts.
-                log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)
-                continue
-            outcome.count(stored)
-            if stored.duplicate:
-                continue
-            self.stored_total += 1
-            # The outbox lives in the store, so a bot in another process pushes this story too.
-            if not backlog:
-                await route_stored(self.store, stored, self.clock(), self.breaking)
-            if self.on_stored is not None:
-                await self.on_stored(stored)
-        await self._ok(feed, result, parsed)
+        # Pages are fetched a few at a time and stored in feed order as each one is ready;
+        # the deadline stops the waiting, never a write.
+        slots = asyncio.Semaphore(self.page_concurrency)
+
+        async def page(entry: FeedEntry) -> ExtractedArticle | None:
+            if not feed.fetch_pages:
+                return None
+            async with slots:
+                return await self._page(entry, feed.language)
+
+        loop = asyncio.get_running_loop()
+        pages = [asyncio.create_task(page(entry)) for entry in entries]
+        late = 0
+        try:
+            for entry, fetching in zip(entries, pages, strict=True):
+                if not fetching.done():
+                    await asyncio.wait({fetching}, timeout=max(0.0, deadline - loop.time()))
+                extracted = _page_result(fetching) if fetching.done() else None
+                if not fetching.done():  # past the deadline: the feed's own text will do
+                    fetching.cancel()
+                    late += 1
+                await self._store_entry(feed, parsed, entry, extracted, outcome, push=not backlog)
+        finally:
+            for fetching in pages:
+                fetching.cancel()
+            await asyncio.gather(*pages, return_exceptions=True)
+        if late:
+            outcome.error = (
+                f"ingest: {late} article pages not fetched within the {self.feed_deadline:g} s "
+                "deadline per feed; stored with the feed's own text"
+            )
+            log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
+        await self._ok(feed, result, parsed, problem=outcome.error)
         if backlog and outcome.new_articles:
             log.info(
                 "ingest: feed %s first fetch: %d articles stored as its backlog, not pushed",
@@ -240,6 +269,41 @@ class Pipeline:
                 outcome.new_articles,
             )
         return outcome
+
+    async def _store_entry(
+        self,
+        feed: Feed,
+        parsed: ParsedFeed,
+        entry: FeedEntry,
+        extracted: ExtractedArticle | None,
+        outcome: FeedOutcome,
+        *,
+        push: bool = True,
+    ) -> None:
+        """Build and store one entry (queued for pushes unless ``push`` is off); a failure
+        skips only this entry."""
+        try:
+            candidate = self._candidate(feed, parsed, entry, extracted)
+            stored = await store_candidate(self.store, candidate, self.stories)
+        except Exception:
+            # One bad entry is logged and skipped; the rest of the feed still counts.
+            log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)
+            return
+        outcome.count(stored)
+        if stored.duplicate:
+            return
+        self.stored_total += 1
+        # The outbox lives in the store, so a bot in another process pushes this story too.
+        if push:
+            await route_stored(self.store, stored, self.clock(), self.breaking)
+        if self.on_stored is not None:
+            await self.on_stored(stored)
+
+    async def _is_new(self, feed: Feed, entry: FeedEntry) -> bool:
+        """Whether an entry is worth fetching: it has a link and a title, and is not stored."""
+        if not entry.link or not entry.title:
+            return False
+        return not await self._known(feed, canonicalize_url(entry.link), entry.guid)
 
     async def _known(self, feed: Feed, url: str, guid: str | None) -> bool:
         async with self.store.read() as session:
@@ -262,16 +326,12 @@ class Pipeline:
             page.body, page.final_url, declared_language=declared, metadata=needs_metadata
         )
 
-    async def _candidate(
-        self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry
-    ) -> Candidate | None:
-        if not entry.link or not entry.title:
-            return None
+    def _candidate(
+        self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry, extracted: ExtractedArticle | None
+    ) -> Candidate:
+        assert entry.link and entry.title
         canonical = canonicalize_url(entry.link)
-        if await self._known(feed, canonical, entry.guid):
-            return None
         text = entry_text(entry)
-        extracted = await self._page(entry, feed.language) if feed.fetch_pages else None
         if extracted is not None and len(extracted.text) > len(text):
             text = extracted.text
             if extracted.canonical_url:
@@ -312,11 +372,24 @@ class Pipeline:
 
 
 async def run_forever(pipeline: Pipeline, stop: asyncio.Event, *, tick: float = 60.0) -> None:
-    """Run passes until ``stop`` is set; each pass takes the feeds that are due by then."""
-    while not stop.is_set():
-        try:
-            await pipeline.run_pass()
-        except Exception:  # a pass that crashes (the store went away…) is retried next tick
-            log.exception("ingest: pass failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=min(tick, pipeline.interval))
+    """Start a pass every tick until ``stop`` is set; passes overlap, so a slow feed holds up
+    nothing but itself (the next pass skips it while it runs)."""
+    passes: set[asyncio.Task[PassStats]] = set()
+
+    def finished(task: asyncio.Task[PassStats]) -> None:
+        passes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # A pass that crashes (the store went away…) is retried next tick.
+            log.error("ingest: pass failed", exc_info=task.exception())
+
+    try:
+        while not stop.is_set():
+            task = asyncio.create_task(pipeline.run_pass(), name="ingest-pass")
+            passes.add(task)
+            task.add_done_callback(finished)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=min(tick, pipeline.interval))
+    finally:
+        for task in list(passes):
+            task.cancel()
+        await asyncio.gather(*passes, return_exceptions=True)

@@ -91,17 +91,25 @@ async def remove_feed(session: AsyncSession, feed_id: int) -> bool:
 
 
 async def claim_due_feeds(
-    session: AsyncSession, now: datetime, lease: timedelta, limit: int = 1000
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 1000,
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> list[Feed]:
     """Take the due feeds for this process: their next check moves ``lease`` ahead in the same
     statement, so another instance sharing the database does not fetch them in this pass
-    (rows another transaction holds are skipped on PostgreSQL)."""
+    (rows another transaction holds are skipped on PostgreSQL). Feeds in ``exclude`` (still
+    being ingested here) are never taken."""
     due = (
         select(Feed.id)
         .where(Feed.enabled.is_(True), or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
         .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
         .limit(limit)
     )
+    if exclude:
+        due = due.where(Feed.id.not_in(exclude))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     # Chosen first, updated second: as a subquery, the locking SELECT may be re-run by
@@ -121,8 +129,13 @@ async def record_fetch_ok(
     etag: str | None,
     last_modified: str | None,
     title: str | None = None,
+    problem: str | None = None,
 ) -> None:
-    """Store a good fetch: new validators, the next check time, the error count reset."""
+    """Store a good fetch: new validators, the next check time, the error count reset.
+
+    ``problem`` is what went wrong after the fetch (pages too slow, extraction failing): the
+    feed then counts as failing, with that error, though its fetch worked.
+    """
     now = utcnow()
     values: dict[str, object] = {
         "etag": etag,
@@ -130,8 +143,8 @@ async def record_fetch_ok(
         "next_check_at": next_check_at,
         "last_checked_at": now,
         "last_ok_at": now,
-        "error_count": 0,
-        "last_error": None,
+        "error_count": 0 if problem is None else Feed.error_count + 1,
+        "last_error": None if problem is None else problem[:2000],
     }
     if title:
         values["title"] = title
