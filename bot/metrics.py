@@ -50,6 +50,15 @@ class Metrics:
         self.sent = Gauge("khabar_push_sent", "Pushes sent by this process", registry=r)
         self.failed = Gauge("khabar_push_failed", "Pushes that failed in this process", registry=r)
         self.rate_limited = Gauge("khabar_push_429", "429 answers seen by this process", registry=r)
+        self.extract_failing = Gauge(
+            "khabar_extract_failing", "1 while page extraction fails (its workers die)", registry=r
+        )
+        self.extract_restarts = Gauge(
+            "khabar_extract_restarts", "Extraction pools replaced after a worker died", registry=r
+        )
+        self.extract_failed = Gauge(
+            "khabar_extract_failed", "Pages not extracted because their worker died", registry=r
+        )
         self.pipeline: Pipeline | None = None
         self.sender: Sender | None = None
 
@@ -65,6 +74,10 @@ class Metrics:
         self.articles.set(articles)
         if self.pipeline is not None:
             self.ingested.set(self.pipeline.stored_total)
+            extractor = self.pipeline.extractor
+            self.extract_failing.set(int(extractor.failing))
+            self.extract_restarts.set(extractor.restarts)
+            self.extract_failed.set(extractor.failed)
         for state, n in states.items():
             self.deliveries.labels(state).set(n)
         if latencies:
@@ -77,7 +90,7 @@ class Metrics:
             self.rate_limited.set(self.sender.rate_limited)
 
     async def health(self) -> tuple[bool, str]:
-        """Ready when the database answers and the last ingest pass is recent."""
+        """Ready when the database answers, the last ingest pass is recent and extraction works."""
         try:
             async with self.store.read() as session:
                 if not await database_answers(session):
@@ -90,6 +103,8 @@ class Metrics:
             last = pipeline.last_pass_at
             if last is None or self.clock() - last > limit:
                 return False, "ingest: no recent pass"
+            if pipeline.extractor.last_error is not None:
+                return False, pipeline.extractor.last_error
         return True, "ok"
 
 

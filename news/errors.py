@@ -17,6 +17,7 @@ Our exception hierarchy (as in httpx/_exceptions.py):
     + XMLBomb                  (entity declarations: rejected before any XML parser runs)
     + MalformedFeed            (broken XML from which no entry could be recovered)
     + InvalidOPML
+  x ExtractError               (extraction stage: a worker process died, the job is lost)
   x SourcesError               (feeds.toml is invalid; the message names the entry)
 
 Messages name the stage first (``fetch: ...``, ``feedparse: ...``); they are for logs, never
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 __all__ = [
     "BlockedAddress",
+    "ExtractError",
     "FetchError",
     "HTTPStatusError",
     "InvalidOPML",
@@ -123,6 +125,11 @@ class MalformedFeed(ParseError):
 
 class InvalidOPML(ParseError):
     """An OPML document is not well-formed XML or has no outlines with feed URLs."""
+
+
+class ExtractError(NewsError):
+    """Extracting a page failed outside the parser: its worker process died (OOM killer,
+    SIGKILL) and the job could not be run again."""
 
 
 class SourcesError(NewsError):

@@ -15,7 +15,8 @@ import multiprocessing
 import re
 import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -27,6 +28,7 @@ from urllib.parse import urljoin
 import trafilatura
 from trafilatura.utils import load_html
 
+from news import errors
 from news.boilerplate import strip_edge_boilerplate
 from news.language import detect_language
 from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
@@ -257,30 +259,73 @@ def _extract_job(
 
 
 class Extractor:
-    """Runs extract_html off the event loop: in a process pool, or a thread when workers is 0."""
+    """Runs extract_html off the event loop: in a process pool, or a thread when workers is 0.
 
-    def __init__(self, workers: int = 1, *, max_tasks_per_child: int = 500) -> None:
+    The pool outlives its workers: when one dies (the OOM killer, SIGKILL) the pool breaks,
+    so it is replaced and the lost job run again up to ``retries`` times; a job that still
+    fails raises ExtractError. ``failing`` is true from such a failure until a job succeeds.
+    """
+
+    def __init__(
+        self, workers: int = 1, *, max_tasks_per_child: int = 500, retries: int = 1
+    ) -> None:
         """Create an extractor with ``workers`` processes (0: a thread of this process)."""
         if workers < 0:
             raise ValueError("extract: workers must be >= 0")
         self.workers = workers
+        self.retries = retries
         self._max_tasks_per_child = max_tasks_per_child
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._generation = 0  # bumped when the pool is replaced
+        self._pool_lock = asyncio.Lock()
+        self.in_flight = 0  # jobs handed to the pool and not finished
+        self.restarts = 0  # pools replaced after a worker died
+        self.failed = 0  # jobs lost to dead workers even after their retries
+        self.last_error: str | None = None  # the last such failure, until a job succeeds
 
-    def _executor(self) -> Executor:
-        """Return the process pool, started on first use."""
-        if self._pool is None:
-            # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
-            # forking a threaded process can deadlock. The server preloads this module, so
-            # workers fork with trafilatura already imported; recycling a worker after
-            # max_tasks_per_child pages bounds lxml's memory growth.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
-            )
-            forkserver.ensure_running()  # the one slow step: starts the server process
-        return self._pool
+    @property
+    def failing(self) -> bool:
+        """Whether the last job that ended ended with a dead worker."""
+        return self.last_error is not None
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the pool's live workers (for operators and tests)."""
+        pool = self._pool
+        # ProcessPoolExecutor has no public view of its processes; _processes is the one.
+        processes = getattr(pool, "_processes", None) or {}
+        return sorted(pid for pid, p in processes.items() if p.is_alive())
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        """Start a process pool (blocking: run in a thread)."""
+        # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
+        # forking a threaded process can deadlock. The server preloads this module, so
+        # workers fork with trafilatura already imported; recycling a worker after
+        # max_tasks_per_child pages bounds lxml's memory growth.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
+        )
+        forkserver.ensure_running()  # the one slow step: starts the server process
+        return pool
+
+    async def _current_pool(self) -> tuple[ProcessPoolExecutor, int]:
+        """The pool (started on first use) and its generation."""
+        async with self._pool_lock:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._new_pool)
+            return self._pool, self._generation
+
+    async def _replace_pool(self, generation: int) -> None:
+        """Drop a broken pool (once, however many jobs saw it break); the next job starts one."""
+        async with self._pool_lock:
+            if generation != self._generation or self._pool is None:
+                return
+            broken, self._pool = self._pool, None
+            self._generation += 1
+            self.restarts += 1
+        log.warning("extract: a worker process died; starting a new pool (%d)", self.restarts)
+        await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
 
     async def extract(
         self,
@@ -290,13 +335,35 @@ class Extractor:
         declared_language: str | None = None,
         metadata: bool = True,
     ) -> ExtractedArticle | None:
-        """Extract one page without blocking the event loop (see extract_html's ``metadata``)."""
+        """Extract one page without blocking the event loop (see extract_html's ``metadata``).
+
+        Raises ExtractError when the page's worker died on every try.
+        """
         job = (html, url, declared_language, metadata)
         if self.workers == 0:
             return await asyncio.to_thread(_extract_job, *job)
-        pool = self._pool or await asyncio.to_thread(self._executor)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, _extract_job, *job)
+        tries = 0
+        while True:
+            pool, generation = await self._current_pool()
+            self.in_flight += 1
+            try:
+                result = await loop.run_in_executor(pool, _extract_job, *job)
+            except BrokenProcessPool as exc:
+                await self._replace_pool(generation)
+                tries += 1
+                if tries <= self.retries:
+                    continue
+                self.failed += 1
+                self.last_error = (
+                    f"extract: the worker process died while extracting {url} ({exc}); "
+                    f"pool restarted {self.restarts} times"
+                )
+                raise errors.ExtractError(self.last_error) from exc
+            finally:
+                self.in_flight -= 1
+            self.last_error = None
+            return result
 
     async def extract_many(
         self, pages: Iterable[tuple[str | bytes, str | None]]
@@ -306,9 +373,9 @@ class Extractor:
 
     def close(self) -> None:
         """Stop the worker processes (waiting for running jobs)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     async def __aenter__(self) -> Extractor:
         """Return the extractor; the pool starts on first use."""

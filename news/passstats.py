@@ -1,12 +1,19 @@
-"""What an ingest pass did: counts per feed and for the whole pass, and their summary line."""
+"""What an ingest pass did: counts per feed and for the whole pass, what went wrong with a
+feed's pages, and the summary line."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 
+from news import errors
+from news.extract import ExtractedArticle
 from news.stories import Stored
 
-__all__ = ["FeedOutcome", "PassStats"]
+__all__ = ["FeedOutcome", "PageProblems", "PassStats"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,3 +69,43 @@ class FeedOutcome:
         else:
             self.new_articles += 1
             self.new_stories += stored.new_story
+
+
+@dataclass
+class PageProblems:
+    """The pages of one feed that did not give an article: too late, or their worker died."""
+
+    late: int = 0
+    unextracted: int = 0
+    extract_error: str | None = None
+
+    def article(self, page: asyncio.Task[ExtractedArticle | None]) -> ExtractedArticle | None:
+        """A page task's article: None when it is still running (too late: it is cancelled),
+        failed or found no article; the feed's own text then stands in."""
+        if not page.done():
+            page.cancel()
+            self.late += 1
+            return None
+        if page.cancelled():
+            return None
+        exc = page.exception()
+        if isinstance(exc, errors.ExtractError):
+            self.unextracted += 1
+            self.extract_error = str(exc)
+        elif exc is not None:
+            log.error("ingest: page task failed", exc_info=exc)
+        return None if exc is not None else page.result()
+
+    def describe(self, deadline: float) -> str | None:
+        """One line for the feed's row, or None when every page went well."""
+        parts = []
+        if self.late:
+            parts.append(
+                f"ingest: {self.late} article pages not fetched within the {deadline:g} s "
+                "deadline per feed"
+            )
+        if self.unextracted:
+            parts.append(f"{self.unextracted} pages not extracted: {self.extract_error}")
+        if not parts:
+            return None
+        return "; ".join(parts) + "; stored with the feed's own text"

@@ -17,7 +17,7 @@ from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
 from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
 from news.language import detect_language
 from news.outbox import BreakingRule, route_stored
-from news.passstats import FeedOutcome, PassStats
+from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stories import Candidate, Stored, store_candidate
 from news.storyindex import StoryIndex
 from news.textdoc import make_lead
@@ -50,16 +50,6 @@ OnStory = Callable[[Stored], Awaitable[None]]
 
 class _OverDeadline(Exception):
     """A feed ran past its deadline."""
-
-
-def _page_result(fetching: asyncio.Task[ExtractedArticle | None]) -> ExtractedArticle | None:
-    """A finished page task's article; None when it failed (logged) or was cancelled."""
-    if fetching.cancelled():
-        return None
-    if (exc := fetching.exception()) is not None:
-        log.error("ingest: page task failed", exc_info=exc)
-        return None
-    return fetching.result()
 
 
 @contextlib.asynccontextmanager
@@ -241,25 +231,19 @@ class Pipeline:
 
         loop = asyncio.get_running_loop()
         pages = [asyncio.create_task(page(entry)) for entry in entries]
-        late = 0
+        problems = PageProblems()
         try:
             for entry, fetching in zip(entries, pages, strict=True):
                 if not fetching.done():
                     await asyncio.wait({fetching}, timeout=max(0.0, deadline - loop.time()))
-                extracted = _page_result(fetching) if fetching.done() else None
-                if not fetching.done():  # past the deadline: the feed's own text will do
-                    fetching.cancel()
-                    late += 1
+                extracted = problems.article(fetching)  # past the deadline: the feed's text
                 await self._store_entry(feed, parsed, entry, extracted, outcome, push=not backlog)
         finally:
             for fetching in pages:
                 fetching.cancel()
             await asyncio.gather(*pages, return_exceptions=True)
-        if late:
-            outcome.error = (
-                f"ingest: {late} article pages not fetched within the {self.feed_deadline:g} s "
-                "deadline per feed; stored with the feed's own text"
-            )
+        outcome.error = problems.describe(self.feed_deadline)
+        if outcome.error:
             log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
         await self._ok(feed, result, parsed, problem=outcome.error)
         if backlog and outcome.new_articles:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,9 +20,9 @@ from storage import Article, Store
 from storage.feeds import FeedIn, add_feed, get_feed
 from tests.httpserver import LocalServer
 from tests.test_pipeline import BODY, rss
+from tests.waiting import WAIT, until
 
 INTERVAL = 60.0  # seconds on the pipeline's own clock
-WAIT = 30.0  # generous real-time limit for something that takes milliseconds when it works
 
 
 @dataclass
@@ -94,13 +94,6 @@ async def setup(store: Store) -> AsyncIterator[Setup]:
 async def articles(store: Store) -> list[Article]:
     async with store.read() as session:
         return list((await session.execute(select(Article).order_by(Article.id))).scalars())
-
-
-async def until(condition: Callable[[], Awaitable[bool]]) -> None:
-    """Wait (real time, generously) until ``condition`` holds: the store has no event to await."""
-    async with asyncio.timeout(WAIT):
-        while not await condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
 
 
 async def requests_reach(server: LocalServer, path: str, count: int) -> None:
