@@ -117,8 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "console", "Use the bot in this terminal, as one chat.", "khabar console")
     p.set_defaults(handler=_console)
 
-    p = _command(sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once")
+    p = _command(
+        sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once --force"
+    )
     p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch every feed now, ignoring back-off and next-check times",
+    )
     p.set_defaults(handler=_lazy("ingest_command"))
 
     p = _command(
@@ -157,7 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     for name, help_text, example in (
         ("list", "List the feeds and their health.", "khabar feeds list"),
-        ("add", "Add a feed.", "khabar feeds add https://www.dawn.com/feeds/home --topic pakistan"),
+        (
+            "add",
+            "Add a feed; its title, language and topic are read from it unless given.",
+            "khabar feeds add https://www.dawn.com/feeds/home --topic pakistan",
+        ),
         ("remove", "Remove a feed by id.", "khabar feeds remove 3"),
         ("import", "Import feeds from an OPML file.", "khabar feeds import feeds.opml"),
         ("export", "Print the feeds as OPML.", "khabar feeds export > feeds.opml"),
@@ -165,8 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
         fp = _command(feeds_sub, name, help_text, example)
         if name == "add":
             fp.add_argument("url")
-            fp.add_argument("--topic")
-            fp.add_argument("--lang", choices=("en", "ur"))
+            fp.add_argument("--topic", help="the feed's topic (default: read from the feed)")
+            fp.add_argument(
+                "--language",
+                "--lang",
+                choices=("en", "ur"),
+                help="the feed's language (default: read from the feed)",
+            )
         elif name == "remove":
             fp.add_argument("feed_id", type=int, metavar="ID")
         elif name == "import":

@@ -9,21 +9,22 @@ import sys
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from bot.config import Settings
 from news import errors
 from news.extract import ExtractedArticle, Extractor, extract_text
-from news.feedlist import add_sources, export_opml, import_opml, seed_feeds
+from news.feedlist import export_opml, import_opml, seed_feeds
+from news.feedprobe import FeedProbe, probe_feed
 from news.fetch import PAGE_ACCEPT, Fetcher
 from news.importer import article_candidate, detect_kind, read_path
 from news.outbox import BreakingRule, route_stored
 from news.pipeline import Pipeline, run_forever
-from news.sources import FeedSource, Topic
+from news.sources import LANGUAGES
 from news.stories import store_candidate
 from news.topics import topic_by_name
 from storage import Store, open_store
-from storage.feeds import get_feed, list_feeds, remove_feed
+from storage.feeds import FeedIn, add_feed, get_feed, list_feeds, remove_feed
 
 __all__ = [
     "breaking_rule",
@@ -62,7 +63,7 @@ def _progress(done: int, total: int) -> None:
 
 
 async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
-    """``khabar ingest [--once]``."""
+    """``khabar ingest [--once] [--force]``; --force takes every feed in the first pass."""
     store = await open_store(settings.database_url)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(store.close)
@@ -77,11 +78,14 @@ async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
             breaking=breaking_rule(settings),
         )
         if args.once:
-            stats = await pipeline.run_pass(_progress if sys.stderr.isatty() else None)
+            progress = _progress if sys.stderr.isatty() else None
+            stats = await pipeline.run_pass(progress, force=args.force)
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
             print(stats.summary_line())
             return 0
+        if args.force:
+            await pipeline.run_pass(force=True)
         stop = asyncio.Event()
         await run_forever(pipeline, stop)
     return 0
@@ -195,17 +199,7 @@ async def _feeds(store: Store, args: argparse.Namespace, settings: Settings) -> 
             )
         return 0
     if action == "add":
-        if not args.url.startswith(("http://", "https://")):
-            print("khabar feeds add: the URL must start with http:// or https://", file=sys.stderr)
-            return EXIT_USAGE
-        topic = topic_by_name(args.topic) if args.topic else None
-        if args.topic and topic is None:
-            print(f"khabar feeds add: unknown topic {args.topic!r}", file=sys.stderr)
-            return EXIT_USAGE
-        source = FeedSource(args.url, args.url, args.lang or "en", cast(Topic, topic or "world"))
-        added = await add_sources(store, [source])
-        print("added" if added else "already on the list")
-        return 0
+        return await _add_feed(store, args, settings)
     if action == "remove":
         async with store.write() as session:
             feed = await get_feed(session, args.feed_id)
@@ -226,6 +220,60 @@ async def _feeds(store: Store, args: argparse.Namespace, settings: Settings) -> 
         return 0
     print(await export_opml(store), end="")
     return 0
+
+
+async def _add_feed(store: Store, args: argparse.Namespace, settings: Settings) -> int:
+    """``khabar feeds add URL [--language] [--topic]``: what is not given is read from the feed."""
+    if not args.url.startswith(("http://", "https://")):
+        return _fail("feeds add", "the URL must start with http:// or https://", EXIT_USAGE)
+    topic = topic_by_name(args.topic) if args.topic else None
+    if args.topic and topic is None:
+        return _fail("feeds add", f"unknown topic {args.topic!r}", EXIT_USAGE)
+    given = args.language is not None and topic is not None
+    probe: FeedProbe | None = None
+    try:
+        async with make_fetcher(settings) as fetcher:
+            probe = await probe_feed(fetcher, args.url)
+    except errors.BlockedAddress:
+        return _fail(
+            "feeds add",
+            f"{args.url} is on this machine or a private network; set FETCH_ALLOW_PRIVATE=true "
+            "to read feeds on this machine (loopback only)",
+        )
+    except (errors.FetchError, errors.ParseError) as exc:
+        if not given:
+            return _fail(
+                "feeds add",
+                f"cannot read the feed to tell its language and topic ({exc}); "
+                "give --language and --topic",
+            )
+        print(f"khabar feeds add: not readable now ({exc}); added as given", file=sys.stderr)
+    language = args.language or (probe.language if probe else None)
+    if language not in LANGUAGES:
+        found = f"read as {language!r}" if language else "neither English nor Urdu"
+        return _fail(
+            "feeds add",
+            f"the feed's items are {found}; Khabar reads English and Urdu feeds "
+            "(give --language en or ur to add it anyway)",
+        )
+    topic = topic or (probe.topic if probe else None)
+    title = probe.title if probe else args.url
+    async with store.write() as session:
+        _, created = await add_feed(session, FeedIn(args.url, title, language, topic, True))
+    if not created:
+        print("already on the list")
+        return 0
+    how = "given" if args.language else "detected"
+    topic_text = topic or "mixed (each item gets its own)"
+    topic_how = "given" if args.topic else f"from its {probe.topic_from}" if probe else "given"
+    print(f"added {title}: language {language} ({how}), topic {topic_text} ({topic_how})")
+    return 0
+
+
+def _fail(command: str, message: str, status: int = 1) -> int:
+    """Print ``khabar COMMAND: MESSAGE`` on stderr and return the exit status."""
+    print(f"khabar {command}: {message}", file=sys.stderr)
+    return status
 
 
 async def feeds_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -90,7 +90,7 @@ async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
             by_due.setdefault(due, []).append(row.delivery_id)
         for due, ids in by_due.items():
             await set_due(session, ids, due)
-    log.info(
+    log.debug(
         "outbox: story %s queued for %d chats (%d held for quiet hours or a digest)",
         match.story_id,
         queued,
@@ -127,7 +127,7 @@ async def release_if_breaking(
         ]
         await set_due(session, quiet_held, now)
     if quiet_held:
-        log.info(
+        log.debug(
             "outbox: story %s is breaking; %d held deliveries released", story_id, len(quiet_held)
         )
     return len(quiet_held)

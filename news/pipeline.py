@@ -98,8 +98,11 @@ class Pipeline:
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
 
-    async def run_pass(self, progress: Callable[[int, int], None] | None = None) -> PassStats:
-        """Ingest every feed that is due and not still running from an earlier pass.
+    async def run_pass(
+        self, progress: Callable[[int, int], None] | None = None, *, force: bool = False
+    ) -> PassStats:
+        """Ingest every feed that is due (``force``: every feed, back-off or not) and not still
+        running from an earlier pass.
 
         One failing or slow feed never stops the others: each has ``feed_deadline`` seconds,
         and a feed that an earlier pass is still ingesting is skipped, not waited for.
@@ -107,7 +110,7 @@ class Pipeline:
         async with self.store.write() as session:
             # Claimed, not just read: a second instance on the same database skips these.
             feeds = await claim_due_feeds(
-                session, self.clock(), FEED_LEASE, exclude=frozenset(self._running)
+                session, self.clock(), FEED_LEASE, exclude=frozenset(self._running), every=force
             )
         self._running.update(feed.id for feed in feeds)
         stats = PassStats()
@@ -302,7 +305,7 @@ class Pipeline:
         try:
             page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
         except errors.FetchError as exc:
-            log.info("ingest: page %s not fetched (%s); using the feed's text", url, exc)
+            log.debug("ingest: page %s not fetched (%s); using the feed's text", url, exc)
             return None
         # The feed already gives title and date: then only the body is extracted (half the cost).
         needs_metadata = not (entry.title and entry.published)

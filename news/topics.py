@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 
 from storage.textnorm import normalize_for_search
 
-__all__ = ["DEFAULT_TOPIC", "TOPICS", "URDU_NAMES", "classify", "topic_by_name", "urdu_name"]
+__all__ = [
+    "DEFAULT_TOPIC",
+    "TOPICS",
+    "URDU_NAMES",
+    "classify",
+    "topic_by_name",
+    "topic_from_url",
+    "urdu_name",
+]
 
 TOPICS: tuple[str, ...] = (
     "world",
@@ -186,7 +194,7 @@ def urdu_name(topic: str) -> str:
     return URDU_NAMES[topic]
 
 
-def _topic_from_url(url: str | None) -> str | None:
+def topic_from_url(url: str | None) -> str | None:
     """Return the topic of a URL's section path (/sport/, /business/, BBC world-asia-…)."""
     if not url:
         return None
@@ -294,7 +302,7 @@ def classify(
     """Return the article's topic: feed topic, URL section, categories, keywords, else world."""
     return (
         topic_by_name(feed_topic)
-        or _topic_from_url(url)
+        or topic_from_url(url)
         or _topic_from_categories(categories)
         or _topic_from_keywords(title, text, language)
     )

@@ -97,17 +97,20 @@ async def claim_due_feeds(
     limit: int = 1000,
     *,
     exclude: frozenset[int] = frozenset(),
+    every: bool = False,
 ) -> list[Feed]:
     """Take the due feeds for this process: their next check moves ``lease`` ahead in the same
     statement, so another instance sharing the database does not fetch them in this pass
     (rows another transaction holds are skipped on PostgreSQL). Feeds in ``exclude`` (still
-    being ingested here) are never taken."""
+    being ingested here) are never taken; ``every`` takes the others whether due or not."""
     due = (
         select(Feed.id)
-        .where(Feed.enabled.is_(True), or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
+        .where(Feed.enabled.is_(True))
         .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
         .limit(limit)
     )
+    if not every:
+        due = due.where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
     if exclude:
         due = due.where(Feed.id.not_in(exclude))
     if session.get_bind().dialect.name == "postgresql":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,20 @@ BODY = (
     "Opposition lawmakers said the help came late and asked for an audit of the spending. "
     "Engineers are still inspecting the embankments that broke during the heaviest rain."
 )
+
+
+WORDS = [
+    *("river", "bank", "council", "school", "market", "budget", "wheat", "rain", "court"),
+    *("police", "road", "bridge", "doctor", "hospital", "teacher", "farmer", "train"),
+    *("station", "election", "minister", "power", "water", "price", "fuel", "cricket"),
+]
+
+
+def unique_text(seed: str, n: int) -> str:
+    """A paragraph of words that no other seed produces (so pages are not near-duplicates)."""
+    digest = hashlib.sha256(f"{seed}/{n}".encode()).digest()
+    words = [WORDS[b % len(WORDS)] for b in digest * 2]
+    return f"The {' '.join(words)} story was reported on Monday by officials in the city."
 
 
 def rss(title: str, items: list[dict[str, str]], language: str = "en") -> bytes:

@@ -4,7 +4,6 @@ feed still running is skipped by the next pass instead of waited for."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from news.pipeline import FEED_LEASE, Pipeline, run_forever
 from storage import Article, Store
 from storage.feeds import FeedIn, add_feed, get_feed
 from tests.httpserver import LocalServer
-from tests.test_pipeline import BODY, rss
+from tests.test_pipeline import BODY, rss, unique_text
 from tests.waiting import WAIT, until
 
 INTERVAL = 60.0  # seconds on the pipeline's own clock
@@ -115,20 +114,6 @@ def items(server: LocalServer, prefix: str, n: int) -> list[dict[str, str]]:
         }
         for i in range(n)
     ]
-
-
-WORDS = [
-    *("river", "bank", "council", "school", "market", "budget", "wheat", "rain", "court"),
-    *("police", "road", "bridge", "doctor", "hospital", "teacher", "farmer", "train"),
-    *("station", "election", "minister", "power", "water", "price", "fuel", "cricket"),
-]
-
-
-def unique_text(seed: str, n: int) -> str:
-    """A paragraph of words that no other seed produces (so pages are not near-duplicates)."""
-    digest = hashlib.sha256(f"{seed}/{n}".encode()).digest()
-    words = [WORDS[b % len(WORDS)] for b in digest * 2]
-    return f"The {' '.join(words)} story was reported on Monday by officials in the city."
 
 
 def add_trickling_feed(server: LocalServer, path: str, pages: int = 3) -> None:
