@@ -17,7 +17,7 @@ from news.extract import ExtractedArticle, Extractor, extract_text
 from news.feedlist import export_opml, import_opml, seed_feeds
 from news.feedprobe import FeedProbe, probe_feed
 from news.fetch import PAGE_ACCEPT, Fetcher
-from news.importer import article_candidate, detect_kind, read_path
+from news.importer import SNIFF_BYTES, article_candidate, detect_kind, read_path
 from news.outbox import BreakingRule, route_stored
 from news.pipeline import Pipeline, run_forever
 from news.sources import LANGUAGES
@@ -135,7 +135,7 @@ def _article_json(article: ExtractedArticle, *, url: str, source: str) -> dict[s
         "published_at": candidate.published_at.isoformat() if candidate.published_at else None,
         "language": candidate.language,
         "topic": candidate.topic,
-        "url": url,
+        "url": candidate.url,
         "canonical_url": candidate.canonical_url,
         "author": candidate.author,
         "image": candidate.image_url,
@@ -157,7 +157,7 @@ async def _extract_one(target: str, fetcher: Fetcher, extractor: Extractor) -> d
             body = await asyncio.to_thread(path.read_bytes)
         except OSError as exc:
             return {"source": target, "error": f"extract: cannot read: {exc.strerror or exc}"}
-        is_text = detect_kind(path, body[:1024]) == "text"
+        is_text = detect_kind(path, body[:SNIFF_BYTES]) == "text"
         url = await asyncio.to_thread(lambda: path.resolve().as_uri())
     if is_text:
         article: ExtractedArticle | None = await asyncio.to_thread(

@@ -24,6 +24,7 @@ import feedparser
 
 from news import errors
 from news.dates import parse_date
+from news.textdoc import title_from_text
 
 __all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed", "parse_feed_sync"]
 
@@ -215,11 +216,16 @@ def _entry(raw: Any, published: datetime | None, base_url: str) -> FeedEntry:
     image = _image_url(raw, base_url) or _absolute_url(
         _first_image(summary_html) or _first_image(content_html or ""), base_url
     )
+    summary_text = _TextExtractor.run(summary_html)
+    # Micro-blog items have no <title>: their first sentence stands in for one.
+    title = _clean_line(_as_html(raw, "title")) or title_from_text(
+        summary_text or _TextExtractor.run(content_html)
+    )
     return FeedEntry(
         guid=(raw.get("id") or "").strip() or None,
         link=_absolute_url(raw.get("link"), base_url),
-        title=_clean_line(_as_html(raw, "title")),
-        summary_text=_TextExtractor.run(summary_html),
+        title=title,
+        summary_text=summary_text,
         content_html=content_html,
         published=published,
         author=_clean_line(author or "") or None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,11 +20,15 @@ from news.stories import Candidate
 from news.textdoc import make_lead
 from news.topics import classify
 
-__all__ = ["ImportedItem", "article_candidate", "detect_kind", "read_path"]
+__all__ = ["SNIFF_BYTES", "ImportedItem", "article_candidate", "detect_kind", "read_path"]
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+SNIFF_BYTES = 4096  # enough for an XML declaration, a comment header and an XHTML doctype
+_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+_FEED_SUFFIXES = frozenset({".rss", ".atom", ".rdf", ".xml"})
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,45 @@ class ImportedItem:
     error: str | None = None
 
 
+def _root_element(head: bytes) -> tuple[str | None, bool]:
+    """The local name of the first element in ``head`` (None if none starts it) and whether an
+    HTML doctype came before it; the XML declaration, comments and doctypes are skipped."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    text = head.lstrip(b"\xef\xbb\xbf")
+    html_doctype = False
+    while True:
+        text = text.lstrip()
+        if text.startswith(b"<?"):
+            closer = b"?>"
+        elif text.startswith(b"<!--"):
+            closer = b"-->"
+        elif text[:9].lower() == b"<!doctype":
+            html_doctype = html_doctype or text[9:].lstrip()[:4].lower() == b"html"
+            closer = b"]>" if b"[" in text[: text.find(b">") + 1] else b">"
+        else:
+            match = _ELEMENT.match(text)
+            name = match.group(1).decode("ascii").rpartition(":")[2].lower() if match else None
+            return name, html_doctype
+        end = text.find(closer)
+        if end < 0:
+            return None, html_doctype
+        text = text[end + len(closer) :]
+
+
 def detect_kind(path: Path, head: bytes) -> str:
-    """ "feed", "html" or "text", from the extension and the first bytes."""
-    suffix = path.suffix.lower()
-    sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
-    if suffix in (".rss", ".atom") or (
-        suffix in (".xml", "") and (b"<rss" in sniff or b"<feed" in sniff or b"<rdf" in sniff)
-    ):
+    """ "feed", "html" or "text", from what the file starts with; its name only breaks a tie.
+
+    An RSS 1.0 file saved as .rdf is a feed and an XHTML page saved as .xml a page: the root
+    element tells (rss, feed, RDF; html), whatever the extension says.
+    """
+    root, html_doctype = _root_element(head)
+    if root in _FEED_ROOTS:
         return "feed"
-    if suffix in (".xml",) and b"<?xml" in sniff:
-        return "feed"
-    if suffix in (".html", ".htm", ".xhtml") or sniff.startswith((b"<!doctype html", b"<html")):
+    if root == "html" or html_doctype:
         return "html"
+    if root is not None:  # markup of some other kind: a page fragment, or a feed we'd misread
+        return "feed" if path.suffix.lower() in _FEED_SUFFIXES else "html"
     return "text"
 
 
@@ -55,7 +87,13 @@ def _file_url(path: Path) -> str:
 
 
 def article_candidate(article: ExtractedArticle, *, url: str, source: str) -> Candidate:
-    """A storable candidate from an extracted article (topic classified here)."""
+    """A storable candidate from an extracted article (topic classified here).
+
+    A saved page (a ``file:`` URL) is stored under the address it declares (rel=canonical,
+    og:url), so it is the same article as the one a feed brings.
+    """
+    if not url.startswith(("http://", "https://")) and article.canonical_url:
+        url = article.canonical_url
     language = (
         article.language or detect_language(f"{article.title}\n{article.text[:2000]}") or "en"
     )
@@ -126,7 +164,7 @@ async def read_path(path: Path, extractor: Extractor) -> AsyncIterator[ImportedI
     except OSError as exc:
         yield ImportedItem(str(path), error=f"import: cannot read: {exc.strerror or exc}")
         return
-    kind = detect_kind(path, body[:1024])
+    kind = detect_kind(path, body[:SNIFF_BYTES])
     if kind == "feed":
         async for item in _feed_items(path, body):
             yield item

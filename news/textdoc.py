@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
+from news.sentences import split_sentences
 from storage.textnorm import normalize_for_search
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "parse_date_line",
     "split_text_document",
     "strip_leading_metadata",
+    "title_from_text",
 ]
 
 LEAD_CHARS = 300
@@ -33,6 +35,7 @@ _MIN_TITLE_WORDS = 3
 _MAX_BYLINE_WORDS = 6
 _MAX_TITLE_CHARS = 160
 _SENTENCE_END = re.compile(r"[.!?۔؟…][\"'”’‘»)\]]*$")
+_FULL_STOP = re.compile(r"(?<![.۔])[.۔]$")  # a headline drops it; "?", "!" and "..." stay
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?۔؟…])[\"'”’‘»)\]]*\s+(?=[^a-z])")
 _BYLINE = re.compile(r"^(?:by|from|written by|reported by|از|رپورٹ)\s+\S", re.IGNORECASE)
 # Desk and staff credits carry no name ("Web Desk", "News Desk", "Staff Reporter", "ویب ڈیسک").
@@ -275,6 +278,16 @@ def _short_title(line: str) -> str:
     if len(line) <= _MAX_TITLE_CHARS:
         return line
     return line[:_MAX_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def title_from_text(text: str) -> str:
+    """A headline for an untitled item (a micro-blog post): its first sentence, English or Urdu
+    (``۔`` and ``؟`` end sentences too), without a closing full stop, cut to title length."""
+    for sentence in split_sentences(text):
+        title = _FULL_STOP.sub("", sentence).strip()
+        if title:
+            return _short_title(title)
+    return ""
 
 
 def split_text_document(text: str) -> TextParts:
