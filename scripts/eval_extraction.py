@@ -8,7 +8,9 @@ missing set is skipped. Metrics:
 - fundus, wcxb: word-level F1 per page (``\\w+`` lower-cased tokens, multiset overlap), averaged;
 - trafilatura, wcxb: share of ``with`` snippets found and ``without`` snippets absent;
 - htmldate (and fundus, wcxb pages with a date): share of pages whose publication day is right (an instant counts when it falls in
-  that local day in some time zone, as the truth is a local day).
+  that local day in some time zone, as the truth is a local day);
+- fundus, wcxb: share of pages whose title is the true headline (case, spaces and quote
+  styles aside), so a site name left on it (" - Times of India") counts as wrong.
 
 Example:
     .venv/bin/python scripts/eval_extraction.py --sets scrapinghub,htmldate
@@ -51,6 +53,7 @@ class Page:
     with_snippets: list[str] = field(default_factory=list)
     without_snippets: list[str] = field(default_factory=list)
     date: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Output:
     text: str
     date: str | None  # a day, YYYY-MM-DD
     when: datetime | None = None  # an instant, when the extractor gives a time of day
+    title: str = ""
 
 
 def data_dir() -> Path:
@@ -90,7 +94,13 @@ def load_fundus(folder: Path) -> Iterator[Page]:
         for section in case.get("body_sections") or []:
             parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
         day = (case.get("publishing_date") or "")[:10] or None
-        yield Page(read_gz(folder / case["file"]), case.get("url"), "\n".join(parts), date=day)
+        yield Page(
+            read_gz(folder / case["file"]),
+            case.get("url"),
+            "\n".join(parts),
+            date=day,
+            title=case.get("title"),
+        )
 
 
 def load_wcxb(folder: Path) -> Iterator[Page]:
@@ -107,6 +117,7 @@ def load_wcxb(folder: Path) -> Iterator[Page]:
                 with_snippets=truth.get("with") or [],
                 without_snippets=truth.get("without") or [],
                 date=(truth.get("publish_date") or "")[:10] or None,
+                title=truth.get("title"),
             )
 
 
@@ -143,9 +154,10 @@ def run_ours(page: Page) -> Output:
         return Output("", None)
     when = article.published_at
     if when is None:
-        return Output(article.text, None)
+        return Output(article.text, None, title=article.title)
     has_time = when.timetz().replace(tzinfo=None) != time(0)
-    return Output(article.text, when.date().isoformat(), when if has_time else None)
+    day = when.date().isoformat()
+    return Output(article.text, day, when if has_time else None, title=article.title)
 
 
 def run_plain(page: Page) -> Output:
@@ -154,7 +166,7 @@ def run_plain(page: Page) -> Output:
     if not result:
         return Output("", None)
     data: dict[str, Any] = json.loads(result)
-    return Output(data.get("text") or "", data.get("date"))
+    return Output(data.get("text") or "", data.get("date"), title=data.get("title") or "")
 
 
 def shingle_counts(true: str, pred: str, n: int = 4) -> tuple[float, float, float]:
@@ -214,6 +226,18 @@ def snippet_rates(pages: list[Page], outputs: list[Output]) -> tuple[float, floa
     return found / max(1, n_with), kept_out / max(1, n_without)
 
 
+_QUOTES = str.maketrans("‘’“”", "''\"\"")
+
+
+def same_title(output: str, truth: str) -> bool:
+    """Tell whether an extracted title is the true headline, case, spacing and quotes aside."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.translate(_QUOTES).casefold().split())
+
+    return norm(output) == norm(truth)
+
+
 def date_matches(output: Output, truth: str | None) -> bool:
     """Tell whether an output's date is the truth's day.
 
@@ -243,6 +267,10 @@ def evaluate(name: str, pages: list[Page], run: Callable[[Page], Output]) -> dic
         metrics["F1 median"] = statistics.median(scores)
     if name in {"wcxb", "trafilatura"}:
         metrics["with"], metrics["without"] = snippet_rates(pages, outputs)
+    titled = [(page, out) for page, out in zip(pages, outputs, strict=True) if page.title]
+    if titled:
+        hits = sum(same_title(out.title, page.title or "") for page, out in titled)
+        metrics["title acc"] = hits / len(titled)
     dated = [(page, out) for page, out in zip(pages, outputs, strict=True) if page.date]
     if dated:
         metrics["date acc"] = sum(date_matches(out, page.date) for page, out in dated) / len(dated)
