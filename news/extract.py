@@ -27,10 +27,12 @@ from urllib.parse import urljoin
 
 import trafilatura
 from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
 from news import errors
 from news.boilerplate import strip_edge_boilerplate
 from news.language import detect_language
+from news.paragraphs import join_split_paragraphs
 from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
 
 __all__ = [
@@ -201,7 +203,11 @@ def extract_html(
     if document is None or isinstance(document, dict) or not document.text:
         return None
     title = _clean_inline(document.title) or ""
-    paragraphs = [p for p in (" ".join(line.split()) for line in document.text.splitlines()) if p]
+    text = document.text
+    if document.body is not None and join_split_paragraphs(document.body):
+        text = xmltotxt(document.body, include_formatting=False)
+    # One paragraph per line of trafilatura's text, now that no inline element splits one.
+    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
     paragraphs, text_date, text_author = strip_leading_metadata(
         [unicodedata.normalize("NFC", p) for p in paragraphs], title
     )

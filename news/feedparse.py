@@ -45,6 +45,8 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
 _MARKUP = re.compile(r"<(!--|!|\?|[A-Za-z_:])")
 _SPACES = re.compile(r"[^\S\n]+")
+_SOURCE_BREAKS = re.compile(r"[\r\n]+")
+_TAG = re.compile(r"</?[A-Za-z!?]")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode Cc except \t and \n
 _MIN_DATE = datetime.min.replace(tzinfo=UTC)
@@ -330,7 +332,9 @@ class _ImageFinder(HTMLParser):
 
 
 class _TextExtractor(HTMLParser):
-    """Collects text with line breaks at block elements.
+    """Collects text with line breaks at block elements, and only there: a line break in the
+    markup's source is white space, as a browser renders it (except inside <pre>), so an
+    inline element on its own source line never splits a paragraph.
 
     The standard library's parser, because it never raises on broken markup and lxml ships
     no type information; feedparser has already sanitised the HTML.
@@ -340,14 +344,15 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._pre = 0
 
     @classmethod
     def run(cls, value: str | None) -> str:
         """Extract the text of an HTML fragment."""
         if not value:
             return ""
-        if "<" not in value and "&" not in value:
-            return _tidy(value)
+        if not _TAG.search(value):  # no markup at all: plain text keeps its lines
+            return _tidy(html.unescape(value)) if "&" in value else _tidy(value)
         extractor = cls()
         extractor.feed(value)
         extractor.close()
@@ -358,16 +363,18 @@ class _TextExtractor(HTMLParser):
             self._skipping += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+            self._pre += tag == "pre"
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+            self._pre = max(0, self._pre - (tag == "pre"))
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(data)
+            self.parts.append(data if self._pre else _SOURCE_BREAKS.sub(" ", data))
 
 
 def _tidy(text: str) -> str:

@@ -240,3 +240,34 @@ def test_dateline_city_beside_the_date_is_not_the_author() -> None:
     article = extract_text(text)
     assert article.author is None
     assert article.published_at == datetime(2020, 12, 3, tzinfo=UTC)
+
+
+def test_inline_elements_never_split_a_paragraph() -> None:
+    # The markup of a real Times of India story: a div holding the text with its links, <br>
+    # between paragraphs and block widgets (polls, ads) in the middle of it.
+    ad = '<div class="ad"><div data-type="in_view"><span class="loader"></span></div></div>'
+    story = (
+        'NEW DELHI: <a href="/topic/pakistan">Pakistan</a>\'s "whole-of-system approach" to '
+        "countering <!-- -->militancy<!-- --> is evolving and may be taking a turn to the "
+        "sinister as its army's new anti-terror operation is increasingly focusing on what it "
+        "calls digital terrorism.<br>The army chief has over the past few months repeatedly "
+        "warned that digital platforms are being exploited to disseminate misinformation."
+        f"{ad}He blamed a political party without naming ousted PM "
+        '<a href="/topic/imran-khan">Imran Khan</a>’s Pakistan Tehreek-e-Insaaf party, which '
+        "has a formidable social media presence, for the campaign against the military.<br>"
+        f"{ad}Rights activists say the term lacks a clear legal definition and could be "
+        "weaponised against individuals who criticise the military or the government online."
+    )
+    page = (
+        "<html><head><title>Anti-terror op turns sinister</title></head><body>"
+        f'<h1>Anti-terror op turns sinister</h1><div class="story">{story}</div></body></html>'
+    )
+    article = extract_html(page, url="https://news.example.in/world/pakistan/story/1.cms")
+    assert article is not None
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith('NEW DELHI: Pakistan\'s "whole-of-system approach" to')
+    assert any(
+        p.startswith("He blamed a political party without naming ousted PM Imran Khan’s")
+        for p in paragraphs
+    )
+    assert not [p for p in paragraphs if p[0] in "'’" or p in ("Pakistan", "Imran Khan")]

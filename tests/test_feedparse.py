@@ -242,6 +242,12 @@ async def test_max_items_without_dates_keeps_document_order() -> None:
         pytest.param("&#x627;&#x653;", "آ", id="nfc"),
         pytest.param("bad \x00\x07 controls", "bad controls", id="controls"),
         pytest.param("<p>unclosed <b>tags", "unclosed tags", id="unclosed"),
+        pytest.param(
+            "<p>The army of\n  <a href='/t'>Pakistan</a>'s north\n  said</p>\n<p>Two</p>",
+            "The army of Pakistan's north said\nTwo",
+            id="source-newlines-inside-a-paragraph",
+        ),
+        pytest.param("<pre>a\n  b</pre>", "a\nb", id="pre-keeps-its-lines"),
     ],
 )
 def test_html_to_text(html: str, text: str) -> None:
