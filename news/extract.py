@@ -34,6 +34,7 @@ from news.boilerplate import strip_edge_boilerplate
 from news.language import detect_language
 from news.paragraphs import join_split_paragraphs
 from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
+from news.titles import strip_site_name
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -202,7 +203,10 @@ def extract_html(
         return None
     if document is None or isinstance(document, dict) or not document.text:
         return None
-    title = _clean_inline(document.title) or ""
+    site_name = _clean_inline(document.sitename)
+    title = strip_site_name(
+        _clean_inline(document.title) or "", names=(site_name,), url=canonical or url
+    )
     text = document.text
     if document.body is not None and join_split_paragraphs(document.body):
         text = xmltotxt(document.body, include_formatting=False)
@@ -225,7 +229,7 @@ def extract_html(
         image_url=_absolute(_clean_inline(document.image), url),
         language=detect_language(sample, declared=page_language or declared_language),
         canonical_url=canonical,
-        site_name=_clean_inline(document.sitename),
+        site_name=site_name,
     )
 
 

@@ -18,6 +18,7 @@ from news.language import detect_language
 from news.pipeline import entry_text
 from news.stories import Candidate
 from news.textdoc import make_lead
+from news.titles import strip_site_name
 from news.topics import classify
 
 __all__ = ["SNIFF_BYTES", "ImportedItem", "article_candidate", "detect_kind", "read_path"]
@@ -123,22 +124,21 @@ async def _feed_items(path: Path, body: bytes) -> AsyncIterator[ImportedItem]:
     for entry in parsed.entries:
         if not entry.title or not entry.link:
             continue
+        title = strip_site_name(entry.title, names=(parsed.title,), url=entry.link)
         text = entry_text(entry)
-        language = (
-            detect_language(f"{entry.title}\n{text[:2000]}", declared=parsed.language) or "en"
-        )
+        language = detect_language(f"{title}\n{text[:2000]}", declared=parsed.language) or "en"
         paragraphs = [p for p in text.split("\n\n") if p.strip()]
         yield ImportedItem(
             str(path),
             Candidate(
                 url=entry.link,
                 canonical_url=canonicalize_url(entry.link),
-                title=entry.title,
+                title=title,
                 language=language,
                 topic=classify(
                     url=entry.link,
                     categories=entry.categories,
-                    title=entry.title,
+                    title=title,
                     text=text,
                     language=language,
                 ),

@@ -21,6 +21,7 @@ from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stories import Candidate, Stored, store_candidate
 from news.storyindex import StoryIndex
 from news.textdoc import make_lead
+from news.titles import strip_site_name
 from news.topics import classify
 from storage import Feed, Store
 from storage.articles import find_duplicate
@@ -326,7 +327,11 @@ class Pipeline:
         host = urlsplit(entry.link).hostname or ""
         self.boilerplate.learn(host, text)
         text = self.boilerplate.clean(host, text)
-        title = entry.title
+        title = strip_site_name(
+            entry.title,
+            names=(feed.title, parsed.title, extracted.site_name if extracted else None),
+            url=entry.link,
+        )
         language = (
             detect_language(f"{title}\n{text[:2000]}", declared=feed.language) or feed.language
         )

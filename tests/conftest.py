@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from news.extract import Extractor
+from news.fetch import Fetcher
+from news.pipeline import Pipeline
 from storage import Store, open_store
+from tests.httpserver import LocalServer
+from tests.pipeline_helpers import Harness
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("KHABAR_TEST_DATABASE_URL", "")
@@ -52,3 +58,21 @@ async def store(database_url: str) -> AsyncIterator[Store]:
         yield s
     finally:
         await s.close()
+
+
+@pytest.fixture
+async def harness(store: Store) -> AsyncIterator[Harness]:
+    """A store, a local server and a pipeline on its own clock that may fetch from loopback."""
+    async with (
+        LocalServer() as server,
+        Fetcher(allow_private=True, total_timeout=2.0, max_bytes=1024 * 1024) as fetcher,
+        Extractor(0) as extractor,
+    ):
+        h = Harness(
+            store,
+            server,
+            Pipeline(store, fetcher, extractor, interval=300),
+            datetime(2026, 11, 23, 12, tzinfo=UTC),
+        )
+        h.pipeline.clock = lambda: h.now
+        yield h

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import LocalServer
+from tests.pipeline_helpers import rss, unique_text
 from tests.test_cli import REPO
-from tests.test_pipeline import rss, unique_text
 
 URDU_BODY = (
     "کراچی میں کرکٹ میچ کے دوران پاکستان کی ٹیم نے شاندار کارکردگی دکھائی اور سیریز جیت لی۔ "

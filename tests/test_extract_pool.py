@@ -20,7 +20,7 @@ from news.pipeline import Pipeline
 from storage import Store
 from storage.feeds import FeedIn, add_feed, get_feed
 from tests.httpserver import LocalServer
-from tests.test_pipeline import rss
+from tests.pipeline_helpers import rss
 from tests.waiting import WAIT, until
 
 PAGE = (Path(__file__).parent / "data" / "pages" / "en-article.html").read_bytes()

@@ -2,110 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import select
 
-from news.extract import Extractor
-from news.fetch import Fetcher
-from news.pipeline import Pipeline
-from storage import Article, Feed, Store, Story
-from storage.feeds import FeedIn, add_feed
-from tests.httpserver import LocalServer
-
-BODY = (
-    "The provincial government announced a relief package on Monday for families whose homes "
-    "were damaged by the floods, officials said. The package includes cash grants, tents and "
-    "food rations, and will be distributed through district offices over the next two weeks. "
-    "Opposition lawmakers said the help came late and asked for an audit of the spending. "
-    "Engineers are still inspecting the embankments that broke during the heaviest rain."
-)
-
-
-WORDS = [
-    *("river", "bank", "council", "school", "market", "budget", "wheat", "rain", "court"),
-    *("police", "road", "bridge", "doctor", "hospital", "teacher", "farmer", "train"),
-    *("station", "election", "minister", "power", "water", "price", "fuel", "cricket"),
-]
-
-
-def unique_text(seed: str, n: int) -> str:
-    """A paragraph of words that no other seed produces (so pages are not near-duplicates)."""
-    digest = hashlib.sha256(f"{seed}/{n}".encode()).digest()
-    words = [WORDS[b % len(WORDS)] for b in digest * 2]
-    return f"The {' '.join(words)} story was reported on Monday by officials in the city."
-
-
-def rss(title: str, items: list[dict[str, str]], language: str = "en") -> bytes:
-    """An RSS 2.0 document with these items."""
-    parts = [
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
-        f"<title>{title}</title><link>https://example.org/</link><language>{language}</language>",
-    ]
-    for item in items:
-        parts.append(
-            "<item>"
-            f"<title>{item['title']}</title><link>{item['link']}</link>"
-            f"<guid>{item.get('guid', item['link'])}</guid>"
-            f"<pubDate>{item.get('date', 'Mon, 23 Nov 2026 10:00:00 +0000')}</pubDate>"
-            f"<description><![CDATA[{item.get('body', BODY)}]]></description>"
-            "</item>"
-        )
-    parts.append("</channel></rss>")
-    return "".join(parts).encode()
-
-
-@dataclass
-class Harness:
-    """A store, a local server and a pipeline that may fetch from loopback."""
-
-    store: Store
-    server: LocalServer
-    pipeline: Pipeline
-    now: datetime
-
-    async def add_feed(
-        self, path: str, *, language: str = "en", topic: str | None = None, pages: bool = False
-    ) -> int:
-        async with self.store.write() as session:
-            feed, _ = await add_feed(
-                session, FeedIn(self.server.url(path), path, language, topic, pages)
-            )
-        return feed.id
-
-    async def articles(self) -> list[Article]:
-        async with self.store.read() as session:
-            return list((await session.execute(select(Article).order_by(Article.id))).scalars())
-
-    async def feed(self, feed_id: int) -> Feed:
-        async with self.store.read() as session:
-            feed = await session.get(Feed, feed_id)
-        assert feed is not None
-        return feed
-
-    def later(self, hours: float) -> None:
-        self.now += timedelta(hours=hours)
-
-
-@pytest.fixture
-async def harness(store: Store) -> AsyncIterator[Harness]:
-    async with (
-        LocalServer() as server,
-        Fetcher(allow_private=True, total_timeout=2.0, max_bytes=1024 * 1024) as fetcher,
-        Extractor(0) as extractor,
-    ):
-        h = Harness(
-            store,
-            server,
-            Pipeline(store, fetcher, extractor, interval=300),
-            datetime(2026, 11, 23, 12, tzinfo=UTC),
-        )
-        h.pipeline.clock = lambda: h.now
-        yield h
+from storage import Story
+from tests.pipeline_helpers import BODY, Harness, rss
 
 
 async def test_ingest_stores_then_second_pass_is_not_modified(harness: Harness) -> None:

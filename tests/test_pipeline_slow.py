@@ -18,7 +18,7 @@ from news.pipeline import FEED_LEASE, Pipeline, run_forever
 from storage import Article, Store
 from storage.feeds import FeedIn, add_feed, get_feed
 from tests.httpserver import LocalServer
-from tests.test_pipeline import BODY, rss, unique_text
+from tests.pipeline_helpers import BODY, rss, unique_text
 from tests.waiting import WAIT, until
 
 INTERVAL = 60.0  # seconds on the pipeline's own clock
