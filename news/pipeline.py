@@ -337,7 +337,7 @@ class Pipeline:
         )
         topic = classify(
             feed_topic=feed.topic,
-            url=entry.link,
+            url=canonical,  # the page's own address when it states one on the same site
             categories=entry.categories,
             title=title,
             text=text,

@@ -299,10 +299,15 @@ def classify(
     text: str = "",
     language: str | None,
 ) -> str:
-    """Return the article's topic: feed topic, URL section, categories, keywords, else world."""
+    """Return the article's topic: feed topic, URL section, categories, keywords, else world.
+
+    A feed filed under "world" is the catch-all: an article's own section (/world/pakistan/,
+    /sport/) is more specific and wins over it, as it wins over every later signal.
+    """
+    feed = topic_by_name(feed_topic)
+    section = topic_from_url(url)
+    if feed and not (feed == DEFAULT_TOPIC and section):
+        return feed
     return (
-        topic_by_name(feed_topic)
-        or topic_from_url(url)
-        or _topic_from_categories(categories)
-        or _topic_from_keywords(title, text, language)
+        section or _topic_from_categories(categories) or _topic_from_keywords(title, text, language)
     )

@@ -237,3 +237,17 @@ async def test_a_bad_feed_records_its_error_and_the_pass_goes_on(
     bad = await harness.feed(bad_id)
     assert bad.error_count == 1 and bad.last_error and error_part in bad.last_error
     assert bad.next_check_at is not None and bad.next_check_at > harness.now
+
+
+async def test_an_articles_section_wins_over_a_world_feed_and_keywords(harness: Harness) -> None:
+    link = "https://timesofindia.indiatimes.com/world/pakistan/digital-terrorism/articleshow/1.cms"
+    item = {
+        "title": "Army warns of digital terrorism on social media platforms and the internet",
+        "link": link,
+        "body": "Internet speeds slowed as the army targets social media apps and online data.",
+    }
+    harness.server.add_bytes("/world.xml", rss("Times of India - World", [item]))
+    await harness.add_feed("/world.xml", topic="world")
+    await harness.pipeline.run_pass()
+    (article,) = await harness.articles()
+    assert article.topic == "pakistan"

@@ -56,6 +56,19 @@ def test_feed_topic_comes_first_unless_generic() -> None:
     assert classify(feed_topic="news", url=url, language="en") == "sports"
 
 
+def test_a_url_section_wins_over_keywords_and_a_world_feed() -> None:
+    url = "https://timesofindia.indiatimes.com/world/pakistan/digital-terrorism/articleshow/1.cms"
+    title = "Army warns of digital terrorism on social media platforms and the internet"
+    text = "Internet speeds slowed as the army targets social media apps, software and online data."
+    assert classify(title=title, text=text, language="en") == "technology"
+    assert classify(url=url, title=title, text=text, language="en") == "pakistan"
+    # A feed filed under "world" is the catch-all: the article's own section is more specific.
+    assert classify(feed_topic="world", url=url, title=title, language="en") == "pakistan"
+    assert classify(feed_topic="pakistan", url="https://x.example/world/1", language="en") == (
+        "pakistan"
+    )
+
+
 @pytest.mark.parametrize(
     ("categories", "expected"),
     [
