@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from news import errors
@@ -47,20 +48,15 @@ def entry_text(entry: FeedEntry) -> str:
 
 
 OnStory = Callable[[Stored], Awaitable[None]]
+_T = TypeVar("_T")
 
 
 class _OverDeadline(Exception):
     """A feed ran past its deadline."""
 
 
-@contextlib.asynccontextmanager
-async def _until(deadline: float) -> AsyncIterator[None]:
-    """Run the block until the loop time ``deadline``; past it, raise _OverDeadline."""
-    try:
-        async with asyncio.timeout_at(deadline):
-            yield
-    except TimeoutError as exc:
-        raise _OverDeadline from exc
+class _Stopping(Exception):
+    """The pipeline is stopping: the feed is left for the next start."""
 
 
 class Pipeline:
@@ -96,6 +92,7 @@ class Pipeline:
         self.stories = StoryIndex(store)
         self._feeds = asyncio.Semaphore(feed_concurrency)
         self._running: set[int] = set()  # feeds this process is ingesting now, in any pass
+        self.stopping = asyncio.Event()  # set: feeds stop at the next safe point (no write cut)
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
 
@@ -121,7 +118,11 @@ class Pipeline:
             nonlocal done
             try:
                 async with self._feeds:
-                    outcome = await self._ingest_within_deadline(feed)
+                    outcome = (
+                        FeedOutcome(feed.url, error="ingest: stopped before this feed")
+                        if self.stopping.is_set()
+                        else await self._ingest_within_deadline(feed)
+                    )
             finally:
                 self._running.discard(feed.id)
             stats.add(outcome)
@@ -145,6 +146,27 @@ class Pipeline:
             return await self._fail(
                 feed, f"ingest: the feed did not load within the {self.feed_deadline:g} s deadline"
             )
+        except _Stopping:
+            # Nothing recorded: the claim runs out and the next start takes the feed again.
+            outcome.error = "ingest: stopped while this feed was read"
+            return outcome
+
+    async def _bounded(self, work: Awaitable[_T], deadline: float) -> _T:
+        """Await network or parsing work (it holds no transaction) until the feed's deadline
+        or the pipeline's stop, and cancel it then."""
+        task = asyncio.ensure_future(work)
+        stop = asyncio.ensure_future(self.stopping.wait())
+        try:
+            timeout = max(0.0, deadline - asyncio.get_running_loop().time())
+            await asyncio.wait({task, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        if task.cancelled():
+            raise _Stopping if self.stopping.is_set() else _OverDeadline
+        return task.result()
 
     async def _fail(self, feed: Feed, error: str, retry_after: float | None = None) -> FeedOutcome:
         delay = next_check_delay(
@@ -190,10 +212,10 @@ class Pipeline:
 
     async def _ingest(self, feed: Feed, outcome: FeedOutcome, deadline: float) -> FeedOutcome:
         try:
-            async with _until(deadline):
-                result = await self.fetcher.fetch(
-                    feed.url, etag=feed.etag, last_modified=feed.last_modified
-                )
+            result = await self._bounded(
+                self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified),
+                deadline,
+            )
         except errors.HTTPStatusError as exc:
             return await self._fail(feed, str(exc), exc.retry_after)
         except errors.FetchError as exc:
@@ -203,13 +225,15 @@ class Pipeline:
             outcome.unchanged = True
             return outcome
         try:
-            async with _until(deadline):
-                parsed = await parse_feed(
+            parsed = await self._bounded(
+                parse_feed(
                     result.body,
                     base_url=result.final_url,
                     content_type=result.content_type,
                     max_items=self.max_items,
-                )
+                ),
+                deadline,
+            )
         except errors.ParseError as exc:
             return await self._fail(feed, str(exc))
         # A feed's first good fetch is its backlog (a new feed, from /addfeed, `khabar feeds
@@ -217,14 +241,13 @@ class Pipeline:
         # subscriber would get dozens of old stories at once. Pushes start with the next item.
         backlog = feed.last_ok_at is None
         entries: list[FeedEntry] = []
-        async with _until(deadline):
-            for entry in reversed(parsed.entries):  # oldest first: stories form in time order
-                if await self._is_new(feed, entry):
-                    entries.append(entry)
-                else:
-                    outcome.duplicates += 1
+        for entry in reversed(parsed.entries):  # oldest first, so stories form in time order
+            if await self._is_new(feed, entry):
+                entries.append(entry)
+            else:
+                outcome.duplicates += 1
         # Pages are fetched a few at a time and stored in feed order as each one is ready;
-        # the deadline stops the waiting, never a write.
+        # the deadline or a stop ends the waiting, never a write.
         slots = asyncio.Semaphore(self.page_concurrency)
 
         async def page(entry: FeedEntry) -> ExtractedArticle | None:
@@ -236,13 +259,20 @@ class Pipeline:
         loop = asyncio.get_running_loop()
         pages = [asyncio.create_task(page(entry)) for entry in entries]
         problems = PageProblems()
+        stop = asyncio.ensure_future(self.stopping.wait())
         try:
             for entry, fetching in zip(entries, pages, strict=True):
                 if not fetching.done():
-                    await asyncio.wait({fetching}, timeout=max(0.0, deadline - loop.time()))
+                    timeout = max(0.0, deadline - loop.time())
+                    await asyncio.wait(
+                        {fetching, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                    )
+                if self.stopping.is_set():
+                    raise _Stopping
                 extracted = problems.article(fetching)  # past the deadline: the feed's text
                 await self._store_entry(feed, parsed, entry, extracted, outcome, push=not backlog)
         finally:
+            stop.cancel()
             for fetching in pages:
                 fetching.cancel()
             await asyncio.gather(*pages, return_exceptions=True)
@@ -382,6 +412,8 @@ async def run_forever(pipeline: Pipeline, stop: asyncio.Event, *, tick: float = 
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=min(tick, pipeline.interval))
     finally:
-        for task in list(passes):
-            task.cancel()
+        # Not cancelled: a database call cancelled half-way can leave its connection stuck
+        # (aiosqlite). Feeds stop at their next network wait; what is half done waits for the
+        # next start (nothing was recorded for it).
+        pipeline.stopping.set()
         await asyncio.gather(*passes, return_exceptions=True)
