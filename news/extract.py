@@ -31,7 +31,7 @@ from trafilatura.xml import xmltotxt
 
 from news import errors
 from news.boilerplate import strip_edge_boilerplate
-from news.language import detect_language
+from news.language import language_label
 from news.paragraphs import join_split_paragraphs
 from news.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
 from news.titles import strip_site_name
@@ -76,7 +76,7 @@ class ExtractedArticle:
     published_at: datetime | None  # aware, UTC
     author: str | None
     image_url: str | None
-    language: str | None  # "en", "ur" or None (another language)
+    language: str | None  # "en", "ur", another ISO 639-1 code ("fr"), or None (unknown)
     canonical_url: str | None  # from rel=canonical / og:url, absolute
     site_name: str | None
 
@@ -227,7 +227,7 @@ def extract_html(
         published_at=_choose_date(structured, document.date) or text_date,
         author=_clean_inline(document.author) or text_author,
         image_url=_absolute(_clean_inline(document.image), url),
-        language=detect_language(sample, declared=page_language or declared_language),
+        language=language_label(sample, declared=page_language or declared_language),
         canonical_url=canonical,
         site_name=site_name,
     )
@@ -249,7 +249,7 @@ def extract_text(
         published_at=parts.published_at,
         author=parts.author,
         image_url=None,
-        language=detect_language(
+        language=language_label(
             f"{parts.title}\n{body[:_LANGUAGE_SAMPLE]}", declared=declared_language
         ),
         canonical_url=None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from news.feedparse import ParsedFeed, parse_feed
 from news.fetch import Fetcher
-from news.language import detect_language
+from news.language import language_label
 from news.pipeline import entry_text
 from news.topics import classify, topic_by_name, topic_from_url
 
@@ -31,7 +32,7 @@ class FeedProbe:
 def _language(parsed: ParsedFeed) -> str | None:
     """The language of the feed's titles and summaries, its own <language> as the hint."""
     sample = "\n".join(f"{e.title}\n{e.summary_text[:300]}" for e in parsed.entries[:30])
-    return detect_language(f"{parsed.title}\n{sample}", declared=parsed.language)
+    return language_label(f"{parsed.title}\n{sample}", declared=parsed.language)
 
 
 def _topic(url: str, parsed: ParsedFeed, language: str | None) -> tuple[str | None, str]:
@@ -67,6 +68,6 @@ async def probe_feed(fetcher: Fetcher, url: str) -> FeedProbe:
     parsed = await parse_feed(
         result.body, base_url=result.final_url, content_type=result.content_type
     )
-    language = _language(parsed)
+    language = await asyncio.to_thread(_language, parsed)  # may load a model: off the loop
     topic, source = _topic(result.final_url, parsed, language)
     return FeedProbe(parsed.title or url, language, topic, source)

@@ -14,7 +14,7 @@ from news import errors
 from news.canonical import canonicalize_url
 from news.extract import ExtractedArticle, Extractor, extract_text
 from news.feedparse import parse_feed
-from news.language import detect_language
+from news.language import language_label
 from news.pipeline import entry_text
 from news.stories import Candidate
 from news.textdoc import make_lead
@@ -95,9 +95,7 @@ def article_candidate(article: ExtractedArticle, *, url: str, source: str) -> Ca
     """
     if not url.startswith(("http://", "https://")) and article.canonical_url:
         url = article.canonical_url
-    language = (
-        article.language or detect_language(f"{article.title}\n{article.text[:2000]}") or "en"
-    )
+    language = article.language or language_label(f"{article.title}\n{article.text[:2000]}") or "en"
     topic = classify(url=url, title=article.title, text=article.text, language=language)
     return Candidate(
         url=url,
@@ -126,7 +124,9 @@ async def _feed_items(path: Path, body: bytes) -> AsyncIterator[ImportedItem]:
             continue
         title = strip_site_name(entry.title, names=(parsed.title,), url=entry.link)
         text = entry_text(entry)
-        language = detect_language(f"{title}\n{text[:2000]}", declared=parsed.language) or "en"
+        # In a thread: naming a language other than English or Urdu loads a model (~1 s).
+        sample = f"{title}\n{text[:2000]}"
+        language = await asyncio.to_thread(language_label, sample, declared=parsed.language) or "en"
         paragraphs = [p for p in text.split("\n\n") if p.strip()]
         yield ImportedItem(
             str(path),

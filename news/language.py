@@ -1,22 +1,28 @@
 """Language detection for English, Urdu (Nastaliq or Roman) and everything else, by script.
 
-Hand-written rather than a detector package: research urdu-summaries.md §5 found that script
-share settles Urdu against English on every test text, and that no detector on PyPI has a Roman
-Urdu class (they call it English or some Latin-script language), so a marker lexicon is needed
-anyway. The lexicons live in ``news/lexicons/``.
+English and Urdu are hand-written rules rather than a detector package: research
+urdu-summaries.md §5 found that script share settles Urdu against English on every test text,
+and that no detector on PyPI has a Roman Urdu class (they call it English or some Latin-script
+language), so a marker lexicon is needed anyway. The lexicons live in ``news/lexicons/``.
+Which *other* language a text is in (``language_label``) is py3langid's answer (langid.py's
+model: 97 languages; research findings-2026-12.md: 99.5% on 8-word FLORES sentences), loaded
+only when a text is neither English nor Urdu.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from storage.textnorm import normalize_for_search
 
 __all__ = [
     "detect_language",
     "is_roman_urdu",
+    "language_label",
     "normalize_language_tag",
     "read_lexicon_words",
 ]
@@ -139,3 +145,59 @@ def detect_language(text: str, *, declared: str | None = None) -> str | None:
         accented = len(_ACCENTED.findall(text))
         return _detect_latin_script(text, tag, other_letters=accented > 0.03 * latin)
     return None
+
+
+_ISO_TAG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$")
+_MODEL_LOCK = threading.Lock()
+_CONFIDENT = 0.9  # py3langid's probability above which it overrules an "en" declaration
+
+
+def _iso_code(tag: str | None) -> str | None:
+    """The language subtag of a declared tag ("fr-FR" → "fr"), when it looks like one."""
+    match = _ISO_TAG.match((tag or "").strip().casefold())
+    return match.group(1) if match else None
+
+
+@cache
+def _identifier() -> Any:
+    """py3langid's model, limited to languages with a two-letter ISO 639-1 code (~1 s to load)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # heavy: only when needed
+
+    with _MODEL_LOCK:
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages([code for code in identifier.nb_classes if len(code) == 2])
+    return identifier
+
+
+def _other_language(text: str) -> tuple[str, float]:
+    """The likeliest language of ``text`` that is neither English nor Urdu, with its probability."""
+    for code, probability in _identifier().rank(text):
+        if code not in ("en", "ur"):
+            return str(code), float(probability)
+    raise AssertionError("py3langid knows more than two languages")
+
+
+def _says_other_than_english(text: str) -> bool:
+    """Whether a text taken as English only for its declaration is clearly another language."""
+    if detect_language(text) == "en":  # the text itself reads as English (or is too short)
+        return False
+    best, probability = _identifier().classify(text)
+    return best not in ("en", "ur") and float(probability) >= _CONFIDENT
+
+
+def language_label(text: str, *, declared: str | None = None) -> str | None:
+    """The language to store an article under: "en", "ur", or the ISO 639-1 code of another
+    language ("fr", "ar", "fa", "hi"…); None when neither the text nor ``declared`` tells.
+
+    Unlike detect_language, a text in another language is named, not left as None, and a page
+    that is plainly French stays French on a feed declared English.
+    """
+    found = detect_language(text, declared=declared)
+    if found == "ur":
+        return found
+    if found == "en":
+        return _other_language(text)[0] if _says_other_than_english(text) else found
+    other = _iso_code(declared) if normalize_language_tag(declared) is None else None
+    if not _LETTER.search(text) or (other and len(_latin_tokens(text)) < _SHORT_TEXT_TOKENS):
+        return other  # nothing to read, or too little to overrule the page's own tag
+    return _other_language(text)[0]

@@ -16,7 +16,7 @@ from news.canonical import canonicalize_url
 from news.extract import ExtractedArticle, Extractor
 from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
 from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
-from news.language import detect_language
+from news.language import language_label
 from news.outbox import BreakingRule, route_stored
 from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stories import Candidate, Stored, store_candidate
@@ -301,7 +301,7 @@ class Pipeline:
         """Build and store one entry (queued for pushes unless ``push`` is off); a failure
         skips only this entry."""
         try:
-            candidate = self._candidate(feed, parsed, entry, extracted)
+            candidate = await self._candidate(feed, parsed, entry, extracted)
             stored = await store_candidate(self.store, candidate, self.stories)
         except Exception:
             # One bad entry is logged and skipped; the rest of the feed still counts.
@@ -344,7 +344,7 @@ class Pipeline:
             page.body, page.final_url, declared_language=declared, metadata=needs_metadata
         )
 
-    def _candidate(
+    async def _candidate(
         self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry, extracted: ExtractedArticle | None
     ) -> Candidate:
         assert entry.link and entry.title
@@ -362,8 +362,10 @@ class Pipeline:
             names=(feed.title, parsed.title, extracted.site_name if extracted else None),
             url=entry.link,
         )
+        # In a thread: naming a language other than English or Urdu loads a model (~1 s).
+        sample = f"{title}\n{text[:2000]}"
         language = (
-            detect_language(f"{title}\n{text[:2000]}", declared=feed.language) or feed.language
+            await asyncio.to_thread(language_label, sample, declared=feed.language) or feed.language
         )
         topic = classify(
             feed_topic=feed.topic,

@@ -271,3 +271,16 @@ def test_inline_elements_never_split_a_paragraph() -> None:
         for p in paragraphs
     )
     assert not [p for p in paragraphs if p[0] in "'’" or p in ("Pakistan", "Imran Khan")]
+
+
+def test_a_page_in_another_language_is_labelled_with_its_code() -> None:
+    paragraphs = "".join(
+        f"<p>Le gouvernement a présenté lundi un plan d'aide numéro {n} pour les familles "
+        "touchées par les inondations dans le sud du pays, a annoncé le ministre.</p>"
+        for n in range(4)
+    )
+    page = (
+        f'<html lang="fr"><body><article><h1>Plan d\'aide</h1>{paragraphs}</article></body></html>'
+    )
+    article = extract_html(page, url="https://www.example.fr/monde/1", declared_language="en")
+    assert article is not None and article.language == "fr"

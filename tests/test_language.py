@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from news.language import detect_language, is_roman_urdu, normalize_language_tag
+from news.language import detect_language, is_roman_urdu, language_label, normalize_language_tag
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,39 @@ def test_real_bbc_articles_and_summaries(path: str, expected: str) -> None:
     instances = json.loads(file.read_text("utf-8"))["Instances"]
     texts = [i["input"] for i in instances] + [i["output"][0] for i in instances]
     assert {detect_language(text) for text in texts} == {expected}
+
+
+FRENCH = (
+    "Le gouvernement a présenté lundi un plan d'aide pour les familles touchées par les "
+    "inondations dans le sud du pays, a annoncé le ministre de l'Intérieur."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        pytest.param("The cabinet met on Monday to discuss the budget.", None, "en", id="english"),
+        pytest.param("وزیر اعظم نے کہا ہے کہ بجٹ جلد پیش کیا جائے گا۔", None, "ur", id="urdu"),
+        pytest.param("bhai aaj ki khabrein dikhao", None, "ur", id="roman-urdu"),
+        pytest.param("قال الوزير إن الحكومة ستقدم الميزانية قريبا", None, "ar", id="arabic"),
+        pytest.param("وزیر گفت که دولت بودجه را به زودی ارائه خواهد کرد", None, "fa", id="persian"),
+        pytest.param(
+            "सरकार ने सोमवार को बाढ़ प्रभावित परिवारों के लिए राहत पैकेज की घोषणा की",
+            None,
+            "hi",
+            id="hindi",
+        ),
+        pytest.param(
+            "Москва заявила о новых предложениях по переговорам", None, "ru", id="russian"
+        ),
+        pytest.param(FRENCH, None, "fr", id="french"),
+        pytest.param(FRENCH, "en", "fr", id="french-page-on-an-english-feed"),
+        pytest.param("Apple unveils new phone", "en", "en", id="short-english"),
+        pytest.param("Apple unveils new phone", "fr", "fr", id="short-declared-french"),
+        pytest.param("", "en-GB", "en", id="empty-declared"),
+        pytest.param("", "fr-FR", "fr", id="empty-declared-french"),
+        pytest.param("", None, None, id="empty"),
+    ],
+)
+def test_language_label(text: str, declared: str | None, expected: str | None) -> None:
+    assert language_label(text, declared=declared) == expected

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage import Story
+from storage import Article, Delivery, Story
 from tests.pipeline_helpers import BODY, Harness, rss
+from tests.push_helpers import add_chats
 
 
 async def test_ingest_stores_then_second_pass_is_not_modified(harness: Harness) -> None:
@@ -251,3 +252,36 @@ async def test_an_articles_section_wins_over_a_world_feed_and_keywords(harness: 
     await harness.pipeline.run_pass()
     (article,) = await harness.articles()
     assert article.topic == "pakistan"
+
+
+async def test_an_article_in_another_language_is_labelled_and_not_pushed(
+    harness: Harness,
+) -> None:
+    await add_chats(harness.store, [1, 2], topics=("world",), language="en")
+    await add_chats(harness.store, [3], topics=("world",), language="ur")
+    french = (
+        "Le gouvernement a présenté lundi un plan d'aide pour les familles touchées par les "
+        "inondations dans le sud du pays, a annoncé le ministre de l'Intérieur à la presse."
+    )
+    items = [
+        {
+            "title": "Inondations : un plan d'aide pour les familles",
+            "link": "https://a.example/fr",
+            "body": french,
+        },
+        {"title": "Relief package announced for flood families", "link": "https://a.example/en"},
+    ]
+    harness.server.add_bytes("/mixed.xml", rss("Desk", items))
+    await harness.add_feed("/mixed.xml", topic="world")  # an English feed
+    await harness.pipeline.run_pass()
+    languages = {a.url: a.language for a in await harness.articles()}
+    assert languages == {"https://a.example/fr": "fr", "https://a.example/en": "en"}
+    async with harness.store.read() as session:
+        queued = (
+            await session.execute(
+                select(Delivery.chat_id, Article.language).join(
+                    Article, Delivery.article_id == Article.id
+                )
+            )
+        ).all()
+    assert sorted(queued) == [(1, "en"), (2, "en")]

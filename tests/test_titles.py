@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from news.titles import strip_site_name
 from sqlalchemy import select
 
 from news.extract import extract_html
+from news.titles import strip_site_name
 from storage import Article
 from tests.pipeline_helpers import BODY, Harness, rss
 
