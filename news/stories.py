@@ -112,11 +112,25 @@ async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None =
             [] if index is not None else await recent_stories(session, published - STORY_WINDOW)
         )
     key = _key(c, settled, simhash, words)
-    if index is not None:
-        await index.refresh(c.fetched_at)
-        story_id = index.find(key)
-    else:
+    if index is None:
         story_id = await asyncio.to_thread(_match, key, recent) if recent else None
+        return await _write(store, c, digest, simhash, settled, story_id)
+    # Matching and writing one article at a time: two reports of one event stored at once
+    # (two feeds in one pass) would otherwise each miss the other and start two stories.
+    async with index.writing:
+        await index.refresh(c.fetched_at)
+        return await _write(store, c, digest, simhash, settled, index.find(key))
+
+
+async def _write(
+    store: Store,
+    c: Candidate,
+    digest: str,
+    simhash: int,
+    settled: datetime | None,
+    story_id: int | None,
+) -> Stored:
+    """Insert the article and join ``story_id``, or start a story of its own."""
     async with store.write() as session:
         article_id = await add_article(
             session,
@@ -126,7 +140,7 @@ async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None =
                 title=c.title,
                 language=c.language,
                 topic=c.topic,
-                published_at=published,
+                published_at=settled or c.fetched_at,
                 date_known=settled is not None,
                 content_hash=digest,
                 text=c.text,

@@ -61,6 +61,8 @@ class StoryIndex:
         self._newest: datetime | None = None
         self._loaded = False
         self._lock = asyncio.Lock()
+        # Held by store_candidate from matching an article to writing it (see there).
+        self.writing = asyncio.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
