@@ -26,6 +26,7 @@ class PassStats:
     new_articles: int = 0
     duplicates: int = 0
     new_stories: int = 0
+    backlog: int = 0  # new articles that were a new feed's first batch (stored, not pushed)
     failures: list[str] = field(default_factory=list)
 
     def add(self, outcome: FeedOutcome) -> None:
@@ -40,13 +41,17 @@ class PassStats:
         self.new_articles += outcome.new_articles
         self.duplicates += outcome.duplicates
         self.new_stories += outcome.new_stories
+        self.backlog += outcome.new_articles if outcome.backlog else 0
 
     def summary_line(self) -> str:
         """One line for the terminal and the log."""
+        backlog = (
+            f" ({self.backlog} of them new feeds' backlog, not pushed)" if self.backlog else ""
+        )
         return (
             f"feeds ok {self.feeds_ok + self.feeds_unchanged} "
             f"(unchanged {self.feeds_unchanged}), failed {self.feeds_failed}; "
-            f"new articles {self.new_articles}, duplicates {self.duplicates}, "
+            f"new articles {self.new_articles}{backlog}, duplicates {self.duplicates}, "
             f"new stories {self.new_stories}"
         )
 
@@ -61,6 +66,7 @@ class FeedOutcome:
     new_articles: int = 0
     duplicates: int = 0
     new_stories: int = 0
+    backlog: bool = False  # the feed's first good fetch: stored, not pushed
 
     def count(self, stored: Stored) -> None:
         """Count one stored (or duplicate) article."""

@@ -280,8 +280,9 @@ class Pipeline:
         if outcome.error:
             log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
         await self._ok(feed, result, parsed, problem=outcome.error)
+        outcome.backlog = backlog  # counted in the pass's summary line
         if backlog and outcome.new_articles:
-            log.info(
+            log.debug(
                 "ingest: feed %s first fetch: %d articles stored as its backlog, not pushed",
                 feed.id,
                 outcome.new_articles,

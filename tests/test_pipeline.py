@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from storage import Article, Delivery, Story
-from tests.pipeline_helpers import BODY, Harness, rss
+from tests.pipeline_helpers import BODY, Harness, rss, unique_text
 from tests.push_helpers import add_chats
 
 
@@ -271,11 +271,24 @@ async def test_an_article_in_another_language_is_labelled_and_not_pushed(
         },
         {"title": "Relief package announced for flood families", "link": "https://a.example/en"},
     ]
-    harness.server.add_bytes("/mixed.xml", rss("Desk", items))
+    # A feed's first fetch is its backlog (stored, not pushed); the items come after it.
+    first = {
+        "title": "Canal repairs finished before the sowing season",
+        "link": "https://a.example/0",
+        "body": unique_text("canal", 0),
+    }
+    harness.server.add_bytes("/mixed.xml", rss("Desk", [first]))
     await harness.add_feed("/mixed.xml", topic="world")  # an English feed
     await harness.pipeline.run_pass()
+    harness.server.add_bytes("/mixed.xml", rss("Desk", [*items, first]))
+    harness.later(1)
+    await harness.pipeline.run_pass()
     languages = {a.url: a.language for a in await harness.articles()}
-    assert languages == {"https://a.example/fr": "fr", "https://a.example/en": "en"}
+    assert languages == {
+        "https://a.example/0": "en",
+        "https://a.example/fr": "fr",
+        "https://a.example/en": "en",
+    }
     async with harness.store.read() as session:
         queued = (
             await session.execute(

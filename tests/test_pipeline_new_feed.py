@@ -18,8 +18,8 @@ from news.pipeline import Pipeline
 from storage import Article, Delivery, Feed, Store
 from storage.feeds import FeedIn, add_feed
 from tests.httpserver import LocalServer
+from tests.pipeline_helpers import rss
 from tests.push_helpers import add_chats
-from tests.test_pipeline import rss
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
