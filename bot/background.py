@@ -13,7 +13,8 @@ from bot.push import PushConfig, Sender
 from bot.services import Services
 from news.extract import Extractor
 from news.feedlist import seed_feeds
-from news.pipeline import Pipeline, run_forever
+from news.ingestloop import run_forever
+from news.pipeline import Pipeline
 from news.stories import Stored
 from storage.articles import get_article
 

@@ -18,8 +18,9 @@ from news.feedlist import export_opml, import_opml, seed_feeds
 from news.feedprobe import FeedProbe, probe_feed
 from news.fetch import PAGE_ACCEPT, Fetcher
 from news.importer import SNIFF_BYTES, article_candidate, detect_kind, read_path
+from news.ingestloop import run_forever
 from news.outbox import BreakingRule, route_stored
-from news.pipeline import Pipeline, run_forever
+from news.pipeline import Pipeline
 from news.sources import LANGUAGES
 from news.stories import store_candidate
 from news.topics import topic_by_name

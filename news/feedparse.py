@@ -26,7 +26,13 @@ from news import errors
 from news.dates import parse_date
 from news.textdoc import title_from_text
 
-__all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed", "parse_feed_sync"]
+__all__ = [
+    "FeedEntry",
+    "ParsedFeed",
+    "html_to_text",
+    "parse_feed",
+    "parse_feed_sync",
+]
 
 log = logging.getLogger(__name__)
 

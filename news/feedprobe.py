@@ -7,10 +7,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from news.entrytext import entry_text
 from news.feedparse import ParsedFeed, parse_feed
 from news.fetch import Fetcher
 from news.language import language_label
-from news.pipeline import entry_text
 from news.topics import classify, topic_by_name, topic_from_url
 
 __all__ = ["FeedProbe", "probe_feed"]

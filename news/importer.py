@@ -12,10 +12,10 @@ from pathlib import Path
 
 from news import errors
 from news.canonical import canonicalize_url
+from news.entrytext import entry_text
 from news.extract import ExtractedArticle, Extractor, extract_text
 from news.feedparse import parse_feed
 from news.language import language_label
-from news.pipeline import entry_text
 from news.stories import Candidate
 from news.textdoc import make_lead
 from news.titles import strip_site_name

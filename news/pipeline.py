@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -13,8 +12,9 @@ from urllib.parse import urlsplit
 from news import errors
 from news.boilerplate import BoilerplateFilter
 from news.canonical import canonicalize_url
+from news.entrytext import entry_text
 from news.extract import ExtractedArticle, Extractor
-from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
+from news.feedparse import FeedEntry, ParsedFeed, parse_feed
 from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
 from news.language import language_label
 from news.outbox import BreakingRule, route_stored
@@ -28,23 +28,12 @@ from storage import Feed, Store
 from storage.articles import find_duplicate
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
 
-__all__ = ["FeedOutcome", "PassStats", "Pipeline", "entry_text", "run_forever"]
+__all__ = ["FEED_LEASE", "FeedOutcome", "PassStats", "Pipeline"]
 
 log = logging.getLogger(__name__)
 
 FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before another may take it
 _NO_HASH = "-"  # matches no content hash: a URL/GUID-only duplicate check
-
-
-def entry_text(entry: FeedEntry) -> str:
-    """The best body a feed entry carries by itself: content:encoded, else its summary."""
-    if entry.content_html:
-        # One line per block from the feed parser's converter; paragraphs are blank-line separated.
-        lines = html_to_text(entry.content_html).splitlines()
-        text = "\n\n".join(line.strip() for line in lines if line.strip())
-        if len(text) > len(entry.summary_text):
-            return text
-    return entry.summary_text
 
 
 OnStory = Callable[[Stored], Awaitable[None]]
@@ -394,29 +383,3 @@ class Pipeline:
             image_url=entry.image_url or (extracted.image_url if extracted else None),
             fetched_at=self.clock(),
         )
-
-
-async def run_forever(pipeline: Pipeline, stop: asyncio.Event, *, tick: float = 60.0) -> None:
-    """Start a pass every tick until ``stop`` is set; passes overlap, so a slow feed holds up
-    nothing but itself (the next pass skips it while it runs)."""
-    passes: set[asyncio.Task[PassStats]] = set()
-
-    def finished(task: asyncio.Task[PassStats]) -> None:
-        passes.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            # A pass that crashes (the store went away…) is retried next tick.
-            log.error("ingest: pass failed", exc_info=task.exception())
-
-    try:
-        while not stop.is_set():
-            task = asyncio.create_task(pipeline.run_pass(), name="ingest-pass")
-            passes.add(task)
-            task.add_done_callback(finished)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=min(tick, pipeline.interval))
-    finally:
-        # Not cancelled: a database call cancelled half-way can leave its connection stuck
-        # (aiosqlite). Feeds stop at their next network wait; what is half done waits for the
-        # next start (nothing was recorded for it).
-        pipeline.stopping.set()
-        await asyncio.gather(*passes, return_exceptions=True)

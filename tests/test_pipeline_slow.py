@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from news.extract import Extractor
 from news.fetch import Fetcher
-from news.pipeline import FEED_LEASE, Pipeline, run_forever
+from news.ingestloop import run_forever
+from news.pipeline import FEED_LEASE, Pipeline
 from storage import Article, Store
 from storage.feeds import FeedIn, add_feed, get_feed
 from tests.httpserver import LocalServer
