@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from news.sources import default_sources_path
+from news.errors import SourcesError
+from news.sources import default_sources_path, load_sources
 from storage import StorageConfigError, normalize_database_url
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
@@ -39,7 +40,7 @@ _EXPECTS: dict[str, str] = {
     "fetch_timeout": "seconds, above 0 and at most 300",
     "fetch_allow_private": "true or false",
     "extract_workers": "a number of processes from 0 (in-process) to 32",
-    "khabar_feeds": "the path of a feeds TOML file",
+    "khabar_feeds": "a feeds TOML file (see news/feeds.toml; an empty file is valid)",
     "push_rate": "messages per second, above 0 and at most 1000",
     "retention_days": "a number of days, 0 to keep everything",
     "metrics_port": "a port number from 1 to 65535, or 0 for off",
@@ -131,6 +132,15 @@ class Settings(BaseSettings):
             raise ValueError(str(exc)) from exc
         return value
 
+    @field_validator("khabar_feeds")
+    @classmethod
+    def _check_feeds(cls, value: Path) -> Path:
+        try:
+            load_sources(value)
+        except SourcesError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
     @field_validator("webhook_secret")
     @classmethod
     def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -171,12 +181,20 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value().strip() or None
 
 
+# Settings whose own validator says best what is wrong (the file and entry of a feed list).
+_EXPLAINED = frozenset({"khabar_feeds"})
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     given = first.get("input")
     expects = _EXPECTS.get(field, first["msg"])
-    shown = "" if field == "telegram_bot_token" else f", got {given!r}"
+    cause = (first.get("ctx") or {}).get("error")
+    if field in _EXPLAINED and cause is not None:
+        shown = f": {cause}"
+    else:
+        shown = "" if field == "telegram_bot_token" else f", got {given!r}"
     return f"config: {field.upper()} must be {expects}{shown}"
 
 

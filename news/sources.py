@@ -59,7 +59,7 @@ def load_sources(path: Path | str) -> list[FeedSource]:
 
 
 def parse_sources(text: str, *, origin: str = "feeds.toml") -> list[FeedSource]:
-    """Validate the text of a feeds.toml; ``origin`` names it in error messages."""
+    """Validate the text of a feeds.toml (empty is valid); ``origin`` names it in error messages."""
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -67,9 +67,10 @@ def parse_sources(text: str, *, origin: str = "feeds.toml") -> list[FeedSource]:
     unknown = sorted(set(document) - {"feed"})
     if unknown:
         raise errors.SourcesError(f"{origin}: unknown top-level keys {unknown}; expected [[feed]]")
-    entries = document.get("feed")
-    if not isinstance(entries, list) or not entries:
-        raise errors.SourcesError(f"{origin}: no [[feed]] entries")
+    # No [[feed]] at all is a valid, empty list: admins add feeds later (/addfeed).
+    entries = document.get("feed", [])
+    if not isinstance(entries, list):
+        raise errors.SourcesError(f"{origin}: feed must be a list of [[feed]] tables")
     sources: list[FeedSource] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):

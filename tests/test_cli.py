@@ -122,3 +122,25 @@ def test_run_without_token_says_how_to_get_one(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "@BotFather" in result.stderr and "khabar console" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        pytest.param(None, "cannot read the feed list", id="missing"),
+        pytest.param("[[feed]\n", "invalid TOML", id="syntax"),
+        pytest.param("[[feed]]\nurl = 'https://example.com/rss'\n", "missing title", id="entry"),
+    ],
+)
+def test_bad_feed_list_stops_with_one_line(
+    tmp_path: Path, content: str | None, reason: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    if content is not None:
+        feeds.write_text(content, encoding="utf-8")
+    result = run_khabar("db", "upgrade", env={"KHABAR_FEEDS": str(feeds)}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("config: KHABAR_FEEDS must be a feeds TOML file"), lines[0]
+    assert reason in lines[0]

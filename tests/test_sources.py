@@ -58,7 +58,9 @@ def test_fetch_pages_defaults_to_true() -> None:
     ("text", "message"),
     [
         pytest.param("[[feed]\n", "invalid TOML", id="syntax"),
-        pytest.param("", "no \\[\\[feed\\]\\] entries", id="empty"),
+        pytest.param(
+            "feed = 'x'\n", "feed must be a list of \\[\\[feed\\]\\] tables", id="not-list"
+        ),
         pytest.param("[[feeds]]\nurl = 'x'\n", "unknown top-level keys \\['feeds'\\]", id="typo"),
         pytest.param(
             GOOD + "[[feed]]\ntitle = 'x'\n", r"feeds\.toml: feed #2: missing url", id="no-url"
@@ -87,6 +89,18 @@ def test_fetch_pages_defaults_to_true() -> None:
 def test_bad_feed_list_names_the_entry(text: str, message: str) -> None:
     with pytest.raises(errors.SourcesError, match=message):
         parse_sources(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("# feeds are added with /addfeed\n", id="comment"),
+        pytest.param("feed = []\n", id="empty-array"),
+    ],
+)
+def test_feed_list_without_feeds_is_valid(text: str) -> None:
+    assert parse_sources(text) == []
 
 
 def test_load_sources_names_the_file(tmp_path: Path) -> None:

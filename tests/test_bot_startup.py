@@ -1,0 +1,70 @@
+"""End to end: ``run_bot`` as ``khabar run`` calls it, against the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.config import Settings
+from bot.runner import run_bot
+from tests.bot_harness import ADMIN_ID, make_settings, plain
+from tests.fakes import FakeTelegramAPI
+
+pytest_plugins = ["tests.bot_harness"]
+
+WAIT = 30.0  # generous: these tests wait on events, never on the clock
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[asyncio.Task[int]]:
+    """``run_bot`` in a task until the block ends; then it must stop cleanly."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_bot(settings, stop))
+    try:
+        yield task
+    finally:
+        stop.set()
+        async with asyncio.timeout(WAIT):
+            await asyncio.gather(task, return_exceptions=True)
+    assert task.result() == 0
+
+
+def quiet_settings(
+    fake: FakeTelegramAPI, database_url: str, feeds: Path, **extra: object
+) -> Settings:
+    """Settings for a bot that fetches nothing during the test: its feed list is ``feeds``."""
+    return make_settings(
+        fake,
+        database_url,
+        khabar_feeds=str(feeds),
+        ingest_interval=3600,
+        extract_workers=0,
+        **extra,
+    )
+
+
+async def reply_to(fake: FakeTelegramAPI, chat_id: int, text: str) -> str:
+    """Send ``text`` in a private chat and return the bot's next message there."""
+    before = len(fake.sent("sendMessage", chat_id))
+    fake.push_text(chat_id, text)
+    sent = await fake.wait_for("sendMessage", before + 1, timeout=WAIT, chat_id=chat_id)
+    return plain(sent[before]["text"])
+
+
+async def test_empty_feed_list_runs_and_admins_can_add_feeds(
+    tmp_path: Path, fake_api: FakeTelegramAPI, database_url: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("# no feeds yet\n", encoding="utf-8")
+    settings = quiet_settings(fake_api, database_url, feeds)
+
+    async with serving(settings):
+        empty = await reply_to(fake_api, ADMIN_ID, "/sources")
+        added = await reply_to(fake_api, ADMIN_ID, "/addfeed http://127.0.0.1:9/rss.xml world")
+        listed = await reply_to(fake_api, ADMIN_ID, "/sources")
+
+    assert "No news sources are set up yet." in empty
+    assert "http://127.0.0.1:9/rss.xml" in added
+    assert "http://127.0.0.1:9/rss.xml" in listed
