@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
+from bot.startup import StartupError
 from storage import StorageError, open_store
 
 __all__ = ["build_parser", "main"]
@@ -216,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as exc:
         print(f"khabar: {exc}", file=sys.stderr)
         return 1
+    except StartupError as exc:
+        print(f"khabar {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_status
     except KeyboardInterrupt:
         return 130
 

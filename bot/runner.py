@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -16,7 +16,8 @@ from bot.background import Background
 from bot.config import Settings
 from bot.demo import remove_demo_articles
 from bot.metrics import Metrics, MetricsServer
-from bot.services import Services
+from bot.services import KhabarApp, Services
+from bot.startup import background_task, listening
 from news.llm import OpenAIBackend
 from news.retention import prune_forever
 from news.summaries import SummaryService
@@ -78,7 +79,8 @@ async def start_metrics(services: Services, background: Background) -> MetricsSe
     metrics.pipeline = background.pipeline
     metrics.sender = background.sender
     server = MetricsServer(metrics, settings.metrics_port, settings.metrics_host)
-    await server.start()
+    with listening("metrics", settings.metrics_host, settings.metrics_port):
+        await server.start()
     return server
 
 
@@ -89,54 +91,74 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
+async def _start_updates(application: KhabarApp, settings: Settings) -> None:
+    """Start taking updates: from the webhook when WEBHOOK_URL is set, else by long polling."""
+    updater = application.updater
+    assert updater is not None
+    if settings.webhook_url:
+        with listening("webhook", settings.webhook_listen, settings.webhook_port):
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else None,
+                drop_pending_updates=False,
+            )
+        log.info("bot: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+    else:
+        await updater.start_polling(poll_interval=0.0, timeout=30, drop_pending_updates=False)
+        log.info("bot: polling for updates")
+
+
+async def _stop_updates(application: KhabarApp) -> None:
+    updater = application.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+
+
+async def _serve(stack: AsyncExitStack, settings: Settings, stop: asyncio.Event) -> None:
+    """Start every part in order, each undone by ``stack`` in reverse; updates come last."""
+    services = await stack.enter_async_context(open_services(settings))
+    # The console's demo stories are made up: never serve them to a real chat, also when the
+    # console was pointed at this database (CONSOLE_DATABASE_URL) or an older Khabar put them
+    # here.
+    await remove_demo_articles(services.store)
+    application = build_application(services)
+    await application.initialize()
+    stack.push_async_callback(application.shutdown)
+    await register_commands(application)
+    push_bot = await stack.enter_async_context(push_bot_for(settings))
+    background = Background(services, push_bot)
+    stack.push_async_callback(background.stop)  # also undoes a start that failed half-way
+    await background.start()
+    metrics_server = await start_metrics(services, background)
+    if metrics_server is not None:
+        stack.push_async_callback(metrics_server.stop)
+    await stack.enter_async_context(
+        background_task(
+            prune_forever(services.store, settings.retention_days, stop, clock=services.clock)
+        )
+    )
+    await application.start()
+    stack.push_async_callback(application.stop)
+    await _start_updates(application, settings)
+    stack.push_async_callback(_stop_updates, application)
+    await stop.wait()
+    log.info("bot: stopping")
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
-    """Run the Telegram bot until SIGINT/SIGTERM (or ``stop``): polling, or a webhook when set."""
-    stop = stop or asyncio.Event()
-    _install_signals(stop)
-    async with open_services(settings) as services:
-        # The console's demo stories are made up: never serve them to a real chat, also when
-        # the console was pointed at this database (CONSOLE_DATABASE_URL) or an older Khabar
-        # put them here.
-        await remove_demo_articles(services.store)
-        application = build_application(services)
-        async with application:
-            await register_commands(application)
-            updater = application.updater
-            assert updater is not None
-            if settings.webhook_url:
-                await updater.start_webhook(
-                    listen=settings.webhook_listen,
-                    port=settings.webhook_port,
-                    url_path=settings.webhook_path,
-                    webhook_url=settings.webhook_url,
-                    secret_token=settings.webhook_secret.get_secret_value()
-                    if settings.webhook_secret
-                    else None,
-                    drop_pending_updates=False,
-                )
-                log.info("bot: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-            else:
-                await updater.start_polling(
-                    poll_interval=0.0, timeout=30, drop_pending_updates=False
-                )
-                log.info("bot: polling for updates")
-            await application.start()
-            push_bot = push_bot_for(settings)
-            async with push_bot:
-                background = Background(services, push_bot)
-                await background.start()
-                metrics_server = await start_metrics(services, background)
-                retention = asyncio.create_task(
-                    prune_forever(
-                        services.store, settings.retention_days, stop, clock=services.clock
-                    )
-                )
-                await stop.wait()
-                log.info("bot: stopping")
-                await updater.stop()
-                await background.stop()
-                await retention
-                if metrics_server is not None:
-                    await metrics_server.stop()
-            await application.stop()
+    """Run the Telegram bot until SIGINT/SIGTERM (or ``stop``): polling, or a webhook when set.
+
+    A step that fails stops what was started before it, in reverse order, and its own error
+    comes out (never PTB's "This Application is still running!" raised while unwinding).
+    """
+    if stop is None:
+        stop = asyncio.Event()
+        _install_signals(stop)
+    async with AsyncExitStack() as stack:
+        await _serve(stack, settings, stop)
     return 0

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import socket
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+
+import pytest
 
 from bot.config import Settings
 from bot.runner import run_bot
+from bot.startup import StartupError
 from tests.bot_harness import ADMIN_ID, make_settings, plain
 from tests.fakes import FakeTelegramAPI
+from tests.khabar_process import run_khabar_async
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -68,3 +73,53 @@ async def test_empty_feed_list_runs_and_admins_can_add_feeds(
     assert "No news sources are set up yet." in empty
     assert "http://127.0.0.1:9/rss.xml" in added
     assert "http://127.0.0.1:9/rss.xml" in listed
+
+
+@contextmanager
+def busy_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that something else listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+async def test_a_failure_late_in_start_up_is_raised_as_itself(
+    tmp_path: Path, fake_api: FakeTelegramAPI, database_url: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("", encoding="utf-8")
+    with busy_port() as port:
+        settings = quiet_settings(
+            fake_api, database_url, feeds, metrics_port=port, metrics_host="127.0.0.1"
+        )
+        with pytest.raises(StartupError) as caught:
+            await asyncio.wait_for(run_bot(settings, asyncio.Event()), WAIT)
+
+    assert str(caught.value).startswith(f"metrics: cannot listen on 127.0.0.1:{port}: ")
+    # Updates are taken only once everything else runs: none was taken, so none is lost.
+    assert "getUpdates" not in [call.method for call in fake_api.calls]
+
+
+async def test_khabar_run_reports_a_start_up_failure_in_one_line(
+    tmp_path: Path, fake_api: FakeTelegramAPI
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("", encoding="utf-8")
+    with busy_port() as port:
+        env = {
+            "TELEGRAM_BOT_TOKEN": fake_api.token,
+            "TELEGRAM_API_BASE_URL": fake_api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
+            "KHABAR_FEEDS": str(feeds),
+            "METRICS_PORT": str(port),
+            "METRICS_HOST": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+        }
+        result = await run_khabar_async("run", env=env, cwd=tmp_path)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"khabar run: metrics: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+    assert result.stdout == ""

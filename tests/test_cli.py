@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import build_parser
+from tests.khabar_process import run_khabar
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def run_khabar(
-    *args: str, env: dict[str, str] | None = None, cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot ARGS`` in a clean environment."""
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "ADMIN_", "DEFAULT_", "DATABASE_", "KHABAR_", "LOG_"))
-    }
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def _subcommand_parsers() -> list[tuple[str, str]]:
