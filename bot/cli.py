@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.logs import redact, setup_logging
 from bot.startup import StartupError
 from storage import StorageError, open_store
 
@@ -210,18 +210,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.secrets())
     handler: Handler = args.handler
     try:
         return asyncio.run(handler(args, settings))
     except StorageError as exc:
-        print(f"khabar: {exc}", file=sys.stderr)
+        print(redact(f"khabar: {exc}"), file=sys.stderr)
         return 1
     except StartupError as exc:
-        print(f"khabar {args.command}: {exc}", file=sys.stderr)
+        print(redact(f"khabar {args.command}: {exc}"), file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug: its traceback, once, through the log's redactor
+        log.critical("khabar %s: unexpected error", args.command, exc_info=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ _EXPECTS: dict[str, str] = {
     "database_url": "a URL like sqlite+aiosqlite:///./khabar.db or postgresql+asyncpg://user@host/db",
     "console_database_url": "a URL like sqlite+aiosqlite:///./khabar-console.db",
     "log_level": "DEBUG, INFO, WARNING or ERROR",
+    "telegram_bot_token": (
+        "the token @BotFather gave: digits, a colon and 35 characters of A-Z a-z 0-9 _ -"
+    ),
+    "telegram_startup_retry": "seconds from 0 to 3600",
     "telegram_api_base_url": "an http(s) URL ending in /bot, e.g. https://api.telegram.org/bot",
     "webhook_url": "an https URL Telegram can reach, e.g. https://bot.example.com/telegram",
     "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -",
@@ -50,6 +54,9 @@ _EXPECTS: dict[str, str] = {
 }
 
 
+_TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
+
+
 class ConfigError(Exception):
     """A setting has a bad value; the message names the variable and what it expects."""
 
@@ -63,6 +70,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_startup_retry: float = Field(default=120.0, ge=0, le=3600)
     database_url: str = "sqlite+aiosqlite:///./khabar.db"
     console_database_url: str | None = None
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
@@ -99,6 +107,17 @@ class Settings(BaseSettings):
     summary_wait: float = Field(default=3.0, ge=0, le=60)
     summary_max_words_en: int = Field(default=60, ge=5, le=1000)
     summary_max_chars_ur: int = Field(default=450, ge=30, le=5000)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # The shape @BotFather hands out: the bot's numeric id, a colon, 35 URL-safe characters.
+        raw = value.get_secret_value().strip() if value is not None else ""
+        if not raw:
+            return None
+        if not _TOKEN_SHAPE.fullmatch(raw):
+            raise ValueError("not a bot token")
+        return SecretStr(raw)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -179,6 +198,16 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is None:
             return None
         return self.telegram_bot_token.get_secret_value().strip() or None
+
+    def secrets(self) -> list[str]:
+        """Every secret value in the settings, for the log redactor."""
+        found = [
+            secret.get_secret_value()
+            for secret in (self.telegram_bot_token, self.webhook_secret, self.openai_api_key)
+            if secret is not None
+        ]
+        password = normalize_database_url(self.database_url).password
+        return [*found, *([str(password)] if password else [])]
 
 
 # Settings whose own validator says best what is wrong (the file and entry of a feed list).

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.demo import remove_demo_articles
 from bot.metrics import Metrics, MetricsServer
 from bot.services import KhabarApp, Services
-from bot.startup import background_task, listening
+from bot.startup import background_task, connect, listening
 from news.llm import OpenAIBackend
 from news.retention import prune_forever
 from news.summaries import SummaryService
@@ -127,6 +127,10 @@ async def _serve(stack: AsyncExitStack, settings: Settings, stop: asyncio.Event)
     # here.
     await remove_demo_articles(services.store)
     application = build_application(services)
+    stack.push_async_callback(application.bot.shutdown)  # its HTTP clients, even if getMe failed
+    retry = settings.telegram_startup_retry
+    if not await connect(application.bot, settings.telegram_api_base_url, retry=retry, stop=stop):
+        return
     await application.initialize()
     stack.push_async_callback(application.shutdown)
     await register_commands(application)

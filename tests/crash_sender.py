@@ -7,7 +7,7 @@ PUSH_LEASE. SIGTERM stops it the way the bot stops: sends in flight finish, the 
 
 Example:
     DATABASE_URL=sqlite+aiosqlite:///k.db TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot \\
-        TELEGRAM_BOT_TOKEN=123:abc .venv/bin/python tests/crash_sender.py
+        TELEGRAM_BOT_TOKEN=123456:TEST-fake-token-0123456789abcdefghi .venv/bin/python tests/crash_sender.py
 """
 
 from __future__ import annotations

@@ -123,3 +123,59 @@ async def test_khabar_run_reports_a_start_up_failure_in_one_line(
         f"khabar run: metrics: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
     assert result.stdout == ""
+
+
+# A token of the right shape that the fake Bot API does not know (it answers 401).
+UNKNOWN_TOKEN = "987654321:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+
+
+def run_env(tmp_path: Path, base_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``khabar run`` that fetches nothing and logs everything."""
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("", encoding="utf-8")
+    return {
+        "TELEGRAM_BOT_TOKEN": UNKNOWN_TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
+        "KHABAR_FEEDS": str(feeds),
+        "LOG_LEVEL": "DEBUG",  # the most a log can say; the token is still nowhere
+        **extra,
+    }
+
+
+def assert_no_token(output: str) -> None:
+    """Neither the token nor its secret half appears anywhere in ``output``."""
+    secret = UNKNOWN_TOKEN.split(":", 1)[1]
+    assert UNKNOWN_TOKEN not in output
+    assert secret not in output
+    assert "Traceback" not in output
+
+
+async def test_a_token_telegram_rejects_stops_in_one_line(
+    tmp_path: Path, fake_api: FakeTelegramAPI
+) -> None:
+    result = await run_khabar_async("run", env=run_env(tmp_path, fake_api.base_url), cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "khabar run: telegram: TELEGRAM_BOT_TOKEN was rejected by Telegram; "
+        "check it, or get a new one from @BotFather"
+    )
+    assert_no_token(result.output)
+
+
+async def test_telegram_unreachable_is_retried_then_stops_in_one_line(tmp_path: Path) -> None:
+    with busy_port() as port:
+        pass  # closed again: nothing listens there now, connections are refused
+    env = run_env(tmp_path, f"http://127.0.0.1:{port}/bot", TELEGRAM_STARTUP_RETRY="0.5")
+    result = await run_khabar_async("run", env=env, cwd=tmp_path)
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert lines[-1].startswith(
+        f"khabar run: telegram: cannot reach http://127.0.0.1:{port}/bot (gave up after 2 attempts): "
+    )
+    retries = [line for line in lines if "retrying in" in line]
+    assert len(retries) == 1, result.stderr
+    assert "telegram: cannot reach the Bot API" in retries[0]
+    assert_no_token(result.output)

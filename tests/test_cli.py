@@ -65,6 +65,18 @@ def test_every_command_help_ends_with_an_example(name: str, help_text: str) -> N
             "DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE must be an IANA", id="tz"
         ),
         pytest.param("LOG_LEVEL", "LOUD", "LOG_LEVEL must be DEBUG, INFO", id="log"),
+        pytest.param(
+            "TELEGRAM_BOT_TOKEN",
+            "123456:short",
+            "TELEGRAM_BOT_TOKEN must be the token @BotFather gave",
+            id="token-shape",
+        ),
+        pytest.param(
+            "TELEGRAM_BOT_TOKEN",
+            "bot123456:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0",
+            "TELEGRAM_BOT_TOKEN must be the token @BotFather gave",
+            id="token-prefix",
+        ),
     ],
 )
 def test_bad_setting_stops_with_one_line(
@@ -122,3 +134,11 @@ def test_bad_feed_list_stops_with_one_line(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("config: KHABAR_FEEDS must be a feeds TOML file"), lines[0]
     assert reason in lines[0]
+
+
+def test_bad_token_is_never_echoed(tmp_path: Path) -> None:
+    token = "123456:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0-too-long"
+    result = run_khabar("run", env={"TELEGRAM_BOT_TOKEN": token}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "AAHfiqks" not in result.stdout + result.stderr

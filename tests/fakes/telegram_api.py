@@ -36,7 +36,8 @@ from tests.fakes.telegram_state import BotState
 
 __all__ = ["DEFAULT_TOKEN", "Call", "FakeTelegramAPI"]
 
-DEFAULT_TOKEN = "123456:TEST-fake-token"
+# Shaped like a real token (digits, a colon, 35 characters): Khabar refuses any other shape.
+DEFAULT_TOKEN = "123456:TEST-fake-token-0123456789abcdefghi"
 FLOOD_METHODS = frozenset({"sendMessage", "sendPhoto"})
 _METHOD_NAMES = {name.lower(): name for name in [*METHODS, "getUpdates"]}  # case-insensitive
 _WEBHOOK_CONFLICT = (
