@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from news.errors import SourcesError
 from news.sources import default_sources_path, load_sources
-from storage import StorageConfigError, normalize_database_url
+from storage import StorageConfigError, hide_password, normalize_database_url
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
@@ -222,9 +222,20 @@ def _describe(error: ValidationError) -> str:
     cause = (first.get("ctx") or {}).get("error")
     if field in _EXPLAINED and cause is not None:
         shown = f": {cause}"
+    elif _is_secret(field):
+        shown = ""  # not even part of it: a typo in a secret is still most of the secret
+    elif field == "database_url" and isinstance(given, str):
+        shown = f", got {hide_password(given)!r}"
     else:
-        shown = "" if field == "telegram_bot_token" else f", got {given!r}"
+        shown = f", got {given!r}"
     return f"config: {field.upper()} must be {expects}{shown}"
+
+
+def _is_secret(field: str) -> bool:
+    """Whether the setting holds a secret (typed SecretStr), so its value is never shown."""
+    info = Settings.model_fields.get(field)
+    annotation = info.annotation if info is not None else None
+    return annotation is SecretStr or SecretStr in get_args(annotation)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,6 +1,6 @@
 """Khabar's article store: typed models, engine and sessions, migrations and every SQL query."""
 
-from storage.engine import Store, normalize_database_url, open_store
+from storage.engine import Store, hide_password, normalize_database_url, open_store
 from storage.errors import MigrationError, StorageConfigError, StorageError
 from storage.models import (
     Article,
@@ -30,6 +30,7 @@ __all__ = [
     "Story",
     "Subscription",
     "SummaryCache",
+    "hide_password",
     "normalize_database_url",
     "open_store",
 ]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.errors import StorageConfigError
 
-__all__ = ["Store", "normalize_database_url", "open_store", "sqlite_sibling_url"]
+__all__ = ["Store", "hide_password", "normalize_database_url", "open_store", "sqlite_sibling_url"]
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,22 @@ _IMMEDIATE = "khabar_begin_immediate"
 _SQLITE_BUSY_TIMEOUT_S = 15.0
 
 
+def hide_password(raw: str) -> str:
+    """The database URL as it may be shown: any password replaced by ``***``, parsable or not."""
+    scheme, sep, rest = raw.partition("://")
+    at = rest.rfind("@")  # a raw "@" in the password comes before the last one
+    if not sep or at < 0 or ":" not in rest[:at]:
+        return raw
+    user = rest[:at].split(":", 1)[0]
+    return f"{scheme}://{user}:***@{rest[at + 1 :]}"
+
+
 def normalize_database_url(raw: str) -> URL:
     """Parse a database URL and choose the async driver (``sqlite`` → aiosqlite, ``postgresql`` → asyncpg)."""
     try:
         url = make_url(raw)
     except ArgumentError as exc:
-        raise StorageConfigError(f"cannot parse {raw!r} as a database URL") from exc
+        raise StorageConfigError(f"cannot parse {hide_password(raw)!r} as a database URL") from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
         url = url.set(drivername="sqlite+aiosqlite")

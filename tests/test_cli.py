@@ -142,3 +142,32 @@ def test_bad_token_is_never_echoed(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "AAHfiqks" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "shown"),
+    [
+        pytest.param(
+            "DATABASE_URL",
+            "mysql://khabar:Sup3rSecretPw@db.example.com/khabar",
+            "got 'mysql://khabar:***@db.example.com/khabar'",
+            id="database-password",
+        ),
+        pytest.param(
+            "DATABASE_URL",
+            "postgresql://khabar:Sup3rSecretPw@db.example.com:port/khabar",
+            "got 'postgresql://khabar:***@db.example.com:port/khabar'",
+            id="unparsable-url-password",
+        ),
+        pytest.param(
+            "WEBHOOK_SECRET", "Sup3rSecretPw with spaces", "WEBHOOK_SECRET must be", id="webhook"
+        ),
+    ],
+)
+def test_config_errors_never_echo_secrets(
+    tmp_path: Path, variable: str, value: str, shown: str
+) -> None:
+    result = run_khabar("db", "upgrade", env={variable: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert shown in result.stderr
+    assert "Sup3rSecretPw" not in result.stdout + result.stderr
