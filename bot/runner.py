@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
@@ -15,6 +16,7 @@ from bot.app import build_application, register_commands
 from bot.background import Background
 from bot.config import Settings
 from bot.demo import remove_demo_articles
+from bot.logs import add_secret
 from bot.metrics import Metrics, MetricsServer
 from bot.services import KhabarApp, Services
 from bot.startup import background_task, connect, listening
@@ -23,7 +25,14 @@ from news.retention import prune_forever
 from news.summaries import SummaryService
 from storage import open_store
 
-__all__ = ["llm_backend", "open_services", "push_bot_for", "run_bot", "start_metrics"]
+__all__ = [
+    "llm_backend",
+    "open_services",
+    "push_bot_for",
+    "run_bot",
+    "start_metrics",
+    "webhook_secret",
+]
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +111,24 @@ async def _start_updates(application: KhabarApp, settings: Settings) -> None:
                 port=settings.webhook_port,
                 url_path=settings.webhook_path,
                 webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value()
-                if settings.webhook_secret
-                else None,
+                secret_token=webhook_secret(settings),
                 drop_pending_updates=False,
             )
         log.info("bot: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
     else:
         await updater.start_polling(poll_interval=0.0, timeout=30, drop_pending_updates=False)
         log.info("bot: polling for updates")
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or one made for this run: without it anyone could post updates."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    # setWebhook hands it to Telegram at every start, so a new one each run is fine.
+    secret = secrets.token_urlsafe(32)  # A-Z a-z 0-9 _ -, as Telegram requires
+    add_secret(secret)
+    log.info("bot: WEBHOOK_SECRET is not set; using a secret generated for this run")
+    return secret
 
 
 async def _stop_updates(application: KhabarApp) -> None:

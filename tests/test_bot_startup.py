@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import Settings
@@ -15,6 +17,7 @@ from bot.runner import run_bot
 from bot.startup import StartupError
 from tests.bot_harness import ADMIN_ID, make_settings, plain
 from tests.fakes import FakeTelegramAPI
+from tests.fakes.telegram_objects import make_update_json
 from tests.khabar_process import run_khabar_async
 
 pytest_plugins = ["tests.bot_harness"]
@@ -179,3 +182,58 @@ async def test_telegram_unreachable_is_retried_then_stops_in_one_line(tmp_path: 
     assert len(retries) == 1, result.stderr
     assert "telegram: cannot reach the Bot API" in retries[0]
     assert_no_token(result.output)
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the webhook server needs a concrete one)."""
+    with busy_port() as port:
+        return port
+
+
+async def post_when_listening(
+    client: httpx.AsyncClient, url: str, update: dict[str, object], headers: dict[str, str]
+) -> httpx.Response:
+    """POST once the server accepts connections (it listens only after setWebhook)."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            try:
+                return await client.post(url, json=update, headers=headers)
+            except httpx.ConnectError:
+                await asyncio.sleep(0.05)
+
+
+async def test_webhook_without_a_configured_secret_refuses_unsigned_updates(
+    tmp_path: Path, fake_api: FakeTelegramAPI, database_url: str
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("", encoding="utf-8")
+    port = free_port()
+    settings = quiet_settings(
+        fake_api,
+        database_url,
+        feeds,
+        webhook_url="https://bot.example.com/telegram",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_path="telegram",
+    )
+    url = f"http://127.0.0.1:{port}/telegram"
+    header = "X-Telegram-Bot-Api-Secret-Token"
+
+    async with serving(settings), httpx.AsyncClient(trust_env=False) as client:
+        (webhook,) = await fake_api.wait_for("setWebhook", timeout=WAIT)
+        secret = webhook.get("secret_token", "")
+        unsigned = await post_when_listening(
+            client, url, make_update_json(2001, "/start", update_id=1), {}
+        )
+        forged = await client.post(
+            url, json=make_update_json(2002, "/start", update_id=2), headers={header: "guessed"}
+        )
+        signed = await client.post(
+            url, json=make_update_json(2003, "/start", update_id=3), headers={header: secret}
+        )
+        await fake_api.wait_for("sendMessage", timeout=WAIT, chat_id=2003)
+
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret), secret
+    assert (unsigned.status_code, forged.status_code, signed.status_code) == (403, 403, 200)
+    assert {m["chat_id"] for m in fake_api.sent("sendMessage")} == {2003}
