@@ -15,7 +15,8 @@ COPY storage storage
 # The same install script the Makefile runs, so CI exercises these steps.
 RUN PYTHON=python3 scripts/install-venv.sh /opt/venv prod
 
-RUN useradd --create-home --uid 10001 khabar && mkdir -p /data && chown khabar /data
+# /data holds the store: only the khabar user may read it.
+RUN useradd --create-home --uid 10001 khabar && mkdir -p /data && chown khabar /data && chmod 0700 /data
 USER khabar
 VOLUME ["/data"]
 ENV PATH=/opt/venv/bin:$PATH

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import event
@@ -75,6 +78,21 @@ def sqlite_sibling_url(raw: str, suffix: str) -> str | None:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def _create_private_file(path: Path) -> None:
+    """Create a new database file 0600, and its missing directory 0700, before SQLite does.
+
+    SQLite would create the file 0644 (less the umask): readable by every local user, articles,
+    chats and subscriptions alike. Its -wal and -shm files copy the database file's mode
+    (os_unix.c, findCreateFileMode), so they are private too. An existing file or directory
+    keeps the mode its owner gave it.
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process created it just now
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     """WAL, foreign keys, busy timeout; BEGIN IMMEDIATE for write sessions (ptb-testing.md §4.8)."""
 
@@ -142,6 +160,9 @@ async def open_store(database_url: str, *, upgrade: bool = True, echo: bool = Fa
     else:
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 20
+    is_uri = str(url.query.get("uri", "")).lower() in ("true", "1")
+    if url.get_backend_name() == "sqlite" and url.database and not is_uri:
+        await asyncio.to_thread(_create_private_file, Path(url.database))
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _install_sqlite_hooks(engine)
