@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from importlib import metadata
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
@@ -15,11 +17,12 @@ from bot.logs import redact, setup_logging
 from bot.startup import StartupError
 from storage import StorageError, open_store
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "build_parser", "main"]
 
 log = logging.getLogger("khabar")
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -94,6 +97,13 @@ async def _start(args: argparse.Namespace, settings: Settings) -> int:
     return await _run(args, settings)
 
 
+def _version() -> str:
+    try:
+        return metadata.version("khabar")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -102,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example:\n  khabar console",
         formatter_class=_Formatter,
     )
+    parser.add_argument("--version", action="version", version=f"khabar {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(
@@ -204,6 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``khabar`` console script; returns the exit status."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # a reader that left early shows up here, not at interpreter exit
+    except BrokenPipeError:
+        # `khabar feeds list | head`: the reader has what it wanted. Point stdout at devnull so
+        # the flush at exit cannot fail again (Python docs, signal module, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -222,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception:  # a bug: its traceback, once, through the log's redactor
         log.critical("khabar %s: unexpected error", args.command, exc_info=True)
         return 1

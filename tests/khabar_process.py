@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Finished", "clean_env", "run_khabar", "run_khabar_async"]
+__all__ = ["TIMEOUT", "Finished", "clean_env", "run_khabar", "run_khabar_async"]
 
 # Settings of the developer's shell must not leak into a test's khabar.
 _OURS = ("TELEGRAM_", "ADMIN_", "DEFAULT_", "DATABASE_", "KHABAR_", "LOG_", "WEBHOOK_", "METRICS_")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser
-from tests.khabar_process import run_khabar
+from bot.cli import EXIT_BROKEN_PIPE, build_parser
+from tests.khabar_process import TIMEOUT, clean_env, run_khabar
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -171,3 +174,25 @@ def test_config_errors_never_echo_secrets(
     assert result.returncode == 2
     assert shown in result.stderr
     assert "Sup3rSecretPw" not in result.stdout + result.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_khabar("--version", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"khabar {version('khabar')}\n")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``khabar feeds list | head -1``: the reader leaves early; no traceback, no noise."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "feeds", "list"],
+        cwd=tmp_path,
+        env=clean_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before khabar writes its first line
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=TIMEOUT)
+    assert (proc.returncode, err) == (EXIT_BROKEN_PIPE, "")
