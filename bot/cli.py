@@ -152,11 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "extract",
-        "Print the clean article extracted from each file or URL, one JSON object per line.",
-        "khabar extract page.html --json",
+        "Print the clean article extracted from each file or URL: title, date, language, "
+        "topic, URL and text; --json for one JSON object per line.",
+        "khabar extract page.html https://example.com/story",
     )
     p.add_argument("inputs", nargs="+", metavar="PATH_OR_URL")
-    p.add_argument("--json", action="store_true", help="JSON lines (the default)")
+    p.add_argument(
+        "--json", action="store_true", help="one JSON object per input (errors too), for scripts"
+    )
     p.set_defaults(handler=_lazy("extract_command"))
 
     p = _command(

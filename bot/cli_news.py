@@ -171,14 +171,41 @@ async def _extract_one(target: str, fetcher: Fetcher, extractor: Extractor) -> d
     return _article_json(article, url=url, source=target)
 
 
+def _article_plain(result: dict[str, Any]) -> str:
+    """An extracted article as a person reads it: title, facts, URL, a blank line, the text."""
+    published = result["published_at"]
+    when = (
+        datetime.fromisoformat(published).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if published
+        else "date unknown"
+    )
+    facts = " · ".join(
+        f for f in (when, result["language"], result["topic"], result["author"]) if f
+    )
+    return "\n".join(
+        (result["title"], facts, result["canonical_url"] or result["url"], "", result["text"])
+    )
+
+
 async def extract_command(args: argparse.Namespace, settings: Settings) -> int:
-    """``khabar extract PATH_OR_URL... [--json]``: one JSON object per input, in input order."""
-    failed = 0
+    """``khabar extract PATH_OR_URL... [--json]``: each article in input order, as text or JSON.
+
+    Plain text by default (articles apart by a line of dashes, failures on standard error);
+    ``--json`` prints one JSON object per input, failures as ``{"source", "error"}`` objects.
+    """
+    failed = printed = 0
     async with make_fetcher(settings) as fetcher, Extractor(0) as extractor:
         for target in args.inputs:
             result = await _extract_one(target, fetcher, extractor)
             failed += "error" in result
-            print(json.dumps(result, ensure_ascii=False), flush=True)
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            elif "error" in result:
+                reason = result["error"].removeprefix("extract: ")
+                print(f"khabar extract: {target}: {reason}", file=sys.stderr, flush=True)
+            else:
+                print(("-" * 72 + "\n") * bool(printed) + _article_plain(result), flush=True)
+                printed += 1
     return 1 if failed == len(args.inputs) else 0
 
 

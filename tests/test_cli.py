@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
@@ -196,3 +197,35 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=TIMEOUT)
     assert (proc.returncode, err) == (EXIT_BROKEN_PIPE, "")
+
+
+PAGE = REPO / "tests" / "data" / "pages" / "en-article.html"
+PAGE_TITLE = "Textile exporters win a reprieve on power tariffs"
+
+
+def test_extract_prints_a_readable_article_by_default(tmp_path: Path) -> None:
+    result = run_khabar("extract", str(PAGE), str(tmp_path / "missing.html"), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    title, facts, url, blank, first = result.stdout.splitlines()[:5]
+    assert (title, url, blank) == (PAGE_TITLE, PAGE.as_uri(), "")
+    assert facts == "2024-03-07 09:20 UTC · en · business · Samina Qureshi"
+    assert first.startswith("Textile exporters will pay a lower electricity tariff")
+    assert (
+        result.stderr
+        == f"khabar extract: {tmp_path / 'missing.html'}: cannot read: No such file or directory\n"
+    )
+
+
+def test_extract_json_prints_json_lines(tmp_path: Path) -> None:
+    result = run_khabar(
+        "extract", str(PAGE), str(tmp_path / "missing.html"), "--json", cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    found, missing = (json.loads(line) for line in result.stdout.splitlines())
+    assert (found["title"], found["language"], found["topic"]) == (PAGE_TITLE, "en", "business")
+    assert missing == {
+        "source": str(tmp_path / "missing.html"),
+        "error": "extract: cannot read: No such file or directory",
+    }
