@@ -74,6 +74,33 @@ async def _batch(args: argparse.Namespace, settings: Settings, budget: SummaryBu
     return 0
 
 
+_NAMES = {"en": "English", "ur": "Urdu"}
+
+
+def _explain(
+    article_id: int, has: str, wanted: str, got: str, source_id: int, settings: Settings
+) -> None:
+    """Say on standard error when the summary printed is not the one asked for."""
+    name = _NAMES.get
+    if got != wanted:
+        why = (
+            "SUMMARY_BACKEND=extractive does not translate"
+            if settings.summary_backend == "extractive"
+            else f"the {settings.summary_backend} backend gave none"
+        )
+        print(
+            f"khabar summarize: article {article_id} has no {name(wanted, wanted)} summary "
+            f"(it is in {name(has, has)}, and {why}); showing the {name(got, got)} one",
+            file=sys.stderr,
+        )
+    elif source_id != article_id:
+        print(
+            f"khabar summarize: article {article_id} is in {name(has, has)}; showing the "
+            f"{name(got, got)} summary of article {source_id}, from the same story",
+            file=sys.stderr,
+        )
+
+
 def _print(result: dict[str, Any], as_json: bool) -> None:
     print(json.dumps(result, ensure_ascii=False) if as_json else result["summary"])
 
@@ -91,11 +118,13 @@ async def summarize_command(args: argparse.Namespace, settings: Settings) -> int
             if article is None:
                 print(f"khabar summarize: no article {target}", file=sys.stderr)
                 return 1
-            found = await services.summaries.get(article, args.lang or article.language)
+            wanted = args.lang or article.language
+            found = await services.summaries.get(article, wanted)
             # A command line can wait for the better summary that /read would edit in later.
             summary = await found.pending if found.pending is not None else found.summary
+        _explain(article.id, article.language, wanted, summary.language, found.article_id, settings)
         body = {"language": summary.language, "summary": summary.text, "backend": summary.backend}
-        _print({"id": int(target), **body}, args.json)
+        _print({"id": int(target), "article_id": found.article_id, **body}, args.json)
         return 0
     path = Path(target)
     try:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_BROKEN_PIPE, build_parser
-from tests.khabar_process import TIMEOUT, clean_env, run_khabar
+from storage import open_store
+from tests.bot_harness import add_article
+from tests.khabar_process import TIMEOUT, clean_env, run_khabar, run_khabar_async
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -229,3 +231,24 @@ def test_extract_json_prints_json_lines(tmp_path: Path) -> None:
         "source": str(tmp_path / "missing.html"),
         "error": "extract: cannot read: No such file or directory",
     }
+
+
+async def test_summarize_says_when_the_language_asked_for_has_no_summary(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"
+    store = await open_store(url)
+    try:
+        article_id = await add_article(store, title="Textile exporters win a reprieve")
+    finally:
+        await store.close()
+
+    result = await run_khabar_async(
+        "summarize", str(article_id), "--lang", "ur", env={"DATABASE_URL": url}, cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Body of article")  # the English summary
+    assert result.stderr == (
+        f"khabar summarize: article {article_id} has no Urdu summary "
+        "(it is in English, and SUMMARY_BACKEND=extractive does not translate); "
+        "showing the English one\n"
+    )
