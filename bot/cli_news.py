@@ -24,6 +24,7 @@ from news.pipeline import Pipeline
 from news.sources import LANGUAGES
 from news.stories import store_candidate
 from news.topics import topic_by_name
+from news.wording import counted
 from storage import Store, open_store
 from storage.feeds import FeedIn, add_feed, get_feed, list_feeds, remove_feed
 
@@ -59,7 +60,7 @@ def breaking_rule(settings: Settings) -> BreakingRule:
 def _progress(done: int, total: int) -> None:
     width = 30
     filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} feeds")
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{counted(total, 'feed')}")
     sys.stderr.flush()
 
 
@@ -116,7 +117,10 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                     await route_stored(store, stored, datetime.now(UTC), breaking_rule(settings))
     finally:
         await store.close()
-    closing = f"imported {new} new articles, {duplicates} duplicates, {failed} failed"
+    closing = (
+        f"imported {counted(new, 'new article')}, {counted(duplicates, 'duplicate')}, "
+        f"{failed} failed"
+    )
     if old:
         # Retention counts from when Khabar stored an article, so an old archive is not
         # deleted by the next start; say how long it stays.
@@ -244,7 +248,7 @@ async def _feeds(store: Store, args: argparse.Namespace, settings: Settings) -> 
         except errors.ParseError as exc:
             print(f"khabar feeds import: {exc}", file=sys.stderr)
             return 1
-        print(f"added {added} feeds")
+        print(f"added {counted(added, 'feed')}")
         return 0
     print(await export_opml(store), end="")
     return 0

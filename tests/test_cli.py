@@ -252,3 +252,22 @@ async def test_summarize_says_when_the_language_asked_for_has_no_summary(tmp_pat
         "(it is in English, and SUMMARY_BACKEND=extractive does not translate); "
         "showing the English one\n"
     )
+
+
+def test_counts_have_the_right_plural(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}", "KHABAR_FEEDS": ""}
+    opml = tmp_path / "one.opml"
+    opml.write_text(
+        '<opml version="1.0"><body><outline text="World" type="rss" '
+        'xmlUrl="https://world.example.org/rss"/></body></opml>',
+        encoding="utf-8",
+    )
+    page = REPO / "tests" / "data" / "pages" / "en-simple.txt"
+
+    imported = run_khabar("import", str(page), env=env, cwd=tmp_path)
+    again = run_khabar("import", str(page), env=env, cwd=tmp_path)
+    added = run_khabar("feeds", "import", str(opml), env=env, cwd=tmp_path)
+
+    assert imported.stdout == "imported 1 new article, 0 duplicates, 0 failed\n"
+    assert again.stdout == "imported 0 new articles, 1 duplicate, 0 failed\n"
+    assert added.stdout == "added 1 feed\n"
