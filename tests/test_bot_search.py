@@ -41,6 +41,25 @@ async def test_search_english_is_case_insensitive(bot: BotHarness) -> None:
     assert f"{found} · Floods in Sindh" in reply.text.splitlines()
 
 
+@pytest.mark.parametrize(
+    ("typed", "heading"),
+    [
+        pytest.param('"imran khan"', "Results for “imran khan”", id="straight"),
+        pytest.param("“imran khan”", "Results for “imran khan”", id="curly"),
+        pytest.param("'imran khan'", "Results for “imran khan”", id="single"),
+        pytest.param("imran khan", "Results for “imran khan”", id="bare"),
+    ],
+)
+async def test_search_heading_does_not_double_the_quotes(
+    bot: BotHarness, typed: str, heading: str
+) -> None:
+    await add_article(bot.store, title="Imran Khan speaks", text="Imran Khan spoke on Friday.")
+
+    reply = await bot.send(PRIVATE, f"/search {typed}")
+
+    assert reply.text.splitlines()[0] == heading
+
+
 async def test_search_pages_edit_the_message(bot: BotHarness) -> None:
     # Stored oldest first, as ingestion does: newest first is then also highest id first.
     ids = [
@@ -183,3 +202,11 @@ async def test_sources_with_no_feeds(bot: BotHarness) -> None:
     reply = await bot.send(PRIVATE, "/sources")
 
     assert reply.text == "News sources\n\nNo news sources are set up yet."
+
+
+async def test_search_heading_in_urdu_does_not_double_the_quotes(bot: BotHarness) -> None:
+    await add_article(bot.store, title="کراچی میں بارش", language="ur", text="کراچی میں بارش۔")
+
+    reply = await bot.send(URDU_CHAT, "/search “کراچی”", language_code="ur")
+
+    assert reply.text.splitlines()[0] == "’کراچی‘ کے نتائج"

@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 from telegram import Update
 
+from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.headlines import headline_line
 from bot.i18n import t
@@ -53,7 +54,8 @@ async def _page(
         return t(lang, "search.empty"), []
     now = context.services.clock()
     items = found[:PAGE_SIZE]
-    lines = [t(lang, "search.header", query=query), ""] + [
+    # The heading quotes the words itself: the user's own quotes would double them.
+    lines = [t(lang, "search.header", query=phrase_of([query])), ""] + [
         headline_line(a, lang, now) for a in items
     ]
     rows: list[list[tuple[str, str]]] = [
