@@ -1,7 +1,16 @@
 """Khabar's article store: typed models, engine and sessions, migrations and every SQL query."""
 
 from storage.engine import Store, hide_password, normalize_database_url, open_store
-from storage.errors import MigrationError, StorageConfigError, StorageError
+from storage.errors import (
+    CannotOpen,
+    MigrationError,
+    ReadOnlyStorage,
+    StorageConfigError,
+    StorageError,
+    StorageFull,
+    StorageIOError,
+    StorageUnavailable,
+)
 from storage.models import (
     Article,
     Base,
@@ -18,14 +27,19 @@ from storage.models import (
 __all__ = [
     "Article",
     "Base",
+    "CannotOpen",
     "Chat",
     "ChatMute",
     "Delivery",
     "DeliveryState",
     "Feed",
     "MigrationError",
+    "ReadOnlyStorage",
     "StorageConfigError",
     "StorageError",
+    "StorageFull",
+    "StorageIOError",
+    "StorageUnavailable",
     "Store",
     "Story",
     "Subscription",

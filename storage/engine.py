@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.dberrors import translating
 from storage.errors import StorageConfigError
 
 __all__ = ["Store", "hide_password", "normalize_database_url", "open_store", "sqlite_sibling_url"]
@@ -131,14 +132,19 @@ class Store:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reads; never write through it on SQLite (a deferred BEGIN cannot upgrade)."""
-        async with self._reader() as session:
-            yield session
+        with translating(self.engine):
+            async with self._reader() as session:
+                yield session
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session in one write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
-        async with self._writer() as session, session.begin():
-            yield session
+        """A session in one write transaction (BEGIN IMMEDIATE on SQLite), committed on success.
+
+        A database that is read-only, full, failing or cannot be opened raises StorageUnavailable.
+        """
+        with translating(self.engine):
+            async with self._writer() as session, session.begin():
+                yield session
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

@@ -1,13 +1,30 @@
 """The storage exception tree.
 
 StorageError
-├── StorageConfigError   the database URL cannot be used
-└── MigrationError       the schema cannot be brought to head
+├── StorageConfigError     the database URL cannot be used
+├── MigrationError         the schema cannot be brought to head
+└── StorageUnavailable     the database refuses work until the operator acts
+    ├── ReadOnlyStorage    the database (or its disk) cannot be written
+    ├── StorageFull        the disk, or the database's size limit, is full
+    ├── StorageIOError     reading or writing the file failed (failing or full disk)
+    └── CannotOpen         the database cannot be opened (or reached)
+
+Driver errors become these at one boundary (``storage.dberrors``, used by ``Store``), so a
+command line prints one line and the bot logs one, instead of a traceback.
 """
 
 from __future__ import annotations
 
-__all__ = ["MigrationError", "StorageConfigError", "StorageError"]
+__all__ = [
+    "CannotOpen",
+    "MigrationError",
+    "ReadOnlyStorage",
+    "StorageConfigError",
+    "StorageError",
+    "StorageFull",
+    "StorageIOError",
+    "StorageUnavailable",
+]
 
 
 class StorageError(Exception):
@@ -20,3 +37,23 @@ class StorageConfigError(StorageError):
 
 class MigrationError(StorageError):
     """The schema could not be migrated."""
+
+
+class StorageUnavailable(StorageError):
+    """The database refuses work for a reason outside Khabar (permissions, disk, server)."""
+
+
+class ReadOnlyStorage(StorageUnavailable):
+    """A write was refused: the file, its directory or its disk is read-only."""
+
+
+class StorageFull(StorageUnavailable):
+    """A write was refused for lack of space."""
+
+
+class StorageIOError(StorageUnavailable):
+    """The operating system failed a read or write of the database file."""
+
+
+class CannotOpen(StorageUnavailable):
+    """The database file cannot be opened or created (or the server cannot be reached)."""

@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.errors import MigrationError
+from storage.dberrors import translating
+from storage.errors import MigrationError, StorageUnavailable
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "upgrade_to", "upgrade_to_head"]
 
@@ -45,8 +46,11 @@ def _current(connection: Connection) -> str | None:
 async def upgrade_to(engine: AsyncEngine, revision: str) -> None:
     """Upgrade the schema to ``revision``, in one transaction."""
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_upgrade, revision)
+        with translating(engine):
+            async with engine.begin() as connection:
+                await connection.run_sync(_upgrade, revision)
+    except StorageUnavailable:
+        raise  # read-only, full or unopenable says more than "cannot upgrade"
     except Exception as exc:
         raise MigrationError(f"migrate: cannot upgrade to {revision}: {exc}") from exc
 
@@ -60,5 +64,6 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    async with engine.connect() as connection:
-        return await connection.run_sync(_current)
+    with translating(engine):
+        async with engine.connect() as connection:
+            return await connection.run_sync(_current)
