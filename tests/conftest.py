@@ -1,13 +1,20 @@
-"""Shared fixtures: a real, migrated store per test (SQLite file; PostgreSQL when configured)."""
+"""Shared fixtures: a real, migrated store per test (SQLite file; PostgreSQL when configured).
+
+With KHABAR_TEST_DATABASE_URL set, each pytest session works in a PostgreSQL database of its
+own, ``<that database>_<pid>``, created at the start and dropped at the end: two test runs on
+one machine (two worktrees, or `make test` beside a second run) never empty each other's tables.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from news.extract import Extractor
@@ -18,7 +25,43 @@ from tests.httpserver import LocalServer
 from tests.pipeline_helpers import Harness
 
 REPO = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("KHABAR_TEST_DATABASE_URL", "")
+PG_BASE_URL = os.environ.get("KHABAR_TEST_DATABASE_URL", "")
+
+
+def _session_url(base: str) -> str:
+    """The URL of this session's own database beside the configured one."""
+    url = make_url(base)
+    return url.set(database=f"{url.database}_{os.getpid()}").render_as_string(hide_password=False)
+
+
+PG_URL = _session_url(PG_BASE_URL) if PG_BASE_URL else ""
+
+
+async def _recreate_session_database(create: bool) -> None:
+    """Drop this session's database (one left by an earlier run with our pid too) and, when
+    ``create``, make it afresh. CREATE/DROP DATABASE cannot run inside a transaction."""
+    name = make_url(PG_URL).database
+    engine = create_async_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        await engine.dispose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Create this session's PostgreSQL database."""
+    if PG_URL:
+        asyncio.run(_recreate_session_database(create=True))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this session's PostgreSQL database."""
+    if PG_URL:
+        asyncio.run(_recreate_session_database(create=False))
+
 
 # PTB warns about int retry_after unless told to use timedelta (ptb-testing.md §3.5).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -30,7 +73,7 @@ def shared_data_dir() -> Path:
 
 
 async def reset_postgres(url: str) -> None:
-    """Drop everything in the test database's public schema."""
+    """Drop everything in the public schema of this session's own test database."""
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
@@ -43,7 +86,8 @@ _BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 @pytest.fixture(params=_BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL for one test: an SQLite file in tmp_path, or the test PostgreSQL emptied."""
+    """A database URL for one test: an SQLite file in tmp_path, or this session's PostgreSQL
+    database, emptied."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'khabar.db'}"
     await reset_postgres(PG_URL)
