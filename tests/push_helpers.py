@@ -17,6 +17,7 @@ from news.outbox import BreakingRule, route_stored
 from news.stories import Candidate, Stored, store_candidate
 from storage import Chat, ChatMute, Store, Subscription
 from tests.fakes import FakeTelegramAPI
+from tests.fakes.telegram_http import sent_at_hooks
 
 __all__ = [
     "T0",
@@ -167,12 +168,15 @@ async def add_subscription(
 
 
 def push_bot(fake: FakeTelegramAPI, *, pool: int = 128, read_timeout: float = 15.0) -> Bot:
-    """A Bot pointed at the fake server, as bot.runner.push_bot_for builds it."""
+    """A Bot pointed at the fake server, as bot.runner.push_bot_for builds it; its requests
+    carry their send time, so the fake's flood limits see the sender's own pacing."""
+    request = HTTPXRequest(
+        connection_pool_size=pool,
+        read_timeout=read_timeout,
+        httpx_kwargs={"event_hooks": sent_at_hooks()},
+    )
     return Bot(
-        fake.token,
-        base_url=fake.base_url,
-        base_file_url=fake.base_file_url,
-        request=HTTPXRequest(connection_pool_size=pool, read_timeout=read_timeout),
+        fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=request
     )
 
 

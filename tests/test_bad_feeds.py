@@ -37,13 +37,13 @@ def suite_files() -> list[Any]:
 
 
 @pytest.mark.shared
-@pytest.mark.timeout(10)
+@pytest.mark.timeout(60)  # a hang, not a slow machine: the CPU-time check is the measure
 @pytest.mark.parametrize("path", suite_files())
 def test_suite_file_parses_or_says_why(path: Path) -> None:
     body = path.read_bytes()
     header = HEADER.search(body)
     content_type = header.group(1).strip().decode("latin-1") if header else None
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time: the parse's cost, not the machine's load
 
     try:
         feed = parse_feed_sync(body, base_url="http://example.com/feed", content_type=content_type)
@@ -53,7 +53,7 @@ def test_suite_file_parses_or_says_why(path: Path) -> None:
         assert isinstance(feed, ParsedFeed)
         for entry in feed.entries:
             assert entry.link is None or entry.link.startswith(("http://", "https://"))
-    assert time.monotonic() - started < 5
+    assert time.thread_time() - started < 5
 
 
 @pytest.fixture
@@ -63,10 +63,18 @@ async def server() -> AsyncIterator[LocalServer]:
         yield local
 
 
+# Timeouts far above what any answer takes on a loaded machine: a test that expects a refusal
+# must never see a timeout instead, and one that finishes well inside them was not timed out.
+PATIENT = 10.0
+DEADLINE = 30.0
+
+
 @pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
-    """A fetcher allowed to reach loopback, with short timeouts."""
-    async with Fetcher(allow_private=True, timeout=httpx.Timeout(0.5), total_timeout=3.0) as f:
+    """A fetcher allowed to reach loopback, with timeouts a slow machine stays well inside."""
+    async with Fetcher(
+        allow_private=True, timeout=httpx.Timeout(PATIENT), total_timeout=DEADLINE
+    ) as f:
         yield f
 
 
@@ -106,7 +114,6 @@ async def test_relative_links_resolve_against_the_final_url(
 @pytest.mark.parametrize(
     ("setup", "error", "message"),
     [
-        pytest.param(lambda s: s.add_hang("/feed"), errors.Timeout, "timed out", id="hang"),
         pytest.param(lambda s: s.add_stream("/feed", 50 * MiB), errors.TooLarge, "cap", id="50-mb"),
         pytest.param(
             lambda s: s.add_file("/feed", FEEDS / "page.html"),
@@ -139,8 +146,19 @@ async def test_hostile_server(
     with pytest.raises(error, match=message):
         await fetch_and_parse(fetcher, server.url("/feed"))
 
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < PATIENT  # refused, not timed out
     assert server.bytes_sent.get("/feed", 0) < 20 * MiB
+
+
+async def test_hanging_server(server: LocalServer) -> None:
+    server.add_hang("/feed")
+    started = time.monotonic()
+
+    async with Fetcher(allow_private=True, timeout=httpx.Timeout(0.5), total_timeout=DEADLINE) as f:
+        with pytest.raises(errors.Timeout, match="timed out"):
+            await fetch_and_parse(f, server.url("/feed"))
+
+    assert time.monotonic() - started < DEADLINE / 2  # the read timeout, not the deadline
 
 
 async def test_ten_thousand_items_are_cut_to_max_items(

@@ -48,10 +48,11 @@ def test_simhash_near_duplicates_and_distinct_texts() -> None:
 
 def test_simhash_is_fast() -> None:
     text = BODY * 4  # ~900 words, a long article
-    start = time.perf_counter()
+    # CPU time of this thread: what simhash64 costs, however busy the machine is.
+    start = time.thread_time()
     for _ in range(20):
         simhash64(text)
-    assert (time.perf_counter() - start) / 20 < 0.05
+    assert (time.thread_time() - start) / 20 < 0.05
 
 
 @pytest.mark.parametrize("value", [0, 1, 2**63 - 1, 2**63, 2**64 - 1])

@@ -46,6 +46,7 @@ from tests.fakes import (
 )
 
 CHAT = 1001
+LONG_POLL = 60  # seconds: far longer than any wake-up takes, however slow the machine
 GROUP = -1001234567890
 BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data="more")]])
 
@@ -296,8 +297,11 @@ async def test_flood_limits_answer_429_when_enforced() -> None:
     limits = FloodLimits(
         private_chat=Limit(2, 1.0), group_chat=Limit(3, 60.0), overall=Limit(6, 1.0)
     )
+    now = [0.0]  # the fake's own clock: this test moves it, so a slow machine changes nothing
     async with (
-        FakeTelegramAPI(enforce_limits=True, limits=limits, time_scale=2) as fake,
+        FakeTelegramAPI(
+            enforce_limits=True, limits=limits, time_scale=2, clock=lambda: now[0]
+        ) as fake,
         Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot,
     ):
         outcomes: list[Any] = []
@@ -311,10 +315,10 @@ async def test_flood_limits_answer_429_when_enforced() -> None:
 
         for chat_id in [CHAT, CHAT, CHAT]:  # 2 per 0.5 s in one private chat
             await send(chat_id)
-        await asyncio.sleep(0.55)
+        now[0] += 0.55
         for chat_id in [GROUP] * 4:  # 3 per 30 s in one group
             await send(chat_id)
-        await asyncio.sleep(0.55)
+        now[0] += 0.55
         for chat_id in range(10, 17):  # 6 per 0.5 s overall
             await send(chat_id)
 
@@ -329,20 +333,28 @@ async def test_flood_limits_are_off_by_default(fake: FakeTelegramAPI, bot: Bot) 
     assert len(fake.messages(CHAT)) == 40
 
 
+async def _parked(fake: FakeTelegramAPI, polls: int) -> None:
+    """Wait until the fake has taken ``polls`` getUpdates calls (the last one is parked)."""
+    async with asyncio.timeout(30):
+        while sum(c.method == "getUpdates" for c in fake.calls) < polls:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
 async def test_long_poll_waits_wakes_and_confirms(fake: FakeTelegramAPI, bot: Bot) -> None:
     started = time.monotonic()
     assert await bot.get_updates(timeout=1) == ()
     assert time.monotonic() - started >= 0.9
 
-    parked = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
+    parked = asyncio.create_task(bot.get_updates(timeout=LONG_POLL))
+    await _parked(fake, 2)
+    pushed = time.monotonic()
     first = fake.push_text(CHAT, "/start")
     woke = await parked
     fake.push_text(CHAT, "two")
     third = fake.push_text(CHAT, "three")
 
     assert [u.update_id for u in woke] == [first["update_id"]]
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - pushed < LONG_POLL / 2  # woken by the update, not the timeout
     remaining = await bot.get_updates(offset=first["update_id"] + 1, timeout=0)
     assert [u.message.text for u in remaining if u.message] == ["two", "three"]
     assert await bot.get_updates(offset=third["update_id"] + 1, timeout=0) == ()
@@ -362,13 +374,13 @@ async def test_stop_answers_parked_polls() -> None:
     fake = FakeTelegramAPI()
     await fake.start()
     async with Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot:
-        parked = asyncio.create_task(bot.get_updates(timeout=10))
-        await asyncio.sleep(0.1)
+        parked = asyncio.create_task(bot.get_updates(timeout=LONG_POLL))
+        await _parked(fake, 1)
         started = time.monotonic()
         await fake.stop()
 
         assert await parked == ()
-        assert time.monotonic() - started < 2  # not the 10 s long-poll timeout
+        assert time.monotonic() - started < LONG_POLL / 2  # not the long-poll timeout
 
 
 async def test_webhook_is_recorded_and_blocks_polling(fake: FakeTelegramAPI, bot: Bot) -> None:

@@ -187,8 +187,10 @@ async def test_long_retry_after_gives_up(fake: FakeOpenAI) -> None:
 
 
 async def test_request_timeout_is_retried(fake: FakeOpenAI) -> None:
-    fake.enqueue(Reply(delay=5.0), Reply(content=ENGLISH_ANSWER))
-    async with _backend(fake, timeout=0.2) as backend:
+    # The first answer never comes in time; the second, immediate one is far inside the
+    # timeout, also on a slow machine.
+    fake.enqueue(Reply(delay=30.0), Reply(content=ENGLISH_ANSWER))
+    async with _backend(fake, timeout=1.0) as backend:
         result = await summarize(
             ENGLISH, source_language="en", target_language="en", backend=backend
         )
@@ -197,13 +199,13 @@ async def test_request_timeout_is_retried(fake: FakeOpenAI) -> None:
 
 
 async def test_timeout_falls_back_within_the_deadline(fake: FakeOpenAI) -> None:
-    fake.default = Reply(delay=5.0)
-    async with _backend(fake, timeout=5.0, deadline=0.3) as backend:
+    fake.default = Reply(delay=30.0)
+    async with _backend(fake, timeout=30.0, deadline=0.3) as backend:
         started = time.monotonic()
         result = await summarize(
             ENGLISH, source_language="en", target_language="en", backend=backend
         )
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 15.0  # the 0.3 s deadline, not the 30 s timeout
     assert result.backend == "extractive"
 
 

@@ -105,7 +105,9 @@ async def test_gone_chats_other_queued_deliveries_are_skipped(store: Store) -> N
     assert rows == [DeliveryState.FAILED, DeliveryState.SKIPPED]
 
 
-async def test_a_429_for_one_chat_delays_only_that_chat(store: Store) -> None:
+async def test_a_429_for_one_chat_delays_only_that_chat(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
     await add_chats(store, range(1, 41))
     await add_article(store, TITLES[0])
     async with FakeTelegramAPI(enforce_limits=True) as fake:
@@ -117,17 +119,18 @@ async def test_a_429_for_one_chat_delays_only_that_chat(store: Store) -> None:
             sender = Sender(bot, store, PushConfig(idle_poll=0.05), clock=running_clock())
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
-            await fake.wait_for("sendMessage", 39, timeout=10)
-            others_done = time.monotonic()
-            await fake.wait_for("sendMessage", 40, timeout=10)
+            await fake.wait_for("sendMessage", 39)
+            await fake.wait_for("sendMessage", 40)
             stop.set()
             await task
     assert fake.rate_limited_count == 1 and sender.rate_limited == 1
     arrived = {c.params["chat_id"]: c.timestamp for c in fake.calls if c.method == "sendMessage"}
     refused_at = min(c.timestamp for c in fake.calls if c.params.get("chat_id") == 5)
-    # Telegram said "retry after 3": chat 5 waited that long, the others did not wait at all.
+    # Telegram said "retry after 3": chat 5 waited that long, the others did not wait at all:
+    # the sender held chat 5 alone and never paused every chat (which is what would delay them,
+    # on a fast machine or a slow one).
     assert arrived[5] - refused_at >= 2.9
-    assert others_done - refused_at < 2.0
+    assert not [r for r in caplog.records if "bot-wide flood limit" in r.getMessage()]
     assert sent_counts(fake) == dict.fromkeys(range(1, 41), 1)
 
 

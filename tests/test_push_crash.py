@@ -75,7 +75,7 @@ async def test_sigkill_mid_fan_out_loses_nothing(
         await fake.wait_for("sendMessage", CHATS // 3, timeout=30)
         proc.kill()
         await proc.wait()
-        await asyncio.sleep(0.3)  # requests already on the wire are answered
+        await fake.idle()  # requests already on the wire are answered
         at_kill = await _states(store)
         unrecorded = await _unrecorded(store, fake)
         delivered_at_kill = len(fake.sent("sendMessage"))

@@ -31,5 +31,10 @@ async def test_a_command_is_answered_during_a_fan_out(bot: BotHarness) -> None:
         await task
     print(f"\n/help answered in {answered_in * 1000:.0f} ms with {sender.sent} pushes sent so far")
     assert "/latest" in exchange.text
-    assert answered_in < 1.0
+    # Measured on the fan-out's own clock, its paced sends (25 a second), so that a slow machine
+    # slows both alike: fewer than a second's worth went out while /help waited for its answer.
+    pushes = [
+        c for c in exchange.calls if c.method == "sendMessage" and c.params["chat_id"] != PRIVATE
+    ]
+    assert len(pushes) < 25
     assert sender.sent < CHATS // 2  # the fan-out was far from done

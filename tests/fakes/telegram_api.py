@@ -20,7 +20,7 @@ from aiohttp import web
 
 from tests.fakes.telegram_errors import BotAPIError
 from tests.fakes.telegram_flood import FloodControl, FloodLimits
-from tests.fakes.telegram_http import Call, Signal, read_params, reply_error
+from tests.fakes.telegram_http import Call, Signal, read_params, reply_error, sent_at
 from tests.fakes.telegram_methods import CHAT_METHODS, METHODS, commands_key
 from tests.fakes.telegram_objects import (
     JSON,
@@ -64,8 +64,10 @@ class FakeTelegramAPI:
         time_scale: float = 1.0,
         bot_username: str = "khabar_test_bot",
         bot_first_name: str = "Khabar Test",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self.clock = clock  # when a request that carries no sent-at stamp arrived
         self.enforce_limits = enforce_limits
         self.flood = FloodControl(limits or FloodLimits(), time_scale)
         bot_user = make_user_json(
@@ -86,6 +88,7 @@ class FakeTelegramAPI:
         self._stopping = False
         self._runner: web.AppRunner | None = None
         self._next_query_id = 1
+        self._handling = 0  # requests being answered now
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -123,6 +126,17 @@ class FakeTelegramAPI:
             runner, self._runner = self._runner, None
             await runner.cleanup()
 
+    async def idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - bounded on purpose
+        """Wait until no client is connected and no request is being answered: whatever a
+        client wrote before it went away (a killed bot) has been answered by then."""
+        async with asyncio.timeout(timeout):
+            while self._handling or self._connected():  # noqa: ASYNC110 - no event for a close
+                await asyncio.sleep(0.01)
+
+    def _connected(self) -> int:
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self
@@ -141,6 +155,13 @@ class FakeTelegramAPI:
         return reply_error(BotAPIError(404, "Not Found"))
 
     async def _handle(self, request: web.Request) -> web.Response:
+        self._handling += 1
+        try:
+            return await self._handle_one(request)
+        finally:
+            self._handling -= 1
+
+    async def _handle_one(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return reply_error(BotAPIError(401, "Unauthorized"))
         method = _METHOD_NAMES.get(request.match_info["method"].lower())
@@ -150,7 +171,7 @@ class FakeTelegramAPI:
             params = await read_params(request)
         except ValueError:
             return reply_error(BotAPIError(400, "Bad Request: can't parse JSON object"))
-        call = Call(method, params, time.monotonic())
+        call = Call(method, params, sent_at(request) or self.clock())
         self.calls.append(call)
         try:
             result = await self._answer(call)
@@ -181,10 +202,10 @@ class FakeTelegramAPI:
             self.state.check_access(chat_id, call.method)
         limited = self.enforce_limits and call.method in FLOOD_METHODS
         if limited and isinstance(chat_id, int | str):
-            self.flood.check(chat_id, time.monotonic())
+            self.flood.check(chat_id, call.timestamp)
         result = METHODS[call.method](self.state, call.params)
         if limited and isinstance(chat_id, int | str):
-            self.flood.record(chat_id, time.monotonic())
+            self.flood.record(chat_id, call.timestamp)
         return result
 
     async def _wait(self, predicate: Callable[[], bool], seconds: float) -> bool:
@@ -363,7 +384,7 @@ class FakeTelegramAPI:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a bounded wait is the point of this helper
+        timeout: float = 30.0,  # noqa: ASYNC109 - bounded, and generous: it returns when done
         *,
         chat_id: int | str | None = None,
     ) -> list[JSON]:

@@ -2,15 +2,33 @@
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
+import httpx
 from aiohttp import web
 
 from tests.fakes.telegram_errors import BotAPIError
 from tests.fakes.telegram_objects import JSON
 
-__all__ = ["TEXT_FIELDS", "Call", "Signal", "read_params", "reply_error"]
+__all__ = [
+    "SENT_AT_HEADER",
+    "TEXT_FIELDS",
+    "Call",
+    "Signal",
+    "read_params",
+    "reply_error",
+    "sent_at",
+    "sent_at_hooks",
+]
+
+# A test's own clients stamp each request with time.monotonic() when they send it (see
+# sent_at_hooks); the fake then counts the request from that moment instead of from when its
+# handler got to run. Both are in one process, on one clock. Without the stamp, a loaded
+# machine's scheduling delay between client and handler bunches requests the bot sent evenly,
+# and with time_scale=10 a millisecond of that delay weighs like ten.
+SENT_AT_HEADER = "X-Fake-Sent-At"
 
 # Bot API string fields: PTB sends them raw, so JSON-decoding them would turn the text "42"
 # into a number. Every other form value is JSON (PTB's RequestData.json_parameters).
@@ -25,7 +43,7 @@ TEXT_FIELDS = frozenset(
 
 
 class Call(NamedTuple):
-    """One request: method name, decoded params, time.monotonic() when it arrived."""
+    """One request: method name, decoded params, and when it was sent (stamped) or arrived."""
 
     method: str
     params: JSON
@@ -78,3 +96,22 @@ async def read_params(request: web.Request) -> JSON:
 def reply_error(error: BotAPIError) -> web.Response:
     """Answer with Telegram's error JSON and the error's real HTTP status."""
     return web.json_response(error.to_json(), status=error.status)
+
+
+def sent_at(request: web.Request) -> float | None:
+    """The client's time.monotonic() when it sent the request, if the client stamped it."""
+    value = request.headers.get(SENT_AT_HEADER)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+async def _stamp(request: httpx.Request) -> None:
+    request.headers[SENT_AT_HEADER] = repr(time.monotonic())
+
+
+def sent_at_hooks() -> dict[str, list[Callable[[httpx.Request], Awaitable[None]]]]:
+    """httpx ``event_hooks`` that stamp every request as it is sent, e.g. for
+    ``HTTPXRequest(httpx_kwargs={"event_hooks": sent_at_hooks()})``."""
+    return {"request": [_stamp]}
