@@ -38,12 +38,14 @@ from telegram.ext import (
 
 from tests.fakes import (
     DEFAULT_TOKEN,
+    BotAPIError,
     FakeTelegramAPI,
     FloodLimits,
     Limit,
     make_callback_update_json,
     make_update_json,
 )
+from tests.fakes.telegram_flood import FloodControl
 
 CHAT = 1001
 LONG_POLL = 60  # seconds: far longer than any wake-up takes, however slow the machine
@@ -325,6 +327,30 @@ async def test_flood_limits_answer_429_when_enforced() -> None:
     second = dtm.timedelta(seconds=1)
     assert outcomes == ["ok"] * 2 + [second] + ["ok"] * 3 + [30 * second] + ["ok"] * 6 + [second]
     assert fake.rate_limited_count == 3
+
+
+@pytest.mark.parametrize(
+    ("recorded", "at", "refused"),
+    [
+        pytest.param([2.0, 0.5], 2.2, False, id="an-old-stamp-arriving-late-expires"),
+        pytest.param([2.0, 2.1], 2.2, True, id="two-in-the-window"),
+        pytest.param([2.5, 2.6], 2.2, True, id="sent-later-arrived-first"),
+        pytest.param([0.5, 3.5], 2.2, False, id="outside-every-window"),
+    ],
+)
+def test_flood_control_counts_stamps_that_arrive_out_of_order(
+    recorded: list[float], at: float, refused: bool
+) -> None:
+    # A request stamped when its client sent it can arrive after one sent later.
+    flood = FloodControl(FloodLimits(overall=Limit(2, 1.0)))
+    for stamp in recorded:
+        flood.record(1000 + int(stamp * 10), stamp)  # a chat each: only the overall limit
+    try:
+        flood.check(999, at)
+    except BotAPIError as exc:
+        assert refused, exc
+    else:
+        assert not refused
 
 
 async def test_flood_limits_are_off_by_default(fake: FakeTelegramAPI, bot: Bot) -> None:
