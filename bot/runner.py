@@ -152,7 +152,10 @@ async def _serve(stack: AsyncExitStack, settings: Settings, stop: asyncio.Event)
     await application.initialize()
     stack.push_async_callback(application.shutdown)
     await register_commands(application)
-    push_bot = await stack.enter_async_context(push_bot_for(settings))
+    push_bot = push_bot_for(settings)
+    stack.push_async_callback(push_bot.shutdown)
+    if not await connect(push_bot, settings.telegram_api_base_url, retry=retry, stop=stop):
+        return
     background = Background(services, push_bot)
     stack.push_async_callback(background.stop)  # also undoes a start that failed half-way
     await background.start()
