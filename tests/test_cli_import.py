@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from news.retention import prune_old_articles
 from storage import Article, open_store
-from tests.test_cli import run_khabar
+from tests.khabar_process import run_khabar
 
 ARCHIVE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Archive</title>
 <link>https://archive.example/</link>

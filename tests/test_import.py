@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from news.importer import detect_kind
+from tests.khabar_process import run_khabar
 from tests.pipeline_helpers import unique_text
-from tests.test_cli import run_khabar
 
 DATA = Path(__file__).parent / "data"
 ARTICLE = (DATA / "pages" / "en-article.html").read_text("utf-8")
