@@ -51,6 +51,9 @@ class Cli:
 
     async def run(self, *args: str, stderr: int | None = None, **env: str) -> tuple[int, str, str]:
         """Run khabar ARGS; return (exit status, stdout, stderr)."""
+        feeds = self.tmp / "feeds.toml"
+        if not feeds.exists():  # KHABAR_FEEDS must name a readable file; an empty one is valid
+            feeds.write_text("", encoding="utf-8")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
