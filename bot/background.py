@@ -8,14 +8,14 @@ from contextlib import AsyncExitStack
 
 from telegram import Bot
 
-from bot.cli_news import breaking_rule, make_fetcher
-from bot.push import PushConfig, Sender
+from bot.cli.news import breaking_rule, make_fetcher
+from bot.push.sender import PushConfig, Sender
 from bot.services import Services
-from news.extract import Extractor
-from news.feedlist import seed_feeds
+from news.extract.pages import Extractor
+from news.ingest.feedlist import seed_feeds
 from news.ingestloop import run_forever
 from news.pipeline import Pipeline
-from news.stories import Stored
+from news.stories.store import Stored
 from storage.articles import get_article
 
 __all__ = ["Background"]

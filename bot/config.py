@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from news.errors import SourcesError
-from news.sources import default_sources_path, load_sources
+from news.ingest.sources import default_sources_path, load_sources
 from storage import StorageConfigError, hide_password, normalize_database_url
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
@@ -44,7 +44,7 @@ _EXPECTS: dict[str, str] = {
     "fetch_timeout": "seconds, above 0 and at most 300",
     "fetch_allow_private": "true or false",
     "extract_workers": "a number of processes from 0 (in-process) to 32",
-    "khabar_feeds": "a feeds TOML file (see news/feeds.toml; an empty file is valid)",
+    "khabar_feeds": "a feeds TOML file (see news/ingest/feeds.toml; an empty file is valid)",
     "push_rate": "messages per second, above 0 and at most 1000",
     "retention_days": "a number of days, 0 to keep everything",
     "metrics_port": "a port number from 1 to 65535, or 0 for off",

@@ -3,7 +3,7 @@
 Message ids are keys (`read.usage`), not English sentences, so English is a catalog like Urdu.
 `t(lang, key, **params)` returns Telegram HTML (`Html`): catalog texts are HTML, and every str
 parameter is escaped unless it is already `Html`. For Urdu the result is also laid out right to
-left (`bot.bidi.apply_direction`): Latin runs are isolated and lines start with an RLM when needed.
+left (`bot.render.bidi.apply_direction`): Latin runs are isolated and lines start with an RLM when needed.
 
 An unknown language falls back to English. A key missing from Urdu falls back to English with a
 warning (tests/test_i18n.py fails first); a key missing from English raises KeyError, so a typo
@@ -23,9 +23,9 @@ from types import MappingProxyType
 
 from babel.messages.pofile import read_po
 
-from bot.bidi import apply_direction
-from bot.render import Html, escape, to_plain_text
-from bot.timefmt import format_number
+from bot.render.bidi import apply_direction
+from bot.render.html import Html, escape, to_plain_text
+from bot.render.timefmt import format_number
 
 __all__ = [
     "ADMIN_COMMANDS",

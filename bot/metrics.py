@@ -14,7 +14,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, RequestHandler
 
-from bot.push import Sender
+from bot.push.sender import Sender
 from news.pipeline import Pipeline
 from storage import Store
 from storage.articles import count_articles

@@ -15,14 +15,14 @@ from telegram.request import HTTPXRequest
 from bot.app import build_application, register_commands
 from bot.background import Background
 from bot.config import Settings
-from bot.demo import remove_demo_articles
+from bot.console.demo import remove_demo_articles
 from bot.logs import add_secret
 from bot.metrics import Metrics, MetricsServer
 from bot.services import KhabarApp, Services
 from bot.startup import background_task, connect, listening
-from news.llm import OpenAIBackend
 from news.retention import prune_forever
-from news.summaries import SummaryService
+from news.summaries.llm import OpenAIBackend
+from news.summaries.service import SummaryService
 from storage import open_store
 
 __all__ = [

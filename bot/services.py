@@ -10,7 +10,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from news.summaries import SummaryService
+from news.summaries.service import SummaryService
 from storage import Store
 
 __all__ = ["KhabarApp", "KhabarContext", "Services"]

@@ -8,8 +8,8 @@ import logging
 from dataclasses import dataclass, field
 
 from news import errors
-from news.extract import ExtractedArticle
-from news.stories import Stored
+from news.extract.pages import ExtractedArticle
+from news.stories.store import Stored
 
 __all__ = ["FeedOutcome", "PageProblems", "PassStats"]
 

@@ -10,20 +10,20 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from news import errors
-from news.boilerplate import BoilerplateFilter
-from news.canonical import canonicalize_url
-from news.entrytext import entry_text
-from news.extract import ExtractedArticle, Extractor
-from news.feedparse import FeedEntry, ParsedFeed, parse_feed
-from news.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
-from news.language import language_label
-from news.outbox import BreakingRule, route_stored
+from news.delivery.queue import BreakingRule, route_stored
+from news.extract.boilerplate import BoilerplateFilter
+from news.extract.canonical import canonicalize_url
+from news.extract.language import language_label
+from news.extract.pages import ExtractedArticle, Extractor
+from news.extract.textdoc import make_lead
+from news.extract.titles import strip_site_name
+from news.extract.topics import classify
+from news.ingest.entrytext import entry_text
+from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
+from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
 from news.passstats import FeedOutcome, PageProblems, PassStats
-from news.stories import Candidate, Stored, store_candidate
-from news.storyindex import StoryIndex
-from news.textdoc import make_lead
-from news.titles import strip_site_name
-from news.topics import classify
+from news.stories.index import StoryIndex
+from news.stories.store import Candidate, Stored, store_candidate
 from storage import Feed, Store
 from storage.articles import find_duplicate
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok

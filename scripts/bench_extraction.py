@@ -1,4 +1,4 @@
-"""Benchmark news.extract against plain trafilatura.extract on the same pages, in one run.
+"""Benchmark news.extract.pages against plain trafilatura.extract on the same pages, in one run.
 
 Reports pages/s for trafilatura.extract alone (and with metadata, which extract_html needs for
 title, date and author), extract_html in this process, and the process
@@ -26,7 +26,7 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from news.extract import Extractor, extract_html
+from news.extract.pages import Extractor, extract_html
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -98,9 +98,9 @@ async def time_pipeline(pages: list[bytes], workers: int) -> float:
     """Pages/s through extract (body only, as for feed entries) → classify → dedup → store."""
     import tempfile
 
-    from news.importer import article_candidate
-    from news.stories import store_candidate
-    from news.storyindex import StoryIndex
+    from news.ingest.localfiles import article_candidate
+    from news.stories.index import StoryIndex
+    from news.stories.store import store_candidate
     from storage import open_store
 
     with tempfile.TemporaryDirectory() as tmp:

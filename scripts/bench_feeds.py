@@ -1,4 +1,4 @@
-"""Time news.feedparse on the stored real feeds, beside plain feedparser.parse(bytes).
+"""Time news.ingest.feedparse on the stored real feeds, beside plain feedparser.parse(bytes).
 
 Feeds are read from $KHABAR_DATA_DIR/feeds (default <repo>/../shared/data/feeds): the
 news-captures, feed-rs and rsparser folders. The baseline, timed in the same run on the same
@@ -23,7 +23,7 @@ from pathlib import Path
 import feedparser
 
 from news import errors
-from news.feedparse import parse_feed_sync
+from news.ingest.feedparse import parse_feed_sync
 
 _FOLDERS = ("news-captures", "feed-rs", "rsparser")
 _BASE_URL = "https://bench.example.org/feed"
@@ -46,7 +46,7 @@ def load_feeds(root: Path) -> list[tuple[str, bytes]]:
 
 
 def parse_ours(body: bytes) -> int:
-    """Entries news.feedparse keeps (0 when it refuses the document)."""
+    """Entries news.ingest.feedparse keeps (0 when it refuses the document)."""
     try:
         return len(parse_feed_sync(body, base_url=_BASE_URL).entries)
     except errors.ParseError:
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     per_round = {name: int(entries) // args.rounds for name, (entries, _s) in totals.items()}
     print(f"{'parser':<32} {'entries':>8} {'entries/s':>10} {'peak MiB':>9}")
     for name, label in (
-        ("ours", "news.feedparse.parse_feed"),
+        ("ours", "news.ingest.feedparse.parse_feed"),
         ("plain", "feedparser.parse(bytes)"),
     ):
         parse = parse_ours if name == "ours" else parse_plain

@@ -3,12 +3,12 @@
 Three measurements:
 
 * fan-out of one story to N subscribers (default 50,000) with the rate limit lifted: messages/s
-  and CPU ms per message of bot.push.Sender (claiming, rendering, PTB, recording outcomes in
+  and CPU ms per message of bot.push.sender.Sender (claiming, rendering, PTB, recording outcomes in
   SQLite), beside a bare ``httpx.AsyncClient`` loop posting the same sendMessage calls with the
   same concurrency to the same server;
 * PUSH_RATE=200 against the fake enforcing Telegram's limits (time-scaled so 200/s is legal):
   the achieved rate, measured at the server, and the number of 429s;
-* queueing one story that matches 100,000 subscriptions (news.outbox.route_stored), beside a
+* queueing one story that matches 100,000 subscriptions (news.delivery.queue.route_stored), beside a
   plain INSERT ... SELECT of every chat into the outbox.
 
 The fake server runs in a child process, so the CPU figures are the sender's alone.
@@ -37,7 +37,7 @@ from sqlalchemy import text
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.push import PushConfig, Sender
+from bot.push.sender import PushConfig, Sender
 from storage import DeliveryState, Store, open_store
 from storage.deliveries import count_by_state
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from news.extractive import Language, summarize_extractive
-from news.sentences import split_sentences
+from news.summaries.extractive import Language, summarize_extractive
+from news.summaries.sentences import split_sentences
 
 _FILES: dict[Language, str] = {
     "en": "xlsum-english/task1357_xlsum_summary_generation.json",

@@ -1,4 +1,4 @@
-"""Score news.extract against plain trafilatura.extract on the shared extraction benchmarks.
+"""Score news.extract.pages against plain trafilatura.extract on the shared extraction benchmarks.
 
 Sets under ``$KHABAR_DATA_DIR/extraction`` (default ``<repo>/../shared/data/extraction``); a
 missing set is skipped. Metrics:
@@ -36,7 +36,7 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from news.extract import extract_html
+from news.extract.pages import extract_html
 
 REPO = Path(__file__).resolve().parents[1]
 _TOKEN = re.compile(r"\w+")
@@ -148,7 +148,7 @@ LOADERS: dict[str, Callable[[Path], Iterator[Page]]] = {
 
 
 def run_ours(page: Page) -> Output:
-    """Extract with news.extract."""
+    """Extract with news.extract.pages."""
     article = extract_html(page.html, url=page.url)
     if article is None:
         return Output("", None)
@@ -283,7 +283,7 @@ def main() -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
     args = parser.parse_args()
     root = data_dir()
-    print("| set | pages | metric | news.extract | trafilatura.extract | diff |")
+    print("| set | pages | metric | news.extract.pages | trafilatura.extract | diff |")
     print("|---|---:|---|---:|---:|---:|")
     for name in args.sets.split(","):
         folder = root / name

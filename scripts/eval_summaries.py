@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from news.extractive import DEFAULT_ALPHA, Language, summarize_extractive
-from news.rouge import RougeScores, score_rouge
-from news.sentences import split_sentences
+from news.summaries.extractive import DEFAULT_ALPHA, Language, summarize_extractive
+from news.summaries.sentences import split_sentences
+from scripts.rouge import RougeScores, score_rouge
 
 
 @dataclass(frozen=True)

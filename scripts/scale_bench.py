@@ -21,10 +21,10 @@ from sqlalchemy import insert, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.push import PushConfig, Sender  # noqa: E402
-from news.outbox import queue_new_story  # noqa: E402
-from news.stories import Candidate, Stored, store_candidate  # noqa: E402
-from news.storyindex import StoryIndex  # noqa: E402
+from bot.push.sender import PushConfig, Sender  # noqa: E402
+from news.delivery.queue import queue_new_story  # noqa: E402
+from news.stories.index import StoryIndex  # noqa: E402
+from news.stories.store import Candidate, Stored, store_candidate  # noqa: E402
 from storage import Article, Chat, Store, Subscription, open_store  # noqa: E402
 from storage.articles import get_article, search_articles  # noqa: E402
 from storage.stories import latest_stories, story_source_counts  # noqa: E402

@@ -14,7 +14,7 @@ __all__ = ["clean_text", "fold_urdu", "normalize_for_search"]
 
 # C0 controls but tab and newline, DEL, C1 controls; the bidi embeddings, overrides and isolates
 # (U+202A-U+202E, U+2066-U+2069: a feed's RLO can reverse the rest of a message, "Trojan Source",
-# CVE-2021-42574), which Khabar never needs (bot.bidi uses LRM/RLM); and lone surrogates, which
+# CVE-2021-42574), which Khabar never needs (bot.render.bidi uses LRM/RLM); and lone surrogates, which
 # no database can encode. PostgreSQL rejects NUL in text outright; SQLite would store it.
 _UNWANTED = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"

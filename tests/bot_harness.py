@@ -33,7 +33,7 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.runner import open_services
 from bot.services import KhabarApp, Services
-from news.stories import Candidate, store_candidate
+from news.stories.store import Candidate, store_candidate
 from storage import Store
 from tests.fakes import DEFAULT_TOKEN, Call, FakeTelegramAPI
 from tests.fakes.telegram_objects import command_entities, make_chat_json, make_user_json
@@ -66,7 +66,7 @@ ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot, the "from" of 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)  # the bot's clock in these tests
 
 SETTLE_TIMEOUT = 30.0  # generous: settle returns as soon as the bot is done, however slow
-# Right-to-left and isolate marks the bot adds to Urdu text (bot.bidi); tests compare without them.
+# Right-to-left and isolate marks the bot adds to Urdu text (bot.render.bidi); tests compare without them.
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _counter = itertools.count(1)
 

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from news.extract import Extractor
-from news.fetch import Fetcher
+from news.extract.pages import Extractor
+from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store, open_store
 from tests.httpserver import LocalServer

@@ -13,8 +13,8 @@ from sqlalchemy import insert
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from news.outbox import BreakingRule, route_stored
-from news.stories import Candidate, Stored, store_candidate
+from news.delivery.queue import BreakingRule, route_stored
+from news.stories.store import Candidate, Stored, store_candidate
 from storage import Chat, ChatMute, Store, Subscription
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.telegram_http import sent_at_hooks

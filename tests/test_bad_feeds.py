@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from news import errors
-from news.feedparse import ParsedFeed, parse_feed, parse_feed_sync
-from news.fetch import Fetcher
+from news.ingest.feedparse import ParsedFeed, parse_feed, parse_feed_sync
+from news.ingest.fetch import Fetcher
 from tests.httpserver import LocalServer
 from tests.test_feedparse import big_feed
 

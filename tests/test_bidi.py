@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.bidi import (
+from bot.render.bidi import (
     LRM,
     RLM,
     apply_direction,

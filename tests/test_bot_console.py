@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, load_settings
-from bot.console import run_console
+from bot.console.terminal import run_console
 
 REPO = Path(__file__).resolve().parent.parent
-# Demo articles (bot/demo_data/articles.json) the console imports into an empty store.
+# Demo articles (bot/console/demo_data/articles.json) the console imports into an empty store.
 DEMO_EN = "Monsoon rain floods low-lying areas of Karachi"
 DEMO_UR = "کراچی میں مون سون کی تیز بارش، نشیبی علاقے زیرِ آب"
 DEMO_PAKISTAN_SQUAD = "Pakistan name young squad for home cricket series"

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from news.outbox import BreakingRule, route_stored
-from news.stories import Candidate, store_candidate
+from news.delivery.queue import BreakingRule, route_stored
+from news.stories.store import Candidate, store_candidate
 from storage import Article, Delivery
 from tests.bot_harness import NOW, PRIVATE, BotHarness
 

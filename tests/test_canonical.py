@@ -1,10 +1,10 @@
-"""Tests for news.canonical: canonical article URLs and de-duplication keys."""
+"""Tests for news.extract.canonical: canonical article URLs and de-duplication keys."""
 
 from __future__ import annotations
 
 import pytest
 
-from news.canonical import canonicalize_url, is_same_site, url_key
+from news.extract.canonical import canonicalize_url, is_same_site, url_key
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_BROKEN_PIPE, build_parser
+from bot.cli.main import EXIT_BROKEN_PIPE, build_parser
 from storage import open_store
 from tests.bot_harness import add_article
 from tests.khabar_process import TIMEOUT, clean_env, run_khabar, run_khabar_async

@@ -147,7 +147,7 @@ async def test_ingest_on_a_terminal_shows_progress_and_keeps_article_lines_at_de
     # The per-article lines are still there for whoever asks for them.
     server.add_bytes("/two.xml", rss("Two", [item(server, 4), item(server, 3)]))
     _, _, err = await cli.run("ingest", "--once", "--force", LOG_LEVEL="DEBUG")
-    assert "DEBUG news.outbox: outbox: story" in err
+    assert "DEBUG news.delivery.queue: outbox: story" in err
 
 
 async def test_feeds_add_detects_language_and_topic_from_the_feed(cli: Cli) -> None:

@@ -1,4 +1,4 @@
-"""Tests for news.dedup: content hash, SimHash, title similarity and same-story matching."""
+"""Tests for news.stories.dedup: content hash, SimHash, title similarity and same-story matching."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from news.dedup import (
+from news.stories.dedup import (
     StoryKey,
     content_hash,
     from_signed64,

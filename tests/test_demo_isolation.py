@@ -13,9 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.console import console_database_url, run_console
-from bot.demo import DEMO_URL_PREFIX, demo_candidates, import_demo_articles, remove_demo_articles
-from news.stories import Candidate, store_candidate
+from bot.console.demo import (
+    DEMO_URL_PREFIX,
+    demo_candidates,
+    import_demo_articles,
+    remove_demo_articles,
+)
+from bot.console.terminal import console_database_url, run_console
+from news.stories.store import Candidate, store_candidate
 from storage import Article, Store, Story, open_store
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
 from tests.httpserver import LocalServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.cli import build_parser
+from bot.cli.main import build_parser
 from bot.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent

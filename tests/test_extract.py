@@ -1,4 +1,4 @@
-"""Tests for news.extract, news.textdoc and news.boilerplate on pages written for this project."""
+"""Tests for news.extract.pages, news.extract.textdoc and news.extract.boilerplate on pages written for this project."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from news.boilerplate import BoilerplateFilter, strip_edge_boilerplate
-from news.extract import MAX_INPUT_BYTES, ExtractedArticle, Extractor, extract_html, extract_text
-from news.textdoc import make_lead, parse_date_line
-from news.topics import classify
+from news.extract.boilerplate import BoilerplateFilter, strip_edge_boilerplate
+from news.extract.pages import (
+    MAX_INPUT_BYTES,
+    ExtractedArticle,
+    Extractor,
+    extract_html,
+    extract_text,
+)
+from news.extract.textdoc import make_lead, parse_date_line
+from news.extract.topics import classify
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

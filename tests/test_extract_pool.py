@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from bot.metrics import Metrics, MetricsServer
-from news.extract import Extractor
-from news.fetch import Fetcher
+from news.extract.pages import Extractor
+from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store
 from storage.feeds import FeedIn, add_feed, get_feed

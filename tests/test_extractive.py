@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from news import extractive
-from news.extractive import Budget, rank_centrality, summarize_extractive, trim_to_budget
-from news.sentences import split_sentences
+from news.summaries import extractive
+from news.summaries.extractive import Budget, rank_centrality, summarize_extractive, trim_to_budget
+from news.summaries.sentences import split_sentences
 
 ENGLISH = """\
 LAHORE, March 3 (Reuters) -

@@ -1,4 +1,4 @@
-"""Tests for news.feedparse and news.dates on feeds written for these tests (tests/data/feeds)."""
+"""Tests for news.ingest.feedparse and news.ingest.dates on feeds written for these tests (tests/data/feeds)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from news import errors
-from news.dates import parse_date
-from news.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
+from news.ingest.dates import parse_date
+from news.ingest.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 DATA_DIR = Path(
@@ -142,7 +142,7 @@ async def test_empty_channel_is_a_feed_without_entries() -> None:
 
 
 async def test_broken_feed_with_entries_is_kept(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="news.feedparse"):
+    with caplog.at_level(logging.INFO, logger="news.ingest.feedparse"):
         feed = await parse_file("broken_with_entries.xml")
 
     assert [e.link for e in feed.entries] == [
@@ -219,7 +219,7 @@ def big_feed(count: int, *, dated: bool = True) -> bytes:
 
 
 async def test_max_items_keeps_the_newest(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="news.feedparse"):
+    with caplog.at_level(logging.INFO, logger="news.ingest.feedparse"):
         feed = await parse_feed(big_feed(30), base_url=BASE, max_items=10)
 
     assert [e.title for e in feed.entries] == [f"Item {i}" for i in range(20, 30)]

@@ -1,4 +1,4 @@
-"""Tests for news.fetch and news.ssrf against a real aiohttp server on 127.0.0.1."""
+"""Tests for news.ingest.fetch and news.ingest.ssrf against a real aiohttp server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -14,8 +14,14 @@ import pytest
 from aiohttp import web
 
 from news import errors
-from news.fetch import USER_AGENT, Fetcher, next_check_delay, parse_max_age, parse_retry_after
-from news.ssrf import check_address, check_url, is_allowed_address, resolve_host
+from news.ingest.fetch import (
+    USER_AGENT,
+    Fetcher,
+    next_check_delay,
+    parse_max_age,
+    parse_retry_after,
+)
+from news.ingest.ssrf import check_address, check_url, is_allowed_address, resolve_host
 from tests.httpserver import LocalServer, gzip_bytes
 
 MiB = 1024 * 1024

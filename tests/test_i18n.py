@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.bidi import strip_marks
 from bot.i18n import (
     ADMIN_COMMANDS,
     LOCALES_DIR,
@@ -27,7 +26,8 @@ from bot.i18n import (
     tn,
     tn_plain,
 )
-from bot.render import Html
+from bot.render.bidi import strip_marks
+from bot.render.html import Html
 
 CATALOGS = {lang: load_catalog(lang) for lang in SUPPORTED_LANGUAGES}
 EN, UR = CATALOGS["en"], CATALOGS["ur"]

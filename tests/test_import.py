@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from news.importer import detect_kind
+from news.ingest.localfiles import detect_kind
 from tests.khabar_process import run_khabar
 from tests.pipeline_helpers import unique_text
 

@@ -1,4 +1,4 @@
-"""Tests for news.language: English, Urdu (Nastaliq and Roman) and other languages by script."""
+"""Tests for news.extract.language: English, Urdu (Nastaliq and Roman) and other languages by script."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from news.language import detect_language, is_roman_urdu, language_label, normalize_language_tag
+from news.extract.language import (
+    detect_language,
+    is_roman_urdu,
+    language_label,
+    normalize_language_tag,
+)
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from news import llm
-from news import summarize as summarize_module
-from news.extractive import Budget, summarize_extractive
-from news.llm import LLMError, OpenAIBackend, estimate_tokens
-from news.summarize import Summary, summarize
+from news.summaries import llm
+from news.summaries import writer as summarize_module
+from news.summaries.extractive import Budget, summarize_extractive
+from news.summaries.llm import LLMError, OpenAIBackend, estimate_tokens
+from news.summaries.writer import Summary, summarize
 from tests.fakes.openai_api import FakeOpenAI, Reply
 
 API_KEY = "sk-test-secret-4242"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.metrics import Metrics, MetricsServer
-from news.extract import Extractor
-from news.fetch import Fetcher
+from news.extract.pages import Extractor
+from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store
 from storage.feeds import FeedIn, add_feed, record_fetch_error

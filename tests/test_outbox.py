@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from news.matching import match_words, matching_phrases
-from news.outbox import BreakingRule
-from news.schedule import in_window, next_local_time
+from news.delivery.matching import match_words, matching_phrases
+from news.delivery.queue import BreakingRule
+from news.delivery.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat
 from storage.fanout import sources_within

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from news.extract import Extractor
-from news.fetch import Fetcher
+from news.extract.pages import Extractor
+from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Article, Delivery, Feed, Store
 from storage.feeds import FeedIn, add_feed

@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from news.extract import Extractor
-from news.fetch import Fetcher
+from news.extract.pages import Extractor
+from news.ingest.fetch import Fetcher
 from news.ingestloop import run_forever
 from news.pipeline import FEED_LEASE, Pipeline
 from storage import Article, Store

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from bot.push import PushConfig, Sender
+from bot.push.sender import PushConfig, Sender
 from storage import Chat, Delivery, DeliveryState, Store, Subscription
 from storage.chats import reactivate_chat
 from tests.fakes import FakeTelegramAPI

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.push import PushConfig, Sender
-from news.outbox import BreakingRule
+from bot.push.sender import PushConfig, Sender
+from news.delivery.queue import BreakingRule
 from storage import Delivery, DeliveryState, Store
 from tests.fakes import FakeTelegramAPI
 from tests.push_helpers import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.push import PushConfig, Sender
+from bot.push.sender import PushConfig, Sender
 from tests.bot_harness import PRIVATE, BotHarness
 from tests.push_helpers import add_article, add_chats, push_bot, running_clock
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.push import PushConfig, Sender
-from news.outbox import BreakingRule
+from bot.push.sender import PushConfig, Sender
+from news.delivery.queue import BreakingRule
 from storage import Store
 from storage.chats import set_quiet_hours
 from tests.fakes import FakeTelegramAPI

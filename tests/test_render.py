@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bot.bidi import RLM, strip_marks
-from bot.render import (
+from bot.render.bidi import RLM, strip_marks
+from bot.render.html import (
     MAX_CALLBACK_BYTES,
     Callback,
     Html,

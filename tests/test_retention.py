@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from news.retention import prune_old_articles
-from news.stories import Candidate, store_candidate
+from news.stories.store import Candidate, store_candidate
 from storage import Article, Delivery, Store, Story, SummaryCache
 from storage.articles import search_articles
 from storage.chats import ensure_chat

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from news import rouge
-from news.rouge import RougeScores, rouge_l, rouge_n, score_rouge, tokenize_for_rouge
+from scripts import rouge
+from scripts.rouge import RougeScores, rouge_l, rouge_n, score_rouge, tokenize_for_rouge
 
 
 def _f1(precision: float, recall: float) -> float:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from news.extract import ExtractedArticle, extract_text
-from news.topics import classify
+from news.extract.pages import ExtractedArticle, extract_text
+from news.extract.topics import classify
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path(os.environ.get("KHABAR_DATA_DIR", REPO.parent / "shared" / "data")).parent / "fixtures"

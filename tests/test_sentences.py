@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from news import sentences
-from news.sentences import is_boilerplate, split_sentences, strip_dateline
+from news.summaries import sentences
+from news.summaries.sentences import is_boilerplate, split_sentences, strip_dateline
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for news.sources (feeds.toml) and news.opml."""
+"""Tests for news.ingest.sources (feeds.toml) and news.ingest.opml."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from news import errors
-from news.canonical import url_key
-from news.opml import parse_opml, render_opml
-from news.sources import (
+from news.extract.canonical import url_key
+from news.ingest.opml import parse_opml, render_opml
+from news.ingest.sources import (
     LANGUAGES,
     TOPICS,
     FeedSource,

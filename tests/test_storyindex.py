@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from news.stories import Candidate, store_candidate
-from news.storyindex import StoryIndex
+from news.stories.index import StoryIndex
+from news.stories.store import Candidate, store_candidate
 from storage import Store
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)

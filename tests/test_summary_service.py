@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from news.llm import OpenAIBackend
-from news.stories import Candidate, store_candidate
-from news.summaries import SummaryService
+from news.stories.store import Candidate, store_candidate
+from news.summaries.llm import OpenAIBackend
+from news.summaries.service import SummaryService
 from storage import Store
 from storage.articles import get_article
 from tests.fakes.openai_api import FakeOpenAI, Reply

@@ -1,7 +1,7 @@
 """Hostile characters: NUL, other controls and bidi overrides never reach SQL or a chat.
 
 Stored text is cleaned by the column types (storage.types.CleanString), command arguments by
-the command handler (bot.args), displayed text by bot.render.escape: one place each, the same
+the command handler (bot.args), displayed text by bot.render.html.escape: one place each, the same
 function (storage.textnorm.clean_text). PostgreSQL refuses NUL in text outright, so these run on
 both databases.
 """

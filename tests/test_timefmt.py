@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.timefmt import (
+from bot.render.timefmt import (
     format_age,
     format_clock,
     format_datetime_local,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from news.extract import extract_html
-from news.titles import strip_site_name
+from news.extract.pages import extract_html
+from news.extract.titles import strip_site_name
 from storage import Article
 from tests.pipeline_helpers import BODY, Harness, rss
 

@@ -1,10 +1,10 @@
-"""Tests for news.topics: names, URL sections, categories and keyword rules, English and Urdu."""
+"""Tests for news.extract.topics: names, URL sections, categories and keyword rules, English and Urdu."""
 
 from __future__ import annotations
 
 import pytest
 
-from news.topics import TOPICS, URDU_NAMES, classify, topic_by_name, urdu_name
+from news.extract.topics import TOPICS, URDU_NAMES, classify, topic_by_name, urdu_name
 
 
 def test_every_topic_has_an_urdu_name_that_maps_back() -> None:

@@ -12,11 +12,11 @@ from telegram import Update
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.i18n import t
-from bot.render import Html, escape, is_safe_url
-from bot.replies import reply
+from bot.render.html import Html, escape, is_safe_url
+from bot.render.replies import reply
+from bot.render.timefmt import format_number
 from bot.services import KhabarContext
-from bot.timefmt import format_number
-from news.topics import topic_by_name
+from news.extract.topics import topic_by_name
 from storage.articles import count_articles
 from storage.deliveries import count_by_state
 from storage.feeds import FeedIn, add_feed, failing_feeds, get_feed_by_url, remove_feed

@@ -13,7 +13,7 @@ from bot.handlers.search import search_page
 from bot.handlers.start import lang_button
 from bot.handlers.subscriptions import subscribe_topic_button, unsubscribe_button
 from bot.i18n import t_plain
-from bot.render_callback import decode_callback
+from bot.render.callback import decode_callback
 from bot.services import KhabarContext
 
 __all__ = ["on_button"]

@@ -12,9 +12,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chatprefs import chat_prefs
-from bot.gone import chat_is_gone, retire_chat
 from bot.i18n import t
-from bot.replies import reply
+from bot.push.gone import chat_is_gone, retire_chat
+from bot.render.replies import reply
 from bot.services import KhabarContext
 
 __all__ = ["CommandLimiter", "on_error", "unknown_command"]

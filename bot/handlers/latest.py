@@ -8,14 +8,14 @@ from telegram import Update
 
 from bot.args import parse_count
 from bot.chatprefs import ChatPrefs, chat_prefs
-from bot.headlines import headline_line, other_language, topic_label, topic_list
 from bot.i18n import t
-from bot.render import Html
-from bot.render_callback import encode_callback
-from bot.replies import Keyboard, edit_or_reply, reply
+from bot.render.callback import encode_callback
+from bot.render.headlines import headline_line, other_language, topic_label, topic_list
+from bot.render.html import Html
+from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
-from news.matching import unmuted_page
-from news.topics import TOPICS, topic_by_name
+from news.delivery.matching import unmuted_page
+from news.extract.topics import TOPICS, topic_by_name
 from storage.chats import list_mutes
 from storage.stories import latest_stories, story_source_counts
 
@@ -130,7 +130,7 @@ async def topics(update: Update, context: KhabarContext) -> None:
     """``/topics``: each topic with its Urdu name; a tap subscribes."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
-    from news.topics import urdu_name
+    from news.extract.topics import urdu_name
 
     lines = [t(lang, "topics.header"), ""]
     lines += [f"• {x.capitalize()} — {urdu_name(x)}" for x in TOPICS]

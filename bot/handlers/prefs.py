@@ -7,10 +7,10 @@ from telegram import Update
 from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
 from bot.i18n import t, tn
-from bot.render import Html, concat
-from bot.replies import reply
+from bot.render.html import Html, concat
+from bot.render.replies import reply
+from bot.render.timefmt import format_clock, parse_clock, resolve_timezone
 from bot.services import KhabarContext
-from bot.timefmt import format_clock, parse_clock, resolve_timezone
 from storage.chats import add_mute, list_mutes, remove_mute, set_chat_timezone, set_quiet_hours
 from storage.digests import set_digest_time
 from storage.textnorm import normalize_for_search
@@ -100,7 +100,7 @@ async def quiet(update: Update, context: KhabarContext) -> None:
 
 
 async def mute(update: Update, context: KhabarContext) -> None:
-    """``/mute <word>``: hide stories that contain it (news.matching); ``/mute`` alone lists."""
+    """``/mute <word>``: hide stories that contain it (news.delivery.matching); ``/mute`` alone lists."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     word = phrase_of(context.args or [])

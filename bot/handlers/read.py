@@ -12,15 +12,15 @@ from telegram.error import BadRequest
 
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
-from bot.headlines import MAX_TITLE, headline_line, original_link, published_line, shorten
 from bot.i18n import t, tn
-from bot.render import Html, bold, concat, escape, italic
-from bot.render_callback import encode_callback
-from bot.render_split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
-from bot.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
+from bot.render.callback import encode_callback
+from bot.render.headlines import MAX_TITLE, headline_line, original_link, published_line, shorten
+from bot.render.html import Html, bold, concat, escape, italic
+from bot.render.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
+from bot.render.split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
 from bot.services import KhabarContext
-from news.summaries import summary_for
-from news.summarize import Summary
+from news.summaries.service import summary_for
+from news.summaries.writer import Summary
 from storage import Article
 from storage.articles import get_article
 from storage.stories import story_articles

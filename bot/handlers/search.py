@@ -10,13 +10,13 @@ from telegram import Update
 
 from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs
-from bot.headlines import headline_line
 from bot.i18n import t
-from bot.render import Html
-from bot.render_callback import encode_callback
-from bot.replies import Keyboard, edit_or_reply, reply
+from bot.render.callback import encode_callback
+from bot.render.headlines import headline_line
+from bot.render.html import Html
+from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
-from news.matching import unmuted_page
+from news.delivery.matching import unmuted_page
 from storage.articles import search_articles
 from storage.chats import list_mutes
 

@@ -8,10 +8,10 @@ from telegram import Update
 
 from bot.chatprefs import chat_prefs
 from bot.i18n import t
-from bot.render import Html, bold, escape
-from bot.replies import reply
+from bot.render.html import Html, bold, escape
+from bot.render.replies import reply
+from bot.render.timefmt import format_age
 from bot.services import KhabarContext
-from bot.timefmt import format_age
 from storage import Feed
 from storage.feeds import feed_title, list_feeds
 

@@ -8,9 +8,9 @@ from bot.args import parse_id
 from bot.chatprefs import chat_prefs, is_chat_admin
 from bot.handlers.read import send_article_card
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, t
-from bot.render import Html
-from bot.render_callback import encode_callback
-from bot.replies import Keyboard, edit_or_reply, reply
+from bot.render.callback import encode_callback
+from bot.render.html import Html
+from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from storage.chats import set_chat_language
 

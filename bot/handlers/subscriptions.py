@@ -8,14 +8,14 @@ from telegram import Update
 
 from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
-from bot.headlines import topic_label, topic_list
 from bot.i18n import t
-from bot.render import Html
-from bot.render_callback import encode_callback
-from bot.replies import Keyboard, edit_or_reply, reply
+from bot.render.callback import encode_callback
+from bot.render.headlines import topic_label, topic_list
+from bot.render.html import Html
+from bot.render.replies import Keyboard, edit_or_reply, reply
+from bot.render.timefmt import format_clock, parse_clock
 from bot.services import KhabarContext
-from bot.timefmt import format_clock, parse_clock
-from news.topics import topic_by_name
+from news.extract.topics import topic_by_name
 from storage import Subscription
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
 from storage.textnorm import normalize_for_search

@@ -1,0 +1,107 @@
+"""Sending and editing replies: HTML split under Telegram's limits, keyboards attached to the last part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.error import BadRequest
+
+from bot.render.bidi import direction_for, rtl_paragraph
+from bot.render.html import Html, to_plain_text
+from bot.render.split import MAX_MESSAGE_LENGTH, split_message, utf16_len
+from bot.services import KhabarContext
+
+__all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply"]
+
+Keyboard = Sequence[Sequence[tuple[str, str]]]
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Telegram's refusals for a message that is gone or too old: send the new content instead.
+_CANNOT_EDIT = ("message to edit not found", "message can't be edited")
+
+
+def _label(label: str) -> str:
+    # Button labels are plain text: catalog messages (Html) come back unescaped.
+    return to_plain_text(label) if isinstance(label, Html) else label
+
+
+def message_parts(text: str, lang: str | None) -> list[str]:
+    """``text`` as the messages to send: split only when over the limit (most replies are not).
+
+    The same result as ``split_message``, without cutting the text into atoms when it fits:
+    that is most of a short reply's rendering time (scripts/bench_bot.py).
+    """
+    rtl = lang is not None and direction_for(lang) == "rtl"
+    laid_out = rtl_paragraph(text) if rtl else text
+    # split_message keeps one unit for the mark a right-to-left chunk may start with.
+    if text.strip() and utf16_len(laid_out) <= MAX_MESSAGE_LENGTH - (1 if rtl else 0):
+        return [laid_out]
+    return split_message(text, lang=lang)
+
+
+def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
+    """Inline keyboard from rows of (label, callback data); None when there are no buttons."""
+    built = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows
+    ]
+    built = [row for row in built if row]
+    return InlineKeyboardMarkup(built) if built else None
+
+
+async def reply(
+    update: Update,
+    context: KhabarContext,
+    text: Html,
+    *,
+    buttons: Keyboard = (),
+    lang: str | None = None,
+    preview: bool = False,
+) -> Message | None:
+    """Send ``text`` to the update's chat, split if long; buttons go under the last part."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    parts = message_parts(text, lang)
+    sent: Message | None = None
+    for i, part in enumerate(parts):
+        markup = keyboard(buttons) if i == len(parts) - 1 else None
+        sent = await context.bot.send_message(
+            chat.id,
+            part,
+            reply_markup=markup,
+            link_preview_options=None if preview else _NO_PREVIEW,
+        )
+    return sent
+
+
+async def edit_or_reply(
+    update: Update,
+    context: KhabarContext,
+    text: Html,
+    *,
+    buttons: Keyboard = (),
+    lang: str | None = None,
+) -> None:
+    """Replace the pressed button's message with ``text`` (or send it when that cannot be done)."""
+    query = update.callback_query
+    message = query.message if query else None
+    parts = message_parts(text, lang)
+    # PTB parses the pressed message as a Message even when Telegram no longer gives it to the
+    # bot (date 0, an InaccessibleMessage in the Bot API): such a message cannot be edited.
+    if not isinstance(message, Message) or not message.is_accessible or len(parts) != 1:
+        await reply(update, context, text, buttons=buttons, lang=lang)
+        return
+    markup = keyboard(buttons)
+    try:
+        if message.photo:
+            await message.edit_caption(parts[0], reply_markup=markup)
+        else:
+            await message.edit_text(parts[0], reply_markup=markup, link_preview_options=_NO_PREVIEW)
+    except BadRequest as exc:
+        reason = str(exc).lower()
+        if "not modified" in reason:
+            return  # the same page pressed twice
+        if not any(gone in reason for gone in _CANNOT_EDIT):
+            raise
+        await reply(update, context, text, buttons=buttons, lang=lang)

@@ -1,0 +1,42 @@
+"""Who gets a story and when: queueing it for chats, keyword and mute matching, local times."""
+
+from typing import TYPE_CHECKING
+
+from news.lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from news.delivery.matching import (
+        Listing,
+        headline_words,
+        is_muted,
+        match_words,
+        matching_phrases,
+        unmuted_page,
+    )
+    from news.delivery.queue import (
+        BreakingRule,
+        is_breaking,
+        queue_new_story,
+        release_if_breaking,
+        route_stored,
+    )
+    from news.delivery.schedule import in_window, next_local_time, zone
+
+__all__ = [
+    "BreakingRule",
+    "Listing",
+    "headline_words",
+    "in_window",
+    "is_breaking",
+    "is_muted",
+    "match_words",
+    "matching_phrases",
+    "next_local_time",
+    "queue_new_story",
+    "release_if_breaking",
+    "route_stored",
+    "unmuted_page",
+    "zone",
+]
+
+__getattr__ = lazy_exports(__name__, __path__)

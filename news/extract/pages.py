@@ -1,0 +1,401 @@
+"""Article extraction: main text and metadata of HTML pages (trafilatura) and plain-text documents.
+
+trafilatura is best or tied-best on every benchmark in research extraction-feeds.md §1; this
+module adds what a news bot needs on top: an aware UTC timestamp from the page's structured
+data, the canonical URL, language, a lead, the repeated-title/byline clean-up of textdoc, an
+input cap and a process pool so parsing never runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html as html_lib
+import logging
+import multiprocessing
+import re
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from multiprocessing import forkserver
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from news import errors
+from news.extract.boilerplate import strip_edge_boilerplate
+from news.extract.language import language_label
+from news.extract.paragraphs import join_split_paragraphs
+from news.extract.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
+from news.extract.titles import strip_site_name
+
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "ExtractedArticle",
+    "Extractor",
+    "extract_html",
+    "extract_text",
+]
+
+log = logging.getLogger(__name__)
+
+# A news page is 50 kB–3 MB; past 5 MiB it is a feed dump or an attack. The article sits near
+# the top, so the head of an oversized page is kept rather than the page dropped.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+_LANGUAGE_SAMPLE = 3000
+# Without one sentence-like paragraph, less text than this (~25 English words; characters, as
+# Chinese and Japanese have no spaces) is a menu or a caption, not an article.
+_MIN_CHARS = 150
+# Structured publication times, most specific first; htmldate (inside trafilatura) only gives
+# a day, these give the time of day too.
+_DATE_XPATHS = (
+    '//meta[@property="article:published_time" or @name="article:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    '//meta[@name="pubdate" or @name="publishdate" or @name="publish-date"]/@content',
+    '//meta[@name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued"]/@content',
+)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_TAG = re.compile(r"<[^>]{0,200}>")
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """The main text and metadata of one article page or text document."""
+
+    title: str
+    text: str
+    lead: str
+    published_at: datetime | None  # aware, UTC
+    author: str | None
+    image_url: str | None
+    language: str | None  # "en", "ur", another ISO 639-1 code ("fr"), or None (unknown)
+    canonical_url: str | None  # from rel=canonical / og:url, absolute
+    site_name: str | None
+
+
+def _clean_inline(value: object) -> str | None:
+    """Return a one-line NFC string with HTML tags and entities removed, or None if empty."""
+    if not isinstance(value, str):
+        return None
+    text = _TAG.sub(" ", html_lib.unescape(value))
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text or None
+
+
+def _parse_timestamp(value: str) -> datetime | None:
+    """Parse an ISO 8601 or RFC 2822 timestamp into an aware UTC datetime."""
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _structured_date(tree: Any) -> datetime | None:
+    """Return the publication time from meta tags or JSON-LD, if the page states one."""
+    for xpath in _DATE_XPATHS:
+        for value in tree.xpath(xpath):
+            parsed = _parse_timestamp(str(value))
+            if parsed:
+                return parsed
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        match = _JSONLD_DATE.search(str(script))
+        if match:
+            parsed = _parse_timestamp(match.group(1))
+            if parsed:
+                return parsed
+    return None
+
+
+def _choose_date(structured: datetime | None, day: str | None) -> datetime | None:
+    """Combine the structured timestamp with htmldate's day (its original-date heuristics).
+
+    The timestamp is used when it agrees with htmldate's day in the page's own or UTC time;
+    otherwise htmldate's day, at midnight UTC, is the better-tested answer.
+    """
+    if day is None:
+        return structured
+    try:
+        date_only = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return structured
+    if structured is not None and abs(structured - date_only).total_seconds() < 36 * 3600:
+        return structured
+    return date_only
+
+
+def _page_metadata(tree: Any, url: str | None) -> tuple[str | None, str | None]:
+    """Return the page's declared language and its canonical URL (rel=canonical, og:url)."""
+    declared = tree.get("lang") or tree.get("xml:lang")
+    if not declared:
+        values = tree.xpath('//meta[@http-equiv="content-language"]/@content') or tree.xpath(
+            '//meta[@property="og:locale"]/@content'
+        )
+        declared = str(values[0]) if values else None
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
+        if values:
+            return declared, _absolute(values[0], url)
+    return declared, None
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    """Return ``link`` made absolute against ``base``; None unless it is http(s)."""
+    if link and base:
+        link = urljoin(base, link)
+    return link if link and link.startswith(("http://", "https://")) else None
+
+
+def _cap(document: str | bytes) -> str | bytes:
+    """Cut a document to MAX_INPUT_BYTES (characters for str: near enough, and cheap)."""
+    return document[:MAX_INPUT_BYTES] if len(document) > MAX_INPUT_BYTES else document
+
+
+def _cap_text(document: str) -> str:
+    """Cut a text document to MAX_INPUT_BYTES characters."""
+    return document[:MAX_INPUT_BYTES]
+
+
+def extract_html(
+    html: str | bytes,
+    *,
+    url: str | None,
+    declared_language: str | None = None,
+    metadata: bool = True,
+) -> ExtractedArticle | None:
+    """Extract an article's text and metadata from an HTML page; None if it has no main text.
+
+    ``declared_language`` is the feed's language, used when the page declares none. With
+    ``metadata=False`` only the body is extracted (title, date, author and image stay empty):
+    the ingest pipeline asks for that when the feed entry already carries them, which halves
+    the cost per page (trafilatura's metadata pass costs as much as its text extraction).
+    """
+    try:
+        tree = load_html(_cap(html))
+        if tree is None:
+            return None
+        page_language, canonical = _page_metadata(tree, url)
+        structured = _structured_date(tree) if metadata else None
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=metadata,
+            # Balanced mode, comments off: measured above plain trafilatura.extract on every
+            # set of scripts/eval_extraction.py; favor_precision lost 3% of "with" snippets.
+            include_comments=False,
+        )
+    except (ValueError, TypeError, LookupError) as exc:  # lxml and decoding failures
+        log.warning("extract: unable to parse %s: %s", url, exc)
+        return None
+    if document is None or isinstance(document, dict) or not document.text:
+        return None
+    site_name = _clean_inline(document.sitename)
+    title = strip_site_name(
+        _clean_inline(document.title) or "", names=(site_name,), url=canonical or url
+    )
+    text = document.text
+    if document.body is not None and join_split_paragraphs(document.body):
+        text = xmltotxt(document.body, include_formatting=False)
+    # One paragraph per line of trafilatura's text, now that no inline element splits one.
+    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+    paragraphs, text_date, text_author = strip_leading_metadata(
+        [unicodedata.normalize("NFC", p) for p in paragraphs], title
+    )
+    paragraphs = strip_edge_boilerplate(paragraphs, title)
+    if not any(is_prose(p) for p in paragraphs) and sum(map(len, paragraphs)) < _MIN_CHARS:
+        return None
+    text = "\n\n".join(paragraphs)
+    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
+    return ExtractedArticle(
+        title=title,
+        text=text,
+        lead=make_lead(paragraphs),
+        published_at=_choose_date(structured, document.date) or text_date,
+        author=_clean_inline(document.author) or text_author,
+        image_url=_absolute(_clean_inline(document.image), url),
+        language=language_label(sample, declared=page_language or declared_language),
+        canonical_url=canonical,
+        site_name=site_name,
+    )
+
+
+def extract_text(
+    text: str, *, url: str | None = None, declared_language: str | None = None
+) -> ExtractedArticle:
+    """Extract title, date, byline and body from a plain-text article document.
+
+    ``url`` is accepted for symmetry with extract_html; a text has no canonical link.
+    """
+    parts = split_text_document(_cap_text(text))
+    body = "\n\n".join(parts.paragraphs)
+    return ExtractedArticle(
+        title=parts.title,
+        text=body,
+        lead=make_lead(parts.paragraphs),
+        published_at=parts.published_at,
+        author=parts.author,
+        image_url=None,
+        language=language_label(
+            f"{parts.title}\n{body[:_LANGUAGE_SAMPLE]}", declared=declared_language
+        ),
+        canonical_url=None,
+        site_name=None,
+    )
+
+
+def _extract_job(
+    html: str | bytes, url: str | None, declared_language: str | None, metadata: bool = True
+) -> ExtractedArticle | None:
+    """Run extract_html in a worker, logging instead of raising (a bad page is skipped)."""
+    try:
+        return extract_html(html, url=url, declared_language=declared_language, metadata=metadata)
+    except Exception:  # any bug in a third-party parser must not kill the batch
+        log.exception("extract: failed on %s", url)
+        return None
+
+
+class Extractor:
+    """Runs extract_html off the event loop: in a process pool, or a thread when workers is 0.
+
+    The pool outlives its workers: when one dies (the OOM killer, SIGKILL) the pool breaks,
+    so it is replaced and the lost job run again up to ``retries`` times; a job that still
+    fails raises ExtractError. ``failing`` is true from such a failure until a job succeeds.
+    """
+
+    def __init__(
+        self, workers: int = 1, *, max_tasks_per_child: int = 500, retries: int = 1
+    ) -> None:
+        """Create an extractor with ``workers`` processes (0: a thread of this process)."""
+        if workers < 0:
+            raise ValueError("extract: workers must be >= 0")
+        self.workers = workers
+        self.retries = retries
+        self._max_tasks_per_child = max_tasks_per_child
+        self._pool: ProcessPoolExecutor | None = None
+        self._generation = 0  # bumped when the pool is replaced
+        self._pool_lock = asyncio.Lock()
+        self.in_flight = 0  # jobs handed to the pool and not finished
+        self.restarts = 0  # pools replaced after a worker died
+        self.failed = 0  # jobs lost to dead workers even after their retries
+        self.last_error: str | None = None  # the last such failure, until a job succeeds
+
+    @property
+    def failing(self) -> bool:
+        """Whether the last job that ended ended with a dead worker."""
+        return self.last_error is not None
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the pool's live workers (for operators and tests)."""
+        pool = self._pool
+        # ProcessPoolExecutor has no public view of its processes; _processes is the one.
+        processes = getattr(pool, "_processes", None) or {}
+        return sorted(pid for pid, p in processes.items() if p.is_alive())
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        """Start a process pool (blocking: run in a thread)."""
+        # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
+        # forking a threaded process can deadlock. The server preloads this module, so
+        # workers fork with trafilatura already imported; recycling a worker after
+        # max_tasks_per_child pages bounds lxml's memory growth.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
+        )
+        forkserver.ensure_running()  # the one slow step: starts the server process
+        return pool
+
+    async def _current_pool(self) -> tuple[ProcessPoolExecutor, int]:
+        """The pool (started on first use) and its generation."""
+        async with self._pool_lock:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._new_pool)
+            return self._pool, self._generation
+
+    async def _replace_pool(self, generation: int) -> None:
+        """Drop a broken pool (once, however many jobs saw it break); the next job starts one."""
+        async with self._pool_lock:
+            if generation != self._generation or self._pool is None:
+                return
+            broken, self._pool = self._pool, None
+            self._generation += 1
+            self.restarts += 1
+        log.warning("extract: a worker process died; starting a new pool (%d)", self.restarts)
+        await asyncio.to_thread(broken.shutdown, wait=False, cancel_futures=True)
+
+    async def extract(
+        self,
+        html: str | bytes,
+        url: str | None,
+        *,
+        declared_language: str | None = None,
+        metadata: bool = True,
+    ) -> ExtractedArticle | None:
+        """Extract one page without blocking the event loop (see extract_html's ``metadata``).
+
+        Raises ExtractError when the page's worker died on every try.
+        """
+        job = (html, url, declared_language, metadata)
+        if self.workers == 0:
+            return await asyncio.to_thread(_extract_job, *job)
+        loop = asyncio.get_running_loop()
+        tries = 0
+        while True:
+            pool, generation = await self._current_pool()
+            self.in_flight += 1
+            try:
+                result = await loop.run_in_executor(pool, _extract_job, *job)
+            except BrokenProcessPool as exc:
+                await self._replace_pool(generation)
+                tries += 1
+                if tries <= self.retries:
+                    continue
+                self.failed += 1
+                self.last_error = (
+                    f"extract: the worker process died while extracting {url} ({exc}); "
+                    f"pool restarted {self.restarts} times"
+                )
+                raise errors.ExtractError(self.last_error) from exc
+            finally:
+                self.in_flight -= 1
+            self.last_error = None
+            return result
+
+    async def extract_many(
+        self, pages: Iterable[tuple[str | bytes, str | None]]
+    ) -> list[ExtractedArticle | None]:
+        """Extract (html, url) pages concurrently; results in input order, None for failures."""
+        return list(await asyncio.gather(*(self.extract(html, url) for html, url in pages)))
+
+    def close(self) -> None:
+        """Stop the worker processes (waiting for running jobs)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    async def __aenter__(self) -> Extractor:
+        """Return the extractor; the pool starts on first use."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Shut the pool down in a thread, so the loop is not blocked while workers exit."""
+        await asyncio.to_thread(self.close)

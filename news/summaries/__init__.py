@@ -1,0 +1,50 @@
+"""Summaries of articles: the cached service, the extractive ranker, sentences, the LLM backend."""
+
+from typing import TYPE_CHECKING
+
+from news.lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from news.summaries.extractive import (
+        DEFAULT_ALPHA,
+        Budget,
+        Language,
+        rank_centrality,
+        summarize_extractive,
+        trim_to_budget,
+    )
+    from news.summaries.llm import LLMBackend, LLMError, OpenAIBackend, estimate_tokens
+    from news.summaries.sentences import (
+        is_arabic_letter,
+        is_boilerplate,
+        split_sentences,
+        strip_dateline,
+    )
+    from news.summaries.service import SummaryBudget, SummaryResult, SummaryService, summary_for
+    from news.summaries.writer import LANGUAGES, Summary, summarize
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "LANGUAGES",
+    "Budget",
+    "LLMBackend",
+    "LLMError",
+    "Language",
+    "OpenAIBackend",
+    "Summary",
+    "SummaryBudget",
+    "SummaryResult",
+    "SummaryService",
+    "estimate_tokens",
+    "is_arabic_letter",
+    "is_boilerplate",
+    "rank_centrality",
+    "split_sentences",
+    "strip_dateline",
+    "summarize",
+    "summarize_extractive",
+    "summary_for",
+    "trim_to_budget",
+]
+
+__getattr__ = lazy_exports(__name__, __path__)

@@ -1,0 +1,172 @@
+"""Summaries of stored articles: cached per (article, language, backend), LLM-first within a wait.
+
+``/read`` asks for an article's summary in the chat's language. The order:
+1. a cached summary from the configured backend, then the cached extractive one;
+2. with an LLM backend, its answer if it comes within ``wait`` seconds; otherwise the extractive
+   summary now and the LLM's answer later (the caller may edit its message when it lands);
+3. without a backend that can write the language asked for, an article of the same story in that
+   language, else the extractive summary in the article's own language (the caller adds a note).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from news.summaries.extractive import Language
+from news.summaries.llm import LLMBackend
+from news.summaries.writer import Summary, summarize
+from storage import Article, Store
+from storage.stories import story_articles
+from storage.summaries import get_summary, put_summary
+
+__all__ = ["SummaryBudget", "SummaryResult", "SummaryService", "summary_for"]
+
+log = logging.getLogger(__name__)
+
+EXTRACTIVE = "extractive"
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """A summary to show now, the article it summarizes, and a better one still on its way."""
+
+    summary: Summary
+    article_id: int
+    pending: asyncio.Task[Summary] | None = None
+
+    @property
+    def text(self) -> str:
+        """The summary text."""
+        return self.summary.text
+
+    @property
+    def language(self) -> str:
+        """The language the summary is written in."""
+        return self.summary.language
+
+
+@dataclass(frozen=True)
+class SummaryBudget:
+    """How long a summary may be: words for English, characters for Urdu (settings)."""
+
+    max_words_en: int = 60
+    max_chars_ur: int = 450
+
+    def for_language(self, lang: Language) -> dict[str, int]:
+        """The summarize() keyword for the language's budget."""
+        if lang == "ur":
+            return {"max_chars": self.max_chars_ur}
+        return {"max_words": self.max_words_en}
+
+
+def _lang(code: str) -> Language:
+    return "ur" if code == "ur" else "en"
+
+
+class SummaryService:
+    """Computes, caches and serves summaries; never blocks the event loop."""
+
+    def __init__(
+        self,
+        store: Store,
+        backend: LLMBackend | None = None,
+        *,
+        wait: float = 3.0,
+        max_words_en: int = 60,
+        max_chars_ur: int = 450,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.wait = wait
+        self.budget = SummaryBudget(max_words_en, max_chars_ur)
+        self._tasks: set[asyncio.Task[Summary]] = set()
+
+    async def _cached(self, article_id: int, lang: str) -> Summary | None:
+        backends = ((self.backend.name,) if self.backend else ()) + (EXTRACTIVE,)
+        async with self.store.read() as session:
+            row = await get_summary(session, article_id, lang, backends)
+        return Summary(row.text, row.language, row.backend) if row else None
+
+    async def _save(self, article_id: int, summary: Summary) -> Summary:
+        async with self.store.write() as session:
+            await put_summary(session, article_id, summary.language, summary.backend, summary.text)
+        return summary
+
+    async def extractive(self, article: Article) -> Summary:
+        """The extractive summary in the article's own language (cached)."""
+        cached = await self._cached_backend(article.id, article.language, EXTRACTIVE)
+        if cached is not None:
+            return cached
+        text = article.text or article.lead or article.title
+        summary = await summarize(
+            text, source_language=_lang(article.language), target_language=_lang(article.language)
+        )
+        return await self._save(article.id, summary)
+
+    async def _cached_backend(self, article_id: int, lang: str, backend: str) -> Summary | None:
+        async with self.store.read() as session:
+            row = await get_summary(session, article_id, lang, (backend,))
+        return Summary(row.text, row.language, row.backend) if row else None
+
+    async def _llm(self, article: Article, lang: str) -> Summary:
+        text = article.text or article.lead or article.title
+        summary = await summarize(
+            text,
+            source_language=_lang(article.language),
+            target_language=_lang(lang),
+            backend=self.backend,
+        )
+        return await self._save(article.id, summary)
+
+    async def _same_story_in(self, article: Article, lang: str) -> Article | None:
+        if article.story_id is None:
+            return None
+        async with self.store.read() as session:
+            members = await story_articles(session, article.story_id)
+        return next((a for a in members if a.language == lang and a.id != article.id), None)
+
+    async def get(self, article: Article, lang: str) -> SummaryResult:
+        """The best summary of ``article`` for a reader of ``lang`` available within the wait."""
+        cached = await self._cached(article.id, lang)
+        if cached is not None and (cached.backend != EXTRACTIVE or self.backend is None):
+            return SummaryResult(cached, article.id)
+        if self.backend is not None:
+            task = asyncio.create_task(self._llm(article, lang))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            try:
+                summary = await asyncio.wait_for(asyncio.shield(task), timeout=self.wait)
+            except TimeoutError:
+                fallback = cached or await self.extractive(article)
+                return SummaryResult(fallback, article.id, pending=task)
+            if summary.language == lang or lang == article.language:
+                return SummaryResult(summary, article.id)
+        if lang != article.language:
+            other = await self._same_story_in(article, lang)
+            if other is not None:
+                return SummaryResult(await self.extractive(other), other.id)
+        return SummaryResult(cached or await self.extractive(article), article.id)
+
+    async def precompute(self, article: Article) -> None:
+        """Compute and cache the summaries a reader will most likely ask for (background work)."""
+        try:
+            await self.extractive(article)
+            if self.backend is not None:
+                for lang in ("en", "ur"):
+                    if await self._cached_backend(article.id, lang, self.backend.name) is None:
+                        await self._llm(article, lang)
+        except Exception as exc:  # background work must never take the caller down
+            log.warning("summaries: precompute of article %s failed: %r", article.id, exc)
+
+    async def close(self) -> None:
+        """Cancel summaries still being computed."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def summary_for(service: SummaryService, article: Article, lang: str) -> SummaryResult:
+    """The summary to show for ``article`` in ``lang`` (see SummaryService.get)."""
+    return await service.get(article, lang)

@@ -1,0 +1,72 @@
+"""Summaries for the bot: the LLM backend when configured, else the built-in extractive ranker.
+
+Fallback policy (research urdu-summaries.md §3.5): an abstractive summary in the reader's
+language when a backend is given and its answer passes the guards; otherwise the extractive
+summary, which can only be in the article's own language, so the caller adds a note when that
+differs from what the reader asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from news.summaries.extractive import Budget, Language, summarize_extractive
+from news.summaries.llm import LLMBackend, LLMError
+
+__all__ = ["LANGUAGES", "Summary", "summarize", "summarize_extractive"]
+
+LANGUAGES: tuple[Language, ...] = ("en", "ur")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary's text, the language it is written in, and the backend that wrote it."""
+
+    text: str
+    language: str
+    backend: str
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"summaries: unsupported language {language!r}, expected 'en' or 'ur'")
+
+
+async def summarize(
+    text: str,
+    *,
+    source_language: Language,
+    target_language: Language,
+    backend: LLMBackend | None = None,
+    max_sentences: int | None = None,
+    max_words: int | None = None,
+    max_chars: int | None = None,
+) -> Summary:
+    """Summarize text for a reader of target_language, falling back to extractive on failure."""
+    _check_language(source_language)
+    _check_language(target_language)
+    if backend is not None and text.strip():
+        budget = Budget.for_language(
+            target_language, max_sentences=max_sentences, max_words=max_words, max_chars=max_chars
+        )
+        try:
+            answer = await backend.summarize(
+                text,
+                source_language=source_language,
+                target_language=target_language,
+                budget=budget,
+            )
+        except LLMError:
+            pass  # the backend logged why; fall back below
+        else:
+            return Summary(answer, target_language, backend.name)
+    extract = await asyncio.to_thread(
+        summarize_extractive,
+        text,
+        source_language,
+        max_sentences=max_sentences,
+        max_words=max_words,
+        max_chars=max_chars,
+    )
+    return Summary(extract, source_language, "extractive")
