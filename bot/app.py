@@ -35,7 +35,7 @@ from bot.handlers.buttons import on_button
 from bot.handlers.fallback import CommandLimiter, on_error, unknown_command
 from bot.handlers.migrate import on_migrate
 from bot.i18n import SUPPORTED_LANGUAGES, command_descriptions
-from bot.services import KhabarApp, KhabarContext, Services
+from bot.services import BotData, KhabarApp, KhabarContext, Services
 
 __all__ = ["build_application", "register_commands"]
 
@@ -87,7 +87,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .context_types(ContextTypes(context=KhabarContext))
+        .context_types(ContextTypes(context=KhabarContext, bot_data=BotData))
         .concurrent_updates(16)
     )
     if request is not None:
@@ -120,7 +120,7 @@ def build_application(
 
 async def register_commands(application: KhabarApp) -> None:
     """Publish the command menu in English (default) and Urdu, and the admin menu to admins."""
-    services: Services = application.bot_data["khabar.services"]
+    services = application.bot_data.services
     # "" is the menu for users whose language has no list of its own: English.
     languages = ("", *SUPPORTED_LANGUAGES)
     menus: list[tuple[BotCommandScope, str, bool]] = [

@@ -14,9 +14,6 @@ from storage.chats import ensure_chat, get_chat, reactivate_chat
 __all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
 
 
-_ADMIN_MEMO = "khabar_admin_memo"
-
-
 @dataclass(frozen=True)
 class ChatPrefs:
     """What handlers need to know about the chat they answer."""
@@ -81,7 +78,7 @@ async def is_chat_admin(update: Update, context: KhabarContext) -> bool:
         return False
     # The context lives for one update: ask Telegram once even when the button gate and the
     # handler both check (getChatMember counts against the group's 20-per-minute budget).
-    memo: dict[tuple[int, int], bool] = context.__dict__.setdefault(_ADMIN_MEMO, {})
+    memo = context.admin_memo
     if (chat.id, user.id) not in memo:
         member = await context.bot.get_chat_member(chat.id, user.id)
         memo[chat.id, user.id] = member.status in (

@@ -1,11 +1,18 @@
-"""What every handler and job needs, reached through the typed ``KhabarContext``."""
+"""The bot's typed state: the services, per-process ``BotData`` and the per-update context.
+
+As in python-telegram-bot's ``examples/contexttypesbot.py``, the Application is built with
+``ContextTypes(context=KhabarContext, bot_data=BotData)``, so every handler and job reaches the
+shared objects through typed attributes, never through string keys in a dict.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -13,9 +20,21 @@ from bot.config import Settings
 from news.summaries.service import SummaryService
 from storage import Store
 
-__all__ = ["KhabarApp", "KhabarContext", "Services"]
+__all__ = [
+    "KEPT_CARDS",
+    "KEPT_SEARCHES",
+    "BotData",
+    "KhabarApp",
+    "KhabarContext",
+    "Recent",
+    "Services",
+]
 
-_SERVICES_KEY = "khabar.services"
+KEPT_SEARCHES = 2000  # searches whose page buttons still work
+KEPT_CARDS = 2000  # article cards whose language a late summary checks
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _utcnow() -> datetime:
@@ -30,24 +49,68 @@ class Services:
     store: Store
     summaries: SummaryService
     clock: Callable[[], datetime] = _utcnow
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def install(self, application: KhabarApp) -> None:
         """Make these services reachable as ``context.services`` in every callback."""
-        application.bot_data[_SERVICES_KEY] = self
+        application.bot_data.install(self)
 
 
-class KhabarContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """The callback context with typed access to the services."""
+class Recent(OrderedDict[K, V]):
+    """A mapping that keeps only the ``size`` keys set most recently (memory stays bounded)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+class BotData:
+    """What the bot keeps for the life of the process, beside the store (PTB's ``bot_data``).
+
+    python-telegram-bot builds it with no arguments when it builds the Application; the services
+    are installed right after (``Services.install``).
+    """
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self.search_queries: Recent[str, str] = Recent(KEPT_SEARCHES)
+        """Search words by the short token their page buttons carry (callback data is small)."""
+        self.card_languages: Recent[tuple[int, int], str] = Recent(KEPT_CARDS)
+        """The language each card message (chat id, message id) was last asked in."""
+        self.late_summary_edits: set[asyncio.Task[None]] = set()
+        """Card edits still waiting for a summary from the language model."""
+
+    def install(self, services: Services) -> None:
+        """Attach the services every callback uses."""
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        """The installed services."""
+        if self._services is None:
+            raise RuntimeError("no services installed on this Application")
+        return self._services
+
+
+class KhabarContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The callback context with typed access to the services and per-update state."""
+
+    def __init__(
+        self, application: KhabarApp, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.admin_memo: dict[tuple[int, int], bool] = {}
+        """Whether (chat id, user id) is a chat admin, asked of Telegram once per update."""
 
     @property
     def services(self) -> Services:
         """The services installed on the application."""
-        services = self.bot_data[_SERVICES_KEY]
-        assert isinstance(services, Services)
-        return services
+        return self.bot_data.services
 
 
-KhabarApp = Application[
-    ExtBot[None], KhabarContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
-]
+KhabarApp = Application[ExtBot[None], KhabarContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from typing import Any
 
 from telegram import LinkPreviewOptions, Message, Update
 from telegram.error import BadRequest
@@ -18,7 +16,7 @@ from bot.render.headlines import MAX_TITLE, headline_line, original_link, publis
 from bot.render.html import Html, bold, concat, escape, italic
 from bot.render.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
 from bot.render.split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
-from bot.services import KhabarContext
+from bot.services import BotData, KhabarContext
 from news.summaries.service import summary_for
 from news.summaries.writer import Summary
 from storage import Article
@@ -38,9 +36,6 @@ log = logging.getLogger(__name__)
 
 READER_PAGE_SIZE = 3500
 _READER_SLACK = 64  # direction marks added to the header lines of right-to-left pages
-_CARDS_KEY = "khabar.card_languages"
-_KEPT_CARDS = 2000
-_LATE_EDITS_KEY = "khabar.late_summaries"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -165,20 +160,14 @@ async def show_card(update: Update, context: KhabarContext, article_id: int, lan
             _edit_when_ready(context, message, article, prefs, lang, pending)
 
 
-def late_summary_edits(bot_data: dict[Any, Any]) -> list[asyncio.Task[None]]:
+def late_summary_edits(bot_data: BotData) -> list[asyncio.Task[None]]:
     """The card edits still waiting for a summary from the language model."""
-    return list(bot_data.get(_LATE_EDITS_KEY, ()))
+    return list(bot_data.late_summary_edits)
 
 
 def _remember_card(context: KhabarContext, message: Message, lang: str) -> None:
     """Note the language a card message was last asked in (a late summary must match it)."""
-    cards: OrderedDict[tuple[int, int], str] = context.bot_data.setdefault(
-        _CARDS_KEY, OrderedDict()
-    )
-    cards[message.chat_id, message.message_id] = lang
-    cards.move_to_end((message.chat_id, message.message_id))
-    while len(cards) > _KEPT_CARDS:
-        cards.popitem(last=False)
+    context.bot_data.card_languages[message.chat_id, message.message_id] = lang
 
 
 def _edit_when_ready(
@@ -203,7 +192,7 @@ def _edit_when_ready(
         except Exception as exc:  # the service logged why; the card keeps what it shows
             log.info("read: late summary of article %s failed: %r", article.id, exc)
             return
-        cards = context.bot_data.get(_CARDS_KEY, {})
+        cards = context.bot_data.card_languages
         if summary.language != lang or cards.get(key) != lang:
             return  # not better, or the reader switched language meanwhile
         try:
@@ -220,7 +209,7 @@ def _edit_when_ready(
             log.info("read: could not put the late summary on %s: %r", key, exc)
 
     task = asyncio.create_task(edit(), name=f"late summary {article.id}")
-    tasks: set[asyncio.Task[None]] = context.bot_data.setdefault(_LATE_EDITS_KEY, set())
+    tasks = context.bot_data.late_summary_edits
     tasks.add(task)
     task.add_done_callback(tasks.discard)
 

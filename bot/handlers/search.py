@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections import OrderedDict
 
 from telegram import Update
 
@@ -24,17 +23,12 @@ __all__ = ["MAX_QUERY", "search", "search_page"]
 
 MAX_QUERY = 200
 PAGE_SIZE = 8
-_KEPT_QUERIES = 2000
-_QUERIES_KEY = "khabar.search_queries"
 
 
 def _remember(context: KhabarContext, query: str) -> str:
     """Keep the query under a short token: callback data is too small to carry it."""
-    queries: OrderedDict[str, str] = context.bot_data.setdefault(_QUERIES_KEY, OrderedDict())
     token = secrets.token_hex(4)
-    queries[token] = query
-    while len(queries) > _KEPT_QUERIES:
-        queries.popitem(last=False)
+    context.bot_data.search_queries[token] = query
     return token
 
 
@@ -87,8 +81,7 @@ async def search(update: Update, context: KhabarContext) -> None:
 async def search_page(update: Update, context: KhabarContext, token: str, page: int) -> None:
     """A page button under search results."""
     prefs = await chat_prefs(update, context)
-    queries: OrderedDict[str, str] = context.bot_data.get(_QUERIES_KEY, OrderedDict())
-    query = queries.get(token)
+    query = context.bot_data.search_queries.get(token)
     if query is None:
         await edit_or_reply(update, context, t(prefs.language, "error.bad_callback"))
         return
