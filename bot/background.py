@@ -8,11 +8,8 @@ from contextlib import AsyncExitStack
 
 from telegram import Bot
 
-from bot.cli.news import breaking_rule, make_fetcher
-from bot.push.sender import PushConfig, Sender
 from bot.services import Services
-from news.extract.pages import Extractor
-from news.ingest.feedlist import seed_feeds
+from bot.wiring import make_sender, open_pipeline
 from news.ingestloop import run_forever
 from news.pipeline import Pipeline
 from news.stories.store import Stored
@@ -28,18 +25,7 @@ class Background:
 
     def __init__(self, services: Services, push_bot: Bot, *, ingest: bool = True) -> None:
         self.services = services
-        settings = services.settings
-        self.sender = Sender(
-            push_bot,
-            services.store,
-            PushConfig(
-                rate=settings.push_rate,
-                lease=settings.push_lease,
-                breaking_sources=settings.breaking_sources,
-                breaking_window=settings.breaking_window_minutes * 60,
-            ),
-            clock=services.clock,
-        )
+        self.sender = make_sender(services, push_bot)
         self.ingest = ingest
         self.pipeline: Pipeline | None = None
         self._stop = asyncio.Event()
@@ -61,21 +47,14 @@ class Background:
 
     async def start(self) -> None:
         """Start the sender and (unless disabled) the ingest loop."""
-        settings = self.services.settings
         self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="push"))
         if not self.ingest:
             return
-        fetcher = await self._stack.enter_async_context(make_fetcher(settings))
-        extractor = await self._stack.enter_async_context(Extractor(settings.extract_workers))
-        await seed_feeds(self.services.store, settings.khabar_feeds)
-        self.pipeline = Pipeline(
-            self.services.store,
-            fetcher,
-            extractor,
-            interval=settings.ingest_interval,
-            on_stored=self._on_stored,
-            breaking=breaking_rule(settings),
-            clock=self.services.clock,
+        services = self.services
+        self.pipeline = await self._stack.enter_async_context(
+            open_pipeline(
+                services.settings, services.store, on_stored=self._on_stored, clock=services.clock
+            )
         )
         self._tasks.append(
             asyncio.create_task(run_forever(self.pipeline, self._stop), name="ingest")

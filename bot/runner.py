@@ -6,11 +6,7 @@ import asyncio
 import logging
 import secrets
 import signal
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
-
-from telegram import Bot
-from telegram.request import HTTPXRequest
+from contextlib import AsyncExitStack, suppress
 
 from bot.app import build_application, register_commands
 from bot.background import Background
@@ -20,63 +16,12 @@ from bot.logs import add_secret
 from bot.metrics import Metrics, MetricsServer
 from bot.services import KhabarApp, Services
 from bot.startup import background_task, connect, listening
+from bot.wiring import open_services, push_bot_for
 from news.retention import prune_forever
-from news.summaries.llm import OpenAIBackend
-from news.summaries.service import SummaryService
-from storage import open_store
 
-__all__ = [
-    "llm_backend",
-    "open_services",
-    "push_bot_for",
-    "run_bot",
-    "start_metrics",
-    "webhook_secret",
-]
+__all__ = ["run_bot", "start_metrics", "webhook_secret"]
 
 log = logging.getLogger(__name__)
-
-
-def llm_backend(settings: Settings) -> OpenAIBackend | None:
-    """The configured abstractive summary backend, or None for extractive only."""
-    if settings.summary_backend != "openai":
-        return None
-    return OpenAIBackend(
-        base_url=settings.openai_base_url,
-        model=settings.openai_model,
-        api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
-    )
-
-
-@asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """The store (migrated) and the summary service, closed on exit."""
-    store = await open_store(settings.database_url)
-    backend = llm_backend(settings)
-    summaries = SummaryService(
-        store,
-        backend,
-        wait=settings.summary_wait,
-        max_words_en=settings.summary_max_words_en,
-        max_chars_ur=settings.summary_max_chars_ur,
-    )
-    try:
-        yield Services(settings=settings, store=store, summaries=summaries)
-    finally:
-        await summaries.close()
-        if backend is not None:
-            await backend.aclose()
-        await store.close()
-
-
-def push_bot_for(settings: Settings) -> Bot:
-    """A Bot for pushes only: no PTB rate limiter, its own connection pool."""
-    return Bot(
-        settings.token or "0:console",
-        base_url=settings.telegram_api_base_url,
-        base_file_url=settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot",
-        request=HTTPXRequest(connection_pool_size=128, read_timeout=15.0),
-    )
 
 
 async def start_metrics(services: Services, background: Background) -> MetricsServer | None:

@@ -39,8 +39,8 @@ from telegram import Update  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.console.request import ConsoleBotAPI, ConsoleMessage  # noqa: E402
-from bot.runner import open_services  # noqa: E402
 from bot.services import KhabarApp  # noqa: E402
+from bot.wiring import open_services  # noqa: E402
 from storage import Article, Store  # noqa: E402
 from storage.chats import ensure_chat  # noqa: E402
 from storage.textnorm import normalize_for_search  # noqa: E402

@@ -31,8 +31,8 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
-from bot.runner import open_services
 from bot.services import KhabarApp, Services
+from bot.wiring import open_services
 from news.stories.store import Candidate, store_candidate
 from storage import Store
 from tests.fakes import DEFAULT_TOKEN, Call, FakeTelegramAPI

@@ -1,6 +1,6 @@
 """A push sender in a process of its own, for the crash test (tests/test_push_crash.py).
 
-Wired the way ``khabar start`` wires it (bot.runner's open_services and push_bot_for, then
+Wired the way ``khabar start`` wires it (bot.wiring's open_services and push_bot_for, then
 bot.background.Background), without polling or ingestion. Settings come from the environment:
 TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL (the fake Bot API), DATABASE_URL, PUSH_RATE,
 PUSH_LEASE. SIGTERM stops it the way the bot stops: sends in flight finish, the rest stays queued.
@@ -18,7 +18,7 @@ import sys
 
 from bot.background import Background
 from bot.config import load_settings
-from bot.runner import open_services, push_bot_for
+from bot.wiring import open_services, push_bot_for
 
 
 async def run() -> int:

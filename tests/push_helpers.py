@@ -168,7 +168,7 @@ async def add_subscription(
 
 
 def push_bot(fake: FakeTelegramAPI, *, pool: int = 128, read_timeout: float = 15.0) -> Bot:
-    """A Bot pointed at the fake server, as bot.runner.push_bot_for builds it; its requests
+    """A Bot pointed at the fake server, as bot.wiring.push_bot_for builds it; its requests
     carry their send time, so the fake's flood limits see the sender's own pacing."""
     request = HTTPXRequest(
         connection_pool_size=pool,

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.wiring import breaking_rule, make_fetcher, open_pipeline
 from news import errors
-from news.delivery.queue import BreakingRule, route_stored
+from news.delivery.queue import route_stored
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
 from news.extract.topics import topic_by_name
 from news.ingest.feedlist import export_opml, import_opml, seed_feeds
@@ -22,39 +23,14 @@ from news.ingest.fetch import PAGE_ACCEPT, Fetcher
 from news.ingest.localfiles import SNIFF_BYTES, article_candidate, detect_kind, read_path
 from news.ingest.sources import LANGUAGES
 from news.ingestloop import run_forever
-from news.pipeline import Pipeline
 from news.stories.store import store_candidate
 from news.wording import counted
 from storage import Store, open_store
 from storage.feeds import FeedIn, add_feed, get_feed, list_feeds, remove_feed
 
-__all__ = [
-    "breaking_rule",
-    "extract_command",
-    "feeds_command",
-    "import_command",
-    "ingest_command",
-    "make_fetcher",
-]
+__all__ = ["extract_command", "feeds_command", "import_command", "ingest_command"]
 
 EXIT_USAGE = 2
-
-
-def make_fetcher(settings: Settings) -> Fetcher:
-    """The fetcher configured by the settings."""
-    return Fetcher(
-        max_bytes=settings.fetch_max_bytes,
-        total_timeout=settings.fetch_timeout,
-        allow_private=settings.fetch_allow_private,
-    )
-
-
-def breaking_rule(settings: Settings) -> BreakingRule:
-    """The breaking-story thresholds from the settings."""
-    return BreakingRule(
-        sources=settings.breaking_sources,
-        window=timedelta(minutes=settings.breaking_window_minutes),
-    )
 
 
 def _progress(done: int, total: int) -> None:
@@ -69,16 +45,7 @@ async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
     store = await open_store(settings.database_url)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(store.close)
-        fetcher = await stack.enter_async_context(make_fetcher(settings))
-        extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
-        await seed_feeds(store, settings.khabar_feeds)
-        pipeline = Pipeline(
-            store,
-            fetcher,
-            extractor,
-            interval=settings.ingest_interval,
-            breaking=breaking_rule(settings),
-        )
+        pipeline = await stack.enter_async_context(open_pipeline(settings, store))
         if args.once:
             progress = _progress if sys.stderr.isatty() else None
             stats = await pipeline.run_pass(progress, force=args.force)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.runner import llm_backend, open_services
+from bot.wiring import llm_backend, open_services, summary_budget
 from news.extract.language import detect_language
 from news.extract.pages import Extractor, extract_text
 from news.ingest.localfiles import detect_kind
@@ -107,7 +107,7 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
 
 async def summarize_command(args: argparse.Namespace, settings: Settings) -> int:
     """``khabar summarize ID|PATH|- [--lang en|ur] [--json]``."""
-    budget = SummaryBudget(settings.summary_max_words_en, settings.summary_max_chars_ur)
+    budget = summary_budget(settings)
     target: str = args.target
     if target == "-":
         return await _batch(args, settings, budget)

@@ -31,8 +31,8 @@ from bot.console.request import (
 from bot.i18n import t, t_plain
 from bot.render.bidi import strip_marks
 from bot.render.html import to_plain_text
-from bot.runner import open_services
 from bot.services import KhabarApp
+from bot.wiring import open_services
 from storage import normalize_database_url
 from storage.engine import sqlite_sibling_url
 

@@ -1,0 +1,146 @@
+"""Every object built from the settings, in one place: the CLI, the runner, the console and tests.
+
+Runtime modules (the runner, the background loops, the console) build what they need here and
+never import ``bot.cli``; the command line builds the same objects the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.push.sender import PushConfig, Sender
+from bot.services import Services
+from news.delivery.queue import BreakingRule
+from news.extract.pages import Extractor
+from news.ingest.feedlist import seed_feeds
+from news.ingest.fetch import Fetcher
+from news.pipeline import OnStory, Pipeline
+from news.summaries.llm import OpenAIBackend
+from news.summaries.service import SummaryBudget, SummaryService
+from storage import Store, open_store
+
+__all__ = [
+    "breaking_rule",
+    "llm_backend",
+    "make_fetcher",
+    "make_sender",
+    "open_pipeline",
+    "open_services",
+    "push_bot_for",
+    "push_config",
+    "summary_budget",
+]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The fetcher configured by the settings."""
+    return Fetcher(
+        max_bytes=settings.fetch_max_bytes,
+        total_timeout=settings.fetch_timeout,
+        allow_private=settings.fetch_allow_private,
+    )
+
+
+def breaking_rule(settings: Settings) -> BreakingRule:
+    """The breaking-story thresholds from the settings."""
+    return BreakingRule(
+        sources=settings.breaking_sources,
+        window=timedelta(minutes=settings.breaking_window_minutes),
+    )
+
+
+def llm_backend(settings: Settings) -> OpenAIBackend | None:
+    """The configured abstractive summary backend, or None for extractive only."""
+    if settings.summary_backend != "openai":
+        return None
+    return OpenAIBackend(
+        base_url=settings.openai_base_url,
+        model=settings.openai_model,
+        api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+    )
+
+
+def summary_budget(settings: Settings) -> SummaryBudget:
+    """How long a summary may be in each language."""
+    return SummaryBudget(settings.summary_max_words_en, settings.summary_max_chars_ur)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """The store (migrated) and the summary service, closed on exit."""
+    store = await open_store(settings.database_url)
+    backend = llm_backend(settings)
+    budget = summary_budget(settings)
+    summaries = SummaryService(
+        store,
+        backend,
+        wait=settings.summary_wait,
+        max_words_en=budget.max_words_en,
+        max_chars_ur=budget.max_chars_ur,
+    )
+    try:
+        yield Services(settings=settings, store=store, summaries=summaries)
+    finally:
+        await summaries.close()
+        if backend is not None:
+            await backend.aclose()
+        await store.close()
+
+
+def push_bot_for(settings: Settings) -> Bot:
+    """A Bot for pushes only: no PTB rate limiter, its own connection pool."""
+    return Bot(
+        settings.token or "0:console",
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot",
+        request=HTTPXRequest(connection_pool_size=128, read_timeout=15.0),
+    )
+
+
+def push_config(settings: Settings) -> PushConfig:
+    """The sender's pace, lease and breaking thresholds from the settings."""
+    return PushConfig(
+        rate=settings.push_rate,
+        lease=settings.push_lease,
+        breaking_sources=settings.breaking_sources,
+        breaking_window=settings.breaking_window_minutes * 60,
+    )
+
+
+def make_sender(services: Services, bot: Bot) -> Sender:
+    """The push sender over ``bot``, configured by the settings, on the services' clock."""
+    return Sender(bot, services.store, push_config(services.settings), clock=services.clock)
+
+
+@asynccontextmanager
+async def open_pipeline(
+    settings: Settings,
+    store: Store,
+    *,
+    on_stored: OnStory | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+) -> AsyncIterator[Pipeline]:
+    """The ingest pipeline with its fetcher and extraction pool, the feed list seeded first."""
+    async with AsyncExitStack() as stack:
+        fetcher = await stack.enter_async_context(make_fetcher(settings))
+        extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
+        await seed_feeds(store, settings.khabar_feeds)
+        yield Pipeline(
+            store,
+            fetcher,
+            extractor,
+            interval=settings.ingest_interval,
+            on_stored=on_stored,
+            breaking=breaking_rule(settings),
+            clock=clock,
+        )
