@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from importlib import metadata
-from typing import Any
+from typing import Any, TypeAlias
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import redact, setup_logging
@@ -25,6 +25,8 @@ EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+# A string: argparse._SubParsersAction cannot be subscripted at run time on Python 3.11.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -32,7 +34,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    sub: Subcommands,
     name: str,
     help_text: str,
     example: str,
@@ -114,7 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"khabar {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_bot_commands(sub)
+    _add_news_commands(sub)
+    _add_summarize_command(sub)
+    _add_feeds_commands(sub)
+    _add_db_commands(sub)
+    return parser
 
+
+def _add_bot_commands(sub: Subcommands) -> None:
+    """``start``, ``run`` and ``console``: the bot itself."""
     p = _command(
         sub,
         "start",
@@ -129,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "console", "Use the bot in this terminal, as one chat.", "khabar console")
     p.set_defaults(handler=_console)
 
+
+def _add_news_commands(sub: Subcommands) -> None:
+    """``ingest``, ``import`` and ``extract``: articles from feeds, files and pages."""
     p = _command(
         sub, "ingest", "Fetch the feeds and store new articles.", "khabar ingest --once --force"
     )
@@ -162,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_lazy("extract_command"))
 
+
+def _add_summarize_command(sub: Subcommands) -> None:
+    """``summarize``: a stored article, a file, or JSON lines."""
     p = _command(
         sub,
         "summarize",
@@ -173,21 +190,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_lazy("summarize_command", "bot.cli.summarize"))
 
+
+_FEEDS_ACTIONS = (
+    ("list", "List the feeds and their health.", "khabar feeds list"),
+    (
+        "add",
+        "Add a feed; its title, language and topic are read from it unless given.",
+        "khabar feeds add https://www.dawn.com/feeds/home --topic pakistan",
+    ),
+    ("remove", "Remove a feed by id.", "khabar feeds remove 3"),
+    ("import", "Import feeds from an OPML file.", "khabar feeds import feeds.opml"),
+    ("export", "Print the feeds as OPML.", "khabar feeds export > feeds.opml"),
+)
+
+
+def _add_feeds_commands(sub: Subcommands) -> None:
+    """``feeds list|add|remove|import|export``."""
     feeds = _command(
         sub, "feeds", "List, add, remove, import or export feeds.", "khabar feeds list"
     )
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
-    for name, help_text, example in (
-        ("list", "List the feeds and their health.", "khabar feeds list"),
-        (
-            "add",
-            "Add a feed; its title, language and topic are read from it unless given.",
-            "khabar feeds add https://www.dawn.com/feeds/home --topic pakistan",
-        ),
-        ("remove", "Remove a feed by id.", "khabar feeds remove 3"),
-        ("import", "Import feeds from an OPML file.", "khabar feeds import feeds.opml"),
-        ("export", "Print the feeds as OPML.", "khabar feeds export > feeds.opml"),
-    ):
+    for name, help_text, example in _FEEDS_ACTIONS:
         fp = _command(feeds_sub, name, help_text, example)
         if name == "add":
             fp.add_argument("url")
@@ -204,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
             fp.add_argument("file", metavar="FILE.opml")
         fp.set_defaults(handler=_lazy("feeds_command"))
 
+
+def _add_db_commands(sub: Subcommands) -> None:
+    """``db upgrade``."""
     db = _command(sub, "db", "Database maintenance.", "khabar db upgrade")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     p = _command(
@@ -213,7 +239,6 @@ def build_parser() -> argparse.ArgumentParser:
         "khabar db upgrade",
     )
     p.set_defaults(handler=_db_upgrade)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
