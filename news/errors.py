@@ -19,9 +19,12 @@ Our exception hierarchy (as in httpx/_exceptions.py):
     + InvalidOPML
   x ExtractError               (extraction stage: a worker process died, the job is lost)
   x SourcesError               (feeds.toml is invalid; the message names the entry)
+  x LLMError                   (summary stage: the language model gave no acceptable summary;
+                                the caller falls back to the extractive summary)
 
-Messages name the stage first (``fetch: ...``, ``feedparse: ...``); they are for logs, never
-shown to users as they are.
+Messages name the stage first (``fetch: ...``, ``feedparse: ...``; an LLMError holds the reason
+alone and the summary stage logs it as ``summaries: <backend> failed: <reason>``); they are for
+logs, never shown to users as they are.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "HTTPStatusError",
     "InvalidOPML",
     "InvalidURL",
+    "LLMError",
     "MalformedFeed",
     "NetworkError",
     "NewsError",
@@ -134,3 +138,8 @@ class ExtractError(NewsError):
 
 class SourcesError(NewsError):
     """The feed list (feeds.toml) is invalid; the message names the offending entry."""
+
+
+class LLMError(NewsError):
+    """A language model backend could not produce an acceptable summary (no answer in time,
+    an HTTP error, a cut-off or wrong-script answer)."""

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from news.errors import LLMError
 from news.summaries.extractive import Budget, Language, trim_to_budget
 from news.summaries.sentences import is_arabic_letter, is_boilerplate, split_sentences
 
@@ -27,10 +28,6 @@ _LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "ur": "Urdu"}
 # Reasoning models (DeepSeek-R1, Qwen3) put their thinking in content on some servers; some
 # chat templates drop the opening tag, so everything up to the last </think> is reasoning.
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL)
-
-
-class LLMError(Exception):
-    """An LLM backend could not produce an acceptable summary."""
 
 
 class LLMBackend(Protocol):
