@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.dberrors import translating
+from storage.dberrors import translate_connect, translating
 from storage.errors import StorageConfigError
 
 __all__ = ["Store", "hide_password", "normalize_database_url", "open_store", "sqlite_sibling_url"]
@@ -120,6 +120,8 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        if self.dialect != "sqlite":
+            translate_connect(engine)  # SQLite opens a file: its errors are the driver's own
         writer_engine = engine.execution_options(**{_IMMEDIATE: True})
         self._reader = async_sessionmaker(engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
@@ -140,7 +142,8 @@ class Store:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in one write transaction (BEGIN IMMEDIATE on SQLite), committed on success.
 
-        A database that is read-only, full, failing or cannot be opened raises StorageUnavailable.
+        A database that is read-only, full, failing or cannot be opened raises StorageUnavailable;
+        one locked by another connection for too long raises StorageBusy.
         """
         with translating(self.engine):
             async with self._writer() as session, session.begin():

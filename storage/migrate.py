@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.dberrors import translating
-from storage.errors import MigrationError, StorageUnavailable
+from storage.errors import MigrationError, StorageError
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "upgrade_to", "upgrade_to_head"]
 
@@ -49,8 +49,8 @@ async def upgrade_to(engine: AsyncEngine, revision: str) -> None:
         with translating(engine):
             async with engine.begin() as connection:
                 await connection.run_sync(_upgrade, revision)
-    except StorageUnavailable:
-        raise  # read-only, full or unopenable says more than "cannot upgrade"
+    except StorageError:
+        raise  # busy, read-only, full or unopenable says more than "cannot upgrade"
     except Exception as exc:
         raise MigrationError(f"migrate: cannot upgrade to {revision}: {exc}") from exc
 
