@@ -9,53 +9,23 @@ from __future__ import annotations
 import ast
 import os
 import socket
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage import CannotOpen, ReadOnlyStorage, StorageBusy, Store, open_store
 from storage.feeds import FeedIn, add_feed, list_feeds
 from tests.conftest import PG_BASE_URL
 from tests.khabar_process import run_khabar
+from tests.storage_helpers import impatient_store, locked, raw_store, shown
 
 REPO = Path(__file__).resolve().parent.parent
 NEEDS_POSTGRES = pytest.mark.skipif(
     not PG_BASE_URL, reason="needs KHABAR_TEST_DATABASE_URL (PostgreSQL)"
 )
-
-
-def _where(url: str) -> str:
-    """The database as the messages name it: SQLite's file, or the URL without its password."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return str(parsed.database)
-    return parsed.render_as_string(hide_password=True)
-
-
-def _store(url: str, **connect_args: Any) -> Store:
-    """A store on ``url`` with the driver's connect arguments, not migrated, no pragmas."""
-    return Store(create_async_engine(url, connect_args=connect_args))
-
-
-@asynccontextmanager
-async def _locked(url: str) -> AsyncIterator[None]:
-    """Hold the database's write lock (SQLite) or the feeds table's lock (PostgreSQL)."""
-    holder = await open_store(url)
-    try:
-        async with holder.write() as session:
-            if holder.is_sqlite:
-                await session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock
-            else:
-                await session.execute(text("LOCK TABLE feeds IN ACCESS EXCLUSIVE MODE"))
-            yield
-    finally:
-        await holder.close()
 
 
 async def _add_feed(store: Store, n: int = 1) -> None:
@@ -67,13 +37,9 @@ async def test_a_database_locked_by_another_connection_is_busy_and_retryable(
     store: Store, database_url: str
 ) -> None:
     # An impatient writer: SQLite gives up at once, PostgreSQL after a 1 ms lock wait.
-    impatient = (
-        _store(database_url, timeout=0)
-        if store.is_sqlite
-        else _store(database_url, server_settings={"lock_timeout": "1"})
-    )
+    impatient = impatient_store(database_url)
     try:
-        async with _locked(database_url):
+        async with locked(database_url, "feeds"):
             with pytest.raises(StorageBusy) as raised:
                 await _add_feed(impatient)
         await _add_feed(impatient)  # the lock is gone: the same work now succeeds
@@ -81,7 +47,7 @@ async def test_a_database_locked_by_another_connection_is_busy_and_retryable(
         await impatient.close()
 
     assert str(raised.value) == (
-        f"storage: the database is busy: another connection kept {_where(database_url)} "
+        f"storage: the database is busy: another connection kept {shown(database_url)} "
         "locked longer than khabar waits; try again"
     )
     assert raised.value.retryable
@@ -94,9 +60,9 @@ async def test_a_read_only_transaction_is_read_only_storage(
 ) -> None:
     if store.is_sqlite:
         path = make_url(database_url).database
-        read_only = _store(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true", uri=True)
+        read_only = raw_store(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true", uri=True)
     else:  # as on a hot standby, or a database an administrator set read-only
-        read_only = _store(database_url, server_settings={"default_transaction_read_only": "on"})
+        read_only = raw_store(database_url, server_settings={"default_transaction_read_only": "on"})
     try:
         with pytest.raises(ReadOnlyStorage, match=r"^storage: the database is read-only: "):
             await _add_feed(read_only)
@@ -117,7 +83,7 @@ async def test_a_database_the_server_lacks_cannot_be_opened() -> None:
         await open_store(url)
 
     assert str(raised.value) == (
-        f"storage: cannot open the database {_where(url)}: the server has no database of that "
+        f"storage: cannot open the database {shown(url)}: the server has no database of that "
         "name (create it, or correct DATABASE_URL)"
     )
 

@@ -11,11 +11,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.chatprefs import chat_prefs
+from bot.chatprefs import chat_prefs, initial_language
 from bot.i18n import t
 from bot.push.gone import chat_is_gone, retire_chat
 from bot.render.replies import reply
 from bot.services import KhabarContext
+from storage import StorageError
 
 __all__ = ["CommandLimiter", "on_error", "unknown_command"]
 
@@ -82,7 +83,10 @@ async def on_error(update: object, context: KhabarContext) -> None:
     """Log any error with the update id; tell the user something went wrong, briefly.
 
     A chat that refused a reply because it blocked or removed the bot (a 403, or "chat not
-    found") is retired as a push's refusal retires it, and sent nothing more."""
+    found") is retired as a push's refusal retires it, and sent nothing more. A storage error
+    (the database busy, read-only, full, unreachable) is one log line without a traceback, and
+    the user reads that the news store is busy or out of reach rather than "something went
+    wrong"."""
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
@@ -92,19 +96,37 @@ async def on_error(update: object, context: KhabarContext) -> None:
         except Exception as exc:  # the store may be down too; never let the error handler raise
             log.warning("update %s: could not deactivate chat %s: %r", update_id, chat.id, exc)
         return
-    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
+    if isinstance(error, StorageError):
+        # The message names the database and what to do; a traceback would say nothing more.
+        level = logging.WARNING if error.retryable else logging.ERROR
+        log.log(level, "update %s failed: %s", update_id, error)
+        key = "error.storage_busy" if error.retryable else "error.storage"
+    else:
+        log.error("update %s failed: %r", update_id, error, exc_info=error)
+        key = "error.generic"
+    if isinstance(update, Update) and update.effective_chat is not None:
+        await _tell_user(update, context, key)
+
+
+async def _language(update: Update, context: KhabarContext) -> str:
+    """The chat's language, or its user's Telegram language when the store cannot say."""
     try:
-        lang = "en"
-        try:
-            lang = (await chat_prefs(update, context)).language
-        except Exception:  # the store itself may be what failed
-            log.debug("error handler: no chat preferences for update %s", update_id)
+        return (await chat_prefs(update, context)).language
+    except Exception:  # the store itself may be what failed
+        log.debug("error handler: no chat preferences for update %s", update.update_id)
+    user = update.effective_user
+    settings = context.services.settings
+    return initial_language(user.language_code if user else None, settings.default_language)
+
+
+async def _tell_user(update: Update, context: KhabarContext, key: str) -> None:
+    """Answer a failed update with the message ``key``; never raise."""
+    try:
+        lang = await _language(update, context)
         if update.callback_query:
             # The button handler usually answered the query already; a second answer is refused.
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
-        await reply(update, context, t(lang, "error.generic"), lang=lang)
+        await reply(update, context, t(lang, key), lang=lang)
     except Exception as exc:  # never let the error handler raise
-        log.warning("update %s: could not tell the user about the error: %r", update_id, exc)
+        log.warning("update %s: could not tell the user about the error: %r", update.update_id, exc)
