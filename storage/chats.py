@@ -16,6 +16,7 @@ __all__ = [
     "get_chat",
     "list_mutes",
     "migrate_chat",
+    "mute_words",
     "reactivate_chat",
     "remove_mute",
     "set_chat_language",
@@ -142,3 +143,8 @@ async def list_mutes(session: AsyncSession, chat_id: int) -> list[str]:
     """The chat's muted words, alphabetically."""
     stmt = select(ChatMute.word).where(ChatMute.chat_id == chat_id).order_by(ChatMute.word)
     return list((await session.execute(stmt)).scalars())
+
+
+async def mute_words(session: AsyncSession) -> list[str]:
+    """Every distinct muted word, as stored."""
+    return list((await session.execute(select(ChatMute.word).distinct())).scalars())

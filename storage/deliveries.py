@@ -1,33 +1,149 @@
-"""The outbox: queue a story for a chat once, claim due rows atomically, record each outcome."""
+"""The outbox: queue a story for every chat that wants it, once, in one statement; claim due rows
+atomically; record each outcome."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
 from storage.models import Article, Chat, Delivery, DeliveryState, Story
-from storage.types import utcnow
+from storage.types import UTCDateTime, utcnow
 
 __all__ = [
     "DeliveryView",
     "Outcome",
+    "QueuedForChat",
+    "StoryMatch",
     "claim_chats",
     "count_by_state",
     "delivery_views",
+    "held_deliveries",
     "queue_delivery",
+    "queue_story",
     "record_outcomes",
     "requeue_stale",
+    "set_due",
     "skip_chat_deliveries",
     "touch_sending",
 ]
 
 _TABLE: Table = Delivery.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """What subscriptions are matched against: the story's topic and language, and which stored
+    keyword phrases and mute words occur in it (the caller matches words; SQL only compares)."""
+
+    story_id: int
+    article_id: int
+    topic: str
+    language: str
+    keywords: Sequence[str] = field(default=())  # subscriptions.value rows that occur in the story
+    mutes: Sequence[str] = field(default=())  # chat_mutes.word rows that occur in the story
+
+
+@dataclass(frozen=True)
+class QueuedForChat:
+    """A just-queued delivery whose due time depends on the chat (quiet hours, digest)."""
+
+    delivery_id: int
+    chat_id: int
+    timezone: str
+    quiet_start: int | None
+    quiet_end: int | None
+    digest_time: int | None  # set when only digest subscriptions matched
+
+
+def _matching_subscriptions(
+    story: StoryMatch, mode: str | None, *, columns: str = "s.chat_id", also: str = ""
+) -> str:
+    """SQL selecting ``columns`` of the subscriptions (of ``mode``, or any) that match the story.
+
+    Driven by ix_subscriptions_match (kind, value, mode), so its cost follows the matches, not
+    the number of chats."""
+    keyword = "OR (s.kind = 'keyword' AND s.value IN :keywords)" if story.keywords else ""
+    mode_sql = f"AND s.mode = '{mode}'" if mode else ""
+    return f"""SELECT {columns} FROM subscriptions s
+        WHERE s.created_at <= :now {mode_sql} {also}
+          AND ((s.kind = 'topic' AND s.value = :topic) {keyword})"""
+
+
+def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
+    """text(sql) with typed timestamps and expanding lists (empty lists are left out of the SQL)."""
+    params = [bindparam("now", now, type_=UTCDateTime())]
+    if story.keywords:
+        params.append(bindparam("keywords", list(story.keywords), expanding=True))
+    if story.mutes and ":mutes" in sql:
+        params.append(bindparam("mutes", list(story.mutes), expanding=True))
+    return text(sql).bindparams(*params)
+
+
+async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -> int:
+    """Queue ``story`` once for each active chat in its language whose subscriptions match it
+    and whose mute words do not; chats that subscribed later than ``now`` are left out.
+    Returns how many deliveries were queued (pairs queued before are never queued again)."""
+    muted = (
+        "AND NOT EXISTS (SELECT 1 FROM chat_mutes m WHERE m.chat_id = c.id AND m.word IN :mutes)"
+        if story.mutes
+        else ""
+    )
+    # SQLite needs the WHERE before ON CONFLICT to parse an INSERT ... SELECT upsert
+    # (sqlite.org/lang_upsert.html, "Parsing Ambiguity").
+    sql = f"""INSERT INTO deliveries
+            (chat_id, story_id, article_id, state, attempts, created_at, due_at, updated_at)
+        SELECT c.id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0, :now, :now, :now
+        FROM chats c
+        WHERE c.id IN ({_matching_subscriptions(story, None)})
+          AND c.active AND c.language = :language {muted}
+        ON CONFLICT DO NOTHING"""
+    result = await session.execute(
+        _params(story, now, sql),
+        {
+            "story_id": story.story_id,
+            "article_id": story.article_id,
+            "language": story.language,
+            "topic": story.topic,
+        },
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def held_deliveries(
+    session: AsyncSession, story: StoryMatch, now: datetime
+) -> list[QueuedForChat]:
+    """Queued deliveries of ``story`` that may not go out now: the chat has quiet hours, or only
+    its digest subscriptions matched (then ``digest_time`` is the earliest matching one)."""
+    instant = _matching_subscriptions(story, "instant")
+    digest = _matching_subscriptions(
+        story, "digest", columns="min(s.digest_time)", also="AND s.chat_id = c.id"
+    )
+    sql = f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
+               CASE WHEN d.chat_id IN ({instant}) THEN NULL
+                    ELSE ({digest}) END AS digest_time
+        FROM deliveries d JOIN chats c ON c.id = d.chat_id
+        WHERE d.story_id = :story_id AND d.state = '{DeliveryState.QUEUED}'
+          AND (c.quiet_start IS NOT NULL OR d.chat_id NOT IN ({instant}))"""
+    rows = await session.execute(
+        _params(story, now, sql), {"story_id": story.story_id, "topic": story.topic}
+    )
+    return [QueuedForChat(*row) for row in rows.all()]
+
+
+async def set_due(session: AsyncSession, delivery_ids: list[int], due_at: datetime) -> None:
+    """Move queued deliveries to another due time."""
+    if delivery_ids:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.state == DeliveryState.QUEUED)
+            .values(due_at=due_at)
+        )
 
 
 async def queue_delivery(

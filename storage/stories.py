@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ __all__ = [
     "create_story",
     "latest_stories",
     "recent_stories",
+    "sources_within",
     "stories_since_id",
     "story_articles",
     "story_source_count",
@@ -170,3 +172,26 @@ async def story_source_counts(session: AsyncSession, story_ids: Collection[int])
         .group_by(Article.story_id)
     )
     return {story_id: count for story_id, count in (await session.execute(stmt)).all() if story_id}
+
+
+async def sources_within(
+    session: AsyncSession, story_ids: Collection[int], window: timedelta
+) -> dict[int, int]:
+    """For each story, how many distinct sources (feeds, or source names for imported files)
+    published it within ``window`` of its first article: what makes a story breaking.
+
+    Articles without a known publication date do not count: their stored time is only when we
+    fetched them, and an old item must never make a story look fresh."""
+    if not story_ids:
+        return {}
+    source = func.coalesce(cast(Article.feed_id, String), Article.source)
+    stmt = (
+        select(Article.story_id, source, Article.published_at, Story.first_published_at)
+        .join(Story, Story.id == Article.story_id)
+        .where(Article.story_id.in_(set(story_ids)), Article.date_known.is_(True))
+    )
+    seen: defaultdict[int, set[str]] = defaultdict(set)
+    for story_id, name, published, first in (await session.execute(stmt)).all():
+        if story_id is not None and published <= first + window:
+            seen[story_id].add(name)
+    return {story_id: len(seen.get(story_id, ())) for story_id in story_ids}

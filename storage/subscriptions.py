@@ -1,4 +1,5 @@
-"""Queries on subscriptions: a chat's topics and keyword phrases, instant or digest."""
+"""Queries on subscriptions: a chat's topics and keyword phrases, instant or digest, and the
+digest time."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from storage.types import utcnow
 
 __all__ = [
     "count_subscriptions",
+    "keyword_values",
     "list_subscriptions",
+    "set_digest_time",
     "subscribe",
     "unsubscribe",
     "unsubscribe_all",
@@ -82,3 +85,21 @@ async def list_subscriptions(session: AsyncSession, chat_id: int) -> list[Subscr
 async def count_subscriptions(session: AsyncSession) -> int:
     """How many subscriptions exist."""
     return (await session.execute(select(func.count(Subscription.id)))).scalar_one()
+
+
+async def set_digest_time(session: AsyncSession, chat_id: int, minutes: int | None) -> int:
+    """Deliver every subscription of a chat as a digest at ``minutes`` after local midnight
+    (None: back to instant); return how many subscriptions changed."""
+    mode = "instant" if minutes is None else "digest"
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id)
+        .values(mode=mode, digest_time=minutes)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def keyword_values(session: AsyncSession) -> list[str]:
+    """Every distinct keyword phrase some chat subscribed to, as stored."""
+    stmt = select(Subscription.value).where(Subscription.kind == "keyword").distinct()
+    return list((await session.execute(stmt)).scalars())

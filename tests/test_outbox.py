@@ -13,7 +13,7 @@ from news.delivery.queue import BreakingRule
 from news.delivery.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat
-from storage.fanout import sources_within
+from storage.stories import sources_within
 from storage.textnorm import normalize_for_search
 from tests.push_helpers import T0, add_article, add_chats, add_subscription
 

@@ -12,7 +12,7 @@ from bot.render.replies import reply
 from bot.render.timefmt import format_clock, parse_clock, resolve_timezone
 from bot.services import KhabarContext
 from storage.chats import add_mute, list_mutes, remove_mute, set_chat_timezone, set_quiet_hours
-from storage.digests import set_digest_time
+from storage.subscriptions import set_digest_time
 from storage.textnorm import normalize_for_search
 
 __all__ = ["digest", "mute", "quiet", "timezone", "unmute"]

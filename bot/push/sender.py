@@ -38,8 +38,8 @@ from storage.deliveries import (
     delivery_views,
     requeue_stale,
 )
-from storage.fanout import sources_within
 from storage.stats import delivery_latencies
+from storage.stories import sources_within
 
 __all__ = ["PushConfig", "Sender"]
 

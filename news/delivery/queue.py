@@ -12,15 +12,10 @@ from news.delivery.matching import headline_words, matching_phrases
 from news.delivery.schedule import in_window, next_local_time
 from news.stories.store import Stored
 from storage import Article, Store
-from storage.fanout import (
-    StoryMatch,
-    held_deliveries,
-    keyword_values,
-    mute_words,
-    queue_story,
-    set_due,
-    sources_within,
-)
+from storage.chats import mute_words
+from storage.deliveries import StoryMatch, held_deliveries, queue_story, set_due
+from storage.stories import sources_within
+from storage.subscriptions import keyword_values
 
 __all__ = [
     "BreakingRule",
