@@ -16,7 +16,7 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.push.sender import PushConfig, Sender
 from bot.services import Services
-from news.delivery.queue import BreakingRule
+from news.delivery.policy import DeliveryPolicy
 from news.extract.pages import Extractor
 from news.ingest.feedlist import seed_feeds
 from news.ingest.fetch import Fetcher
@@ -26,7 +26,7 @@ from news.summaries.service import SummaryBudget, SummaryService
 from storage import Store, open_store
 
 __all__ = [
-    "breaking_rule",
+    "delivery_policy",
     "llm_backend",
     "make_fetcher",
     "make_sender",
@@ -51,11 +51,12 @@ def make_fetcher(settings: Settings) -> Fetcher:
     )
 
 
-def breaking_rule(settings: Settings) -> BreakingRule:
-    """The breaking-story thresholds from the settings."""
-    return BreakingRule(
-        sources=settings.breaking_sources,
-        window=timedelta(minutes=settings.breaking_window_minutes),
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    """The delivery policy (digests, quiet hours, breaking stories) from the settings: the queue
+    and the sender apply this one rule."""
+    return DeliveryPolicy(
+        breaking_sources=settings.breaking_sources,
+        breaking_window=timedelta(minutes=settings.breaking_window_minutes),
     )
 
 
@@ -108,18 +109,20 @@ def push_bot_for(settings: Settings) -> Bot:
 
 
 def push_config(settings: Settings) -> PushConfig:
-    """The sender's pace, lease and breaking thresholds from the settings."""
-    return PushConfig(
-        rate=settings.push_rate,
-        lease=settings.push_lease,
-        breaking_sources=settings.breaking_sources,
-        breaking_window=settings.breaking_window_minutes * 60,
-    )
+    """The sender's pace and lease from the settings."""
+    return PushConfig(rate=settings.push_rate, lease=settings.push_lease)
 
 
 def make_sender(services: Services, bot: Bot) -> Sender:
     """The push sender over ``bot``, configured by the settings, on the services' clock."""
-    return Sender(bot, services.store, push_config(services.settings), clock=services.clock)
+    settings = services.settings
+    return Sender(
+        bot,
+        services.store,
+        push_config(settings),
+        policy=delivery_policy(settings),
+        clock=services.clock,
+    )
 
 
 @asynccontextmanager
@@ -141,6 +144,6 @@ async def open_pipeline(
             extractor,
             interval=settings.ingest_interval,
             on_stored=on_stored,
-            breaking=breaking_rule(settings),
+            policy=delivery_policy(settings),
             clock=clock,
         )

@@ -10,7 +10,8 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from news import errors
-from news.delivery.queue import BreakingRule, route_stored
+from news.delivery.policy import DeliveryPolicy
+from news.delivery.queue import route_stored
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.canonical import canonicalize_url
 from news.extract.language import language_label
@@ -63,7 +64,7 @@ class Pipeline:
         page_concurrency: int = 4,
         feed_deadline: float | None = None,
         on_stored: OnStory | None = None,
-        breaking: BreakingRule | None = None,
+        policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
@@ -75,7 +76,7 @@ class Pipeline:
         # A feed must finish well inside its claim, or another pass could take it meanwhile.
         self.feed_deadline = feed_deadline or min(interval, FEED_LEASE.total_seconds() / 2)
         self.on_stored = on_stored
-        self.breaking = breaking or BreakingRule()
+        self.policy = policy or DeliveryPolicy()
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
         self.stories = StoryIndex(store)
@@ -303,7 +304,7 @@ class Pipeline:
         self.stored_total += 1
         # The outbox lives in the store, so a bot in another process pushes this story too.
         if push:
-            await route_stored(self.store, stored, self.clock(), self.breaking)
+            await route_stored(self.store, stored, self.clock(), self.policy)
         if self.on_stored is not None:
             await self.on_stored(stored)
 

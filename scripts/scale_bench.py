@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.push.sender import PushConfig, Sender  # noqa: E402
+from news.delivery.policy import DeliveryPolicy  # noqa: E402
 from news.delivery.queue import queue_new_story  # noqa: E402
 from news.stories.index import StoryIndex  # noqa: E402
 from news.stories.store import Candidate, Stored, store_candidate  # noqa: E402
@@ -339,7 +340,7 @@ async def main() -> int:
     # Queue one story for every matching subscription (all chats follow "pakistan").
     story = next(s for s in stored if s.new_story)
     started = time.perf_counter()
-    queued = await queue_new_story(store, story, now + timedelta(seconds=1))
+    queued = await queue_new_story(store, story, now + timedelta(seconds=1), DeliveryPolicy())
     queue_seconds = time.perf_counter() - started
 
     # Fan-out against the fake Bot API, rate limit lifted, for 10 s: peak memory meanwhile.

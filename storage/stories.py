@@ -1,11 +1,13 @@
-"""Queries on stories: create one, attach an article to one, the recent ones to match against, the latest."""
+"""Queries on stories: create one, attach an article to one, the recent ones to match against, the
+latest, and the reports that make one breaking."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, String, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,17 +17,24 @@ from storage.models import Article, Story
 from storage.types import utcnow
 
 __all__ = [
+    "Report",
     "StoryCandidate",
+    "StoryReports",
     "attach_to_story",
     "create_story",
+    "first_article",
     "latest_stories",
     "recent_stories",
-    "sources_within",
     "stories_since_id",
     "story_articles",
+    "story_reports",
     "story_source_count",
     "story_source_counts",
 ]
+
+
+# Who reported an article: its feed, or for an imported file the source it names.
+_SOURCE_KEY = func.coalesce(cast(Article.feed_id, String), Article.source)
 
 
 @dataclass(frozen=True)
@@ -165,33 +174,57 @@ async def story_source_counts(session: AsyncSession, story_ids: Collection[int])
     """For each of these stories, how many distinct sources report it (see story_source_count)."""
     if not story_ids:
         return {}
-    source_key = func.coalesce(cast(Article.feed_id, String), Article.source)
     stmt = (
-        select(Article.story_id, func.count(func.distinct(source_key)))
+        select(Article.story_id, func.count(func.distinct(_SOURCE_KEY)))
         .where(Article.story_id.in_(set(story_ids)))
         .group_by(Article.story_id)
     )
     return {story_id: count for story_id, count in (await session.execute(stmt)).all() if story_id}
 
 
-async def sources_within(
-    session: AsyncSession, story_ids: Collection[int], window: timedelta
-) -> dict[int, int]:
-    """For each story, how many distinct sources (feeds, or source names for imported files)
-    published it within ``window`` of its first article: what makes a story breaking.
+async def first_article(session: AsyncSession, story_id: int) -> Article | None:
+    """The story's first stored article: the one pushed, and the one /latest shows."""
+    stmt = select(Article).where(Article.story_id == story_id).order_by(Article.id).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
 
-    Articles without a known publication date do not count: their stored time is only when we
-    fetched them, and an old item must never make a story look fresh."""
+
+class Report(NamedTuple):
+    """One article of a story as the breaking rule sees it: who published it, and when."""
+
+    source: str  # the feed id, or the source name of an imported file
+    published_at: datetime  # when it was fetched, if the date is not known
+    date_known: bool
+
+
+@dataclass(frozen=True)
+class StoryReports:
+    """When a story was first published, and every article that reports it (the facts
+    news.delivery.policy judges a breaking story by)."""
+
+    first_published_at: datetime | None = None
+    reports: tuple[Report, ...] = ()
+
+
+async def story_reports(
+    session: AsyncSession, story_ids: Collection[int]
+) -> dict[int, StoryReports]:
+    """Each of these stories' first publication time and reports (none for a story not found)."""
     if not story_ids:
         return {}
-    source = func.coalesce(cast(Article.feed_id, String), Article.source)
     stmt = (
-        select(Article.story_id, source, Article.published_at, Story.first_published_at)
-        .join(Story, Story.id == Article.story_id)
-        .where(Article.story_id.in_(set(story_ids)), Article.date_known.is_(True))
+        select(
+            Story.id,
+            Story.first_published_at,
+            _SOURCE_KEY,
+            Article.published_at,
+            Article.date_known,
+        )
+        .join(Article, Article.story_id == Story.id)
+        .where(Story.id.in_(set(story_ids)))
     )
-    seen: defaultdict[int, set[str]] = defaultdict(set)
-    for story_id, name, published, first in (await session.execute(stmt)).all():
-        if story_id is not None and published <= first + window:
-            seen[story_id].add(name)
-    return {story_id: len(seen.get(story_id, ())) for story_id in story_ids}
+    first: dict[int, datetime] = {}
+    reports: defaultdict[int, list[Report]] = defaultdict(list)
+    for story_id, first_at, source, published, known in (await session.execute(stmt)).all():
+        first[story_id] = first_at
+        reports[story_id].append(Report(source, published, known))
+    return {i: StoryReports(first.get(i), tuple(reports.get(i, ()))) for i in story_ids}

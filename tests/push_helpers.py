@@ -13,7 +13,8 @@ from sqlalchemy import insert
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from news.delivery.queue import BreakingRule, route_stored
+from news.delivery.policy import DeliveryPolicy
+from news.delivery.queue import route_stored
 from news.stories.store import Candidate, Stored, store_candidate
 from storage import Chat, ChatMute, Store, Subscription
 from tests.fakes import FakeTelegramAPI
@@ -117,7 +118,7 @@ async def add_article(
     language: str = "en",
     published_at: datetime | None = T0,
     now: datetime | None = None,
-    rule: BreakingRule | None = None,
+    policy: DeliveryPolicy | None = None,
 ) -> Stored:
     """Store one article as the pipeline would (fetched when published, or at ``now`` when it
     has no date), then queue or release its story."""
@@ -139,7 +140,7 @@ async def add_article(
             fetched_at=fetched_at,
         ),
     )
-    await route_stored(store, stored, now or fetched_at, rule or BreakingRule())
+    await route_stored(store, stored, now or fetched_at, policy or DeliveryPolicy())
     return stored
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from news.delivery.queue import BreakingRule, route_stored
+from news.delivery.policy import DeliveryPolicy
+from news.delivery.queue import route_stored
 from news.stories.store import Candidate, store_candidate
 from storage import Article, Delivery
 from tests.bot_harness import NOW, PRIVATE, BotHarness
@@ -35,7 +36,7 @@ async def _story(bot: BotHarness, title: str, lead: str, hours_ago: float) -> in
         ),
     )
     assert stored.article_id is not None
-    await route_stored(bot.store, stored, datetime.now(UTC), BreakingRule())
+    await route_stored(bot.store, stored, datetime.now(UTC), DeliveryPolicy())
     return stored.article_id
 
 

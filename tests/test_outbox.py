@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from news.delivery.matching import match_words, matching_phrases
-from news.delivery.queue import BreakingRule
+from news.delivery.policy import DeliveryPolicy
 from news.delivery.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat
-from storage.stories import sources_within
+from storage.stories import story_reports
 from storage.textnorm import normalize_for_search
 from tests.push_helpers import T0, add_article, add_chats, add_subscription
 
@@ -115,19 +115,19 @@ async def test_quiet_hours_hold_instant_pushes_until_the_window_ends(store: Stor
 
 async def test_a_breaking_story_goes_out_in_quiet_hours(store: Store) -> None:
     night = datetime(2026, 11, 2, 23, 30, tzinfo=UTC)
-    rule = BreakingRule(sources=3, window=timedelta(minutes=30))
+    policy = DeliveryPolicy(breaking_sources=3, breaking_window=timedelta(minutes=30))
     await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
     await add_chats(store, [2], mode="digest", digest_time=8 * 60, timezone="Europe/London")
     title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
-    await add_article(store, title, source="Dawn", published_at=night, rule=rule)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
     # A second report of the same source, and one outside the window, do not make it breaking.
-    await add_article(store, title, source="Dawn", published_at=night, rule=rule)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
     late = night + timedelta(minutes=45)
-    await add_article(store, title, source="BBC", published_at=late, rule=rule)
-    await add_article(store, title, source="Reuters", published_at=night, rule=rule)
+    await add_article(store, title, source="BBC", published_at=late, policy=policy)
+    await add_article(store, title, source="Reuters", published_at=night, policy=policy)
     assert (await _queued(store))[1] == datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
     soon = night + timedelta(minutes=10)
-    await add_article(store, title, source="Geo", published_at=soon, now=soon, rule=rule)
+    await add_article(store, title, source="Geo", published_at=soon, now=soon, policy=policy)
     due = await _queued(store)
     assert due[1] == soon  # released
     assert due[2] == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # a digest stays a digest
@@ -135,17 +135,18 @@ async def test_a_breaking_story_goes_out_in_quiet_hours(store: Store) -> None:
 
 async def test_reports_without_a_date_never_make_a_story_breaking(store: Store) -> None:
     night = datetime(2026, 11, 2, 23, 30, tzinfo=UTC)
-    rule = BreakingRule(sources=3, window=timedelta(minutes=30))
+    policy = DeliveryPolicy(breaking_sources=3, breaking_window=timedelta(minutes=30))
     await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
     title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
-    await add_article(store, title, source="Dawn", published_at=night, rule=rule)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
     soon = night + timedelta(minutes=10)
     # Undated copies (an old item a feed shows again, say) are stored when fetched: not news.
     for source in ("BBC", "Reuters", "Geo"):
-        await add_article(store, title, source=source, published_at=None, now=soon, rule=rule)
+        await add_article(store, title, source=source, published_at=None, now=soon, policy=policy)
     assert (await _queued(store))[1] == datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
     async with store.read() as s:
-        counts = await sources_within(s, {1}, rule.window)
+        reports = await story_reports(s, {1})
+    counts = {story_id: policy.sources(story) for story_id, story in reports.items()}
     assert counts == {1: 1}
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.push.sender import PushConfig, Sender
-from news.delivery.queue import BreakingRule
+from news.delivery.policy import DeliveryPolicy
 from storage import Delivery, DeliveryState, Store
 from tests.fakes import FakeTelegramAPI
 from tests.push_helpers import (
@@ -209,7 +209,7 @@ async def test_stories_stored_by_another_process_are_pushed(
             task = asyncio.create_task(sender.run(stop))
             other = await open_store(database_url)  # e.g. `khabar import` in another process
             try:
-                await add_article(other, TITLES[1], rule=BreakingRule())
+                await add_article(other, TITLES[1], policy=DeliveryPolicy())
             finally:
                 await other.close()
             await fake.wait_for("sendMessage", 10)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.push.sender import PushConfig, Sender
-from news.delivery.queue import BreakingRule
+from news.delivery.policy import DeliveryPolicy
 from storage import Store
 from storage.chats import set_quiet_hours
 from tests.fakes import FakeTelegramAPI
 from tests.push_helpers import Clock, add_article, add_chats, push_bot, sent_counts
 
-CONFIG = PushConfig(private_interval=0.0, breaking_sources=3, breaking_window=1800.0)
+CONFIG = PushConfig(private_interval=0.0)
+POLICY = DeliveryPolicy(breaking_sources=3, breaking_window=timedelta(minutes=30))
 
 
 async def test_a_digest_sends_the_days_top_stories_at_the_chats_local_time(store: Store) -> None:
@@ -38,7 +39,7 @@ async def test_a_digest_sends_the_days_top_stories_at_the_chats_local_time(store
     async with FakeTelegramAPI(enforce_limits=True) as fake:
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, CONFIG, clock=clock)
+            sender = Sender(bot, store, CONFIG, policy=POLICY, clock=clock)
             assert await sender.drain_once() == 0
             clock.now = datetime(2026, 11, 3, 2, 59, tzinfo=UTC)  # 07:59 in Karachi
             assert await sender.drain_once() == 0
@@ -55,7 +56,6 @@ async def test_a_digest_sends_the_days_top_stories_at_the_chats_local_time(store
 async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) -> None:
     evening = datetime(2026, 11, 2, 22, 0, tzinfo=UTC)
     clock = Clock(evening)
-    rule = BreakingRule(sources=3, window=timedelta(minutes=30))
     await add_chats(store, [2])
     await add_article(store, "Minor Road Repairs Begin In Multan Suburb", published_at=evening)
     async with store.write() as s:
@@ -63,7 +63,7 @@ async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) 
     async with FakeTelegramAPI() as fake:
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, CONFIG, clock=clock)
+            sender = Sender(bot, store, CONFIG, policy=POLICY, clock=clock)
             clock.now = evening.replace(hour=23)
             assert await sender.drain_once() == 1  # claimed, then handed back until 07:00
             assert sent_counts(fake) == {}
@@ -71,7 +71,7 @@ async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) 
             title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
             for minute, source in ((5, "Dawn"), (6, "Geo"), (7, "BBC")):
                 at = clock.now.replace(minute=minute)
-                await add_article(store, title, source=source, published_at=at, rule=rule)
+                await add_article(store, title, source=source, published_at=at, policy=POLICY)
             clock.now = clock.now.replace(minute=10)
             assert await sender.drain_once() == 1
             assert "Breaking" in fake.sent("sendMessage")[0]["text"]
@@ -88,7 +88,7 @@ async def test_stats_line_shows_states_and_latency(store: Store) -> None:
         fake.block(3)
         bot = push_bot(fake)
         async with bot:
-            sender = Sender(bot, store, CONFIG, clock=clock)
+            sender = Sender(bot, store, CONFIG, policy=POLICY, clock=clock)
             clock.advance(seconds=30)
             await sender.drain_once()
             line = await sender.stats_line()

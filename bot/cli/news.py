@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.wiring import breaking_rule, make_fetcher, open_pipeline
+from bot.wiring import delivery_policy, make_fetcher, open_pipeline
 from news import errors
 from news.delivery.queue import route_stored
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
@@ -66,6 +66,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     new = duplicates = failed = old = 0
     now = datetime.now(UTC)
     days = settings.retention_days
+    policy = delivery_policy(settings)
     try:
         async with Extractor(0) as extractor:
             for raw in args.paths:
@@ -81,7 +82,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                     new += 1
                     published = item.candidate.published_at
                     old += bool(days and published and published < now - timedelta(days=days))
-                    await route_stored(store, stored, datetime.now(UTC), breaking_rule(settings))
+                    await route_stored(store, stored, datetime.now(UTC), policy)
     finally:
         await store.close()
     closing = (

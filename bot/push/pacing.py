@@ -33,8 +33,6 @@ class PushConfig:
     # More is not free: httpcore's pool does more work per request as connections grow.
     concurrency: int = 0
     idle_poll: float = 2.0
-    breaking_sources: int = 3
-    breaking_window: float = 3600.0
     stats_interval: float = 60.0
     flush_gap: float = 0.05  # seconds between two commits of outcomes, at least
 

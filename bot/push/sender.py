@@ -28,7 +28,7 @@ from bot.push.record import Recorder
 from bot.push.render import render_push
 from bot.render.html import to_plain_text
 from bot.render.replies import Keyboard, keyboard
-from news.delivery.schedule import in_window, next_local_time
+from news.delivery.policy import Action, ChatTimes, Decision, DeliveryPolicy
 from storage import DeliveryState, Store
 from storage.chats import migrate_chat
 from storage.deliveries import (
@@ -39,14 +39,15 @@ from storage.deliveries import (
     requeue_stale,
 )
 from storage.stats import delivery_latencies
-from storage.stories import sources_within
+from storage.stories import StoryReports, story_reports
 
 __all__ = ["PushConfig", "Sender"]
 
 log = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-Group = tuple[list[DeliveryView], dict[int, int]]  # one chat's claimed rows; sources per story
+Group = tuple[list[DeliveryView], dict[int, StoryReports]]  # one chat's claimed rows; the stories
+Ready = tuple[list[DeliveryView], Decision]  # one chat's rows, to send now
 
 
 def _seconds(value: object) -> float:
@@ -64,11 +65,13 @@ class Sender:
         store: Store,
         config: PushConfig | None = None,
         *,
+        policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.bot = bot
         self.store = store
         self.config = config = config or PushConfig()
+        self.policy = policy or DeliveryPolicy()
         self.clock = clock
         self.pacer = Pacer(config.rate)
         self.spacing = ChatSpacing(config.private_interval, config.group_interval)
@@ -86,7 +89,7 @@ class Sender:
         self._concurrency = concurrency
         self._stop = asyncio.Event()
         self._busy: dict[int, list[int]] = {}  # chat id -> its claimed delivery ids
-        self._queue: asyncio.Queue[Group | None] = asyncio.Queue()  # chats ready to send
+        self._queue: asyncio.Queue[Ready | None] = asyncio.Queue()  # chats ready to send
         self._timers: dict[int, tuple[asyncio.TimerHandle, Group]] = {}  # chats not ready yet
         self._workers: list[asyncio.Task[None]] = []
         self._room = asyncio.Event()
@@ -111,18 +114,12 @@ class Sender:
                 stopping.cancel()
         return not self._stop.is_set()
 
-    def _quiet_until(self, views: list[DeliveryView], breaking: dict[int, int]) -> datetime | None:
-        """When the chat's quiet hours end, if they hold these stories now: none is breaking.
-        A digest whose time falls in the quiet hours waits for their end too."""
+    def _decide(self, views: list[DeliveryView], stories: dict[int, StoryReports]) -> Decision:
+        """When the chat's claimed (so due) deliveries may go out, as the delivery policy says."""
         v = views[0]
-        if v.quiet_start is None or v.quiet_end is None:
-            return None
-        now = self.clock()
-        if not in_window(now, v.quiet_start, v.quiet_end, v.chat_timezone):
-            return None
-        if any(breaking.get(x.story_id, 0) >= self.config.breaking_sources for x in views):
-            return None
-        return next_local_time(now, v.quiet_end, v.chat_timezone)
+        chat = ChatTimes(v.chat_timezone, v.quiet_start, v.quiet_end)
+        facts = [stories.get(x.story_id, StoryReports()) for x in views]
+        return self.policy.decide_backlog(self.clock(), chat, facts)
 
     async def _post(self, chat_id: int, text: str, buttons: Keyboard, plain: bool) -> int:
         message = await self.bot.send_message(
@@ -134,11 +131,10 @@ class Sender:
         )
         return message.message_id
 
-    async def _send(self, views: list[DeliveryView], breaking: dict[int, int]) -> None:
+    async def _send(self, views: list[DeliveryView], breaking: bool) -> None:
         chat_id = views[0].chat_id
         ids = [v.delivery_id for v in views]
-        is_breaking = breaking.get(views[0].story_id, 0) >= self.config.breaking_sources
-        text, buttons = render_push(views, breaking=is_breaking)
+        text, buttons = render_push(views, breaking=breaking)
         note = None
         try:
             try:
@@ -200,8 +196,7 @@ class Sender:
         try:
             async with self.store.read() as session:
                 views = await delivery_views(session, ids)
-                window = timedelta(seconds=self.config.breaking_window)
-                breaking = await sources_within(session, {v.story_id for v in views}, window)
+                stories = await story_reports(session, {v.story_id for v in views})
         except BaseException:
             self._requeue(ids)  # claimed for nothing: back to the queue, untried
             raise
@@ -213,26 +208,26 @@ class Sender:
             groups[v.chat_id].append(v)
         for chat_id, group in groups.items():
             self._busy[chat_id] = [v.delivery_id for v in group]
-            self._dispatch((group, breaking))
+            self._dispatch((group, stories))
         return len(ids)
 
     def _dispatch(self, item: Group) -> None:
         """Hand a claimed chat to the workers as soon as it may get a message: now, after its
-        own interval, or (quiet hours) not before they end."""
-        views, breaking = item
+        own interval, or when the delivery policy lets it (after quiet hours)."""
+        views, stories = item
         chat_id = views[0].chat_id
         self._timers.pop(chat_id, None)
         try:
             if self._stop.is_set():
                 self._requeue([v.delivery_id for v in views])
-            elif (quiet_end := self._quiet_until(views, breaking)) is not None:
-                self._requeue([v.delivery_id for v in views], quiet_end)
+            elif (decision := self._decide(views, stories)).action is not Action.SEND:
+                self._requeue([v.delivery_id for v in views], decision.at)
             elif (wait := self.spacing.wait_for(chat_id)) > 0:
                 handle = asyncio.get_running_loop().call_later(wait, self._dispatch, item)
                 self._timers[chat_id] = (handle, item)
                 return
             else:
-                self._queue.put_nowait(item)
+                self._queue.put_nowait((views, decision))
                 return
         except Exception as exc:
             self._fail(views, exc)
@@ -242,13 +237,13 @@ class Sender:
         """Send chats from the queue, one at a time, each in its global slot (a fixed set of
         workers costs far less CPU than a task per chat waiting on a semaphore)."""
         while (item := await self._queue.get()) is not None:
-            views, breaking = item
+            views, decision = item
             try:
                 if self._stop.is_set() or not await self.pacer.wait(self._sleep):
                     self._requeue([v.delivery_id for v in views])
                 else:
                     self.spacing.sending(views[0].chat_id, views[0].chat_type)
-                    await self._send(views, breaking)
+                    await self._send(views, decision.breaking)
             except Exception as exc:
                 self._fail(views, exc)
             finally:

@@ -1,4 +1,5 @@
-"""Who gets a story and when: queueing it for chats, keyword and mute matching, local times."""
+"""Who gets a story and when: queueing it for chats, the one rule for quiet hours, digests and
+breaking stories, keyword and mute matching, local times."""
 
 from typing import TYPE_CHECKING
 
@@ -13,21 +14,18 @@ if TYPE_CHECKING:
         matching_phrases,
         unmuted_page,
     )
-    from news.delivery.queue import (
-        BreakingRule,
-        is_breaking,
-        queue_new_story,
-        release_if_breaking,
-        route_stored,
-    )
+    from news.delivery.policy import Action, ChatTimes, Decision, DeliveryPolicy
+    from news.delivery.queue import queue_new_story, release_if_breaking, route_stored
     from news.delivery.schedule import in_window, next_local_time, zone
 
 __all__ = [
-    "BreakingRule",
+    "Action",
+    "ChatTimes",
+    "Decision",
+    "DeliveryPolicy",
     "Listing",
     "headline_words",
     "in_window",
-    "is_breaking",
     "is_muted",
     "match_words",
     "matching_phrases",

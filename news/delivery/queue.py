@@ -1,50 +1,29 @@
-"""Queueing new stories into the outbox: who gets them, and when (now, after quiet hours, at digest time)."""
+"""Queueing new stories into the outbox: who gets them, and when (as news.delivery.policy says)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import select
+from datetime import datetime
 
 from news.delivery.matching import headline_words, matching_phrases
-from news.delivery.schedule import in_window, next_local_time
+from news.delivery.policy import Action, ChatTimes, DeliveryPolicy
 from news.stories.store import Stored
-from storage import Article, Store
+from storage import Store
 from storage.chats import mute_words
-from storage.deliveries import StoryMatch, held_deliveries, queue_story, set_due
-from storage.stories import sources_within
+from storage.deliveries import QueuedForChat, StoryMatch, held_deliveries, queue_story, set_due
+from storage.stories import StoryReports, first_article, story_reports
 from storage.subscriptions import keyword_values
 
-__all__ = [
-    "BreakingRule",
-    "is_breaking",
-    "queue_new_story",
-    "release_if_breaking",
-    "route_stored",
-]
+__all__ = ["queue_new_story", "release_if_breaking", "route_stored"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BreakingRule:
-    """A story is breaking when this many sources report it within this window of its first."""
-
-    sources: int = 3
-    window: timedelta = timedelta(minutes=60)
 
 
 async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
     """The story's first stored article (the one pushed, and the one /latest shows), with the
     stored keyword phrases and mute words its headline contains (news.delivery.matching's rule)."""
     async with store.read() as session:
-        first = (
-            await session.execute(
-                select(Article).where(Article.story_id == story_id).order_by(Article.id).limit(1)
-            )
-        ).scalar_one_or_none()
+        first = await first_article(session, story_id)
         if first is None:
             return None
         keywords = await keyword_values(session)
@@ -60,7 +39,13 @@ async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
     )
 
 
-async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
+def _times(row: QueuedForChat) -> ChatTimes:
+    return ChatTimes(row.timezone, row.quiet_start, row.quiet_end, row.digest_time)
+
+
+async def queue_new_story(
+    store: Store, stored: Stored, now: datetime, policy: DeliveryPolicy
+) -> int:
     """Queue a just-created story for its subscribers; return how many deliveries were queued."""
     if stored.story_id is None or not stored.new_story:
         return 0
@@ -70,19 +55,14 @@ async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
     async with store.write() as session:
         queued = await queue_story(session, match, now)
         held = await held_deliveries(session, match, now) if queued else []
+        story = StoryReports()
+        if held:
+            story = (await story_reports(session, [match.story_id]))[match.story_id]
         by_due: dict[datetime, list[int]] = {}
         for row in held:
-            if row.digest_time is not None:
-                due = next_local_time(now, row.digest_time, row.timezone)
-            elif (
-                row.quiet_start is not None
-                and row.quiet_end is not None
-                and in_window(now, row.quiet_start, row.quiet_end, row.timezone)
-            ):
-                due = next_local_time(now, row.quiet_end, row.timezone)
-            else:
-                continue
-            by_due.setdefault(due, []).append(row.delivery_id)
+            decision = policy.decide(now, _times(row), story)
+            if decision.action is not Action.SEND:
+                by_due.setdefault(decision.at, []).append(row.delivery_id)
         for due, ids in by_due.items():
             await set_due(session, ids, due)
     log.debug(
@@ -94,46 +74,38 @@ async def queue_new_story(store: Store, stored: Stored, now: datetime) -> int:
     return queued
 
 
-async def is_breaking(store: Store, story_id: int, rule: BreakingRule) -> bool:
-    """Whether enough distinct sources reported the story within the rule's window."""
-    async with store.read() as session:
-        counts = await sources_within(session, [story_id], rule.window)
-    return counts.get(story_id, 0) >= rule.sources
-
-
 async def release_if_breaking(
-    store: Store, story_id: int, now: datetime, rule: BreakingRule
+    store: Store, story_id: int, now: datetime, policy: DeliveryPolicy
 ) -> int:
     """When a story now counts as breaking, deliveries held only by quiet hours go out now."""
-    if not await is_breaking(store, story_id, rule):
+    async with store.read() as session:
+        story = (await story_reports(session, [story_id]))[story_id]
+    if not policy.is_breaking(story):
         return 0
     match = await _story_match(store, story_id)
     if match is None:
         return 0
     async with store.write() as session:
         held = await held_deliveries(session, match, now)
-        quiet_held = [
-            row.delivery_id
-            for row in held
-            if row.digest_time is None
-            and row.quiet_start is not None
-            and row.quiet_end is not None
-            and in_window(now, row.quiet_start, row.quiet_end, row.timezone)
-        ]
-        await set_due(session, quiet_held, now)
-    if quiet_held:
+        released = []
+        for row in held:
+            decision = policy.decide(now, _times(row), story)
+            if decision.action is Action.SEND and decision.quiet:
+                released.append(row.delivery_id)
+        await set_due(session, released, now)
+    if released:
         log.debug(
-            "outbox: story %s is breaking; %d held deliveries released", story_id, len(quiet_held)
+            "outbox: story %s is breaking; %d held deliveries released", story_id, len(released)
         )
-    return len(quiet_held)
+    return len(released)
 
 
-async def route_stored(store: Store, stored: Stored, now: datetime, rule: BreakingRule) -> int:
+async def route_stored(store: Store, stored: Stored, now: datetime, policy: DeliveryPolicy) -> int:
     """After an article is stored: queue its story if new, else release it if it became breaking.
 
     Returns how many deliveries became due or were queued (0 when nothing changed)."""
     if stored.duplicate or stored.story_id is None:
         return 0
     if stored.new_story:
-        return await queue_new_story(store, stored, now)
-    return await release_if_breaking(store, stored.story_id, now, rule)
+        return await queue_new_story(store, stored, now, policy)
+    return await release_if_breaking(store, stored.story_id, now, policy)
