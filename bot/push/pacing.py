@@ -9,13 +9,16 @@ paced here instead.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-__all__ = ["ChatSpacing", "FloodWatch", "Pacer", "PushConfig"]
+__all__ = ["ChatSpacing", "FloodWatch", "Pacer", "Pacing", "PushConfig"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,20 @@ class FloodWatch:
         while self._recent and self._recent[0][0] < now - self.window:
             self._recent.popleft()
         return len({chat for _, chat in self._recent}) >= self.chats
+
+
+class Pacing:
+    """The sender's limits together: global send slots, per-chat spacing, and 429s."""
+
+    def __init__(self, config: PushConfig) -> None:
+        self.pacer = Pacer(config.rate)
+        self.spacing = ChatSpacing(config.private_interval, config.group_interval)
+        self.flood = FloodWatch()
+
+    def refused(self, chat_id: int, seconds: float) -> None:
+        """Telegram told the chat to retry after ``seconds``: the chat waits that long, and when
+        the refusal looks bot-wide (``FloodWatch``) every chat does."""
+        self.spacing.hold(chat_id, seconds)
+        if self.flood.refused(chat_id):
+            log.warning("push: bot-wide flood limit; every chat waits %.0f s", seconds)
+            self.pacer.pause(seconds)
