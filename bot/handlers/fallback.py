@@ -92,7 +92,9 @@ async def on_error(update: object, context: KhabarContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is not None and isinstance(error, TelegramError) and chat_is_gone(error):
         try:
-            await retire_chat(context.services.store, chat.id, error, during=f"update {update_id}")
+            await retire_chat(
+                context.services.store, chat.id, str(error), during=f"update {update_id}"
+            )
         except Exception as exc:  # the store may be down too; never let the error handler raise
             log.warning("update %s: could not deactivate chat %s: %r", update_id, chat.id, exc)
         return

@@ -1,5 +1,5 @@
-"""Pushing stories to chats: the sender, claiming and leasing, sending, pacing, outcome recording,
-rendering, gone chats."""
+"""Pushing stories to chats: the sender, claiming and leasing, sending, what Telegram's answers
+mean, pacing, outcome recording, rendering, gone chats."""
 
 from typing import TYPE_CHECKING
 
@@ -8,6 +8,17 @@ from news.lazyexports import lazy_exports
 if TYPE_CHECKING:
     from bot.push.claim import ClaimedChat, Claims
     from bot.push.gone import chat_is_gone, retire_chat
+    from bot.push.outcomes import (
+        Attempt,
+        Failed,
+        Gone,
+        Migrate,
+        ResendPlain,
+        RetryAt,
+        SendOutcome,
+        Sent,
+        classify,
+    )
     from bot.push.pacing import ChatSpacing, FloodWatch, Pacer, Pacing, PushConfig
     from bot.push.record import Recorder
     from bot.push.render import BACKLOG_SHOWN, render_backlog, render_push, render_story
@@ -16,17 +27,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKLOG_SHOWN",
+    "Attempt",
     "ChatSpacing",
     "ClaimedChat",
     "Claims",
     "Courier",
+    "Failed",
     "FloodWatch",
+    "Gone",
+    "Migrate",
     "Pacer",
     "Pacing",
     "PushConfig",
     "Recorder",
+    "ResendPlain",
+    "RetryAt",
+    "SendOutcome",
     "Sender",
+    "Sent",
     "chat_is_gone",
+    "classify",
     "render_backlog",
     "render_push",
     "render_story",

@@ -1,12 +1,14 @@
-"""Chats that are gone: Telegram's answers that mean so, and retiring such a chat (one rule for
-pushes and for replies to commands and buttons)."""
+"""Chats that are gone: whether Telegram's answer means so (bot.push.outcomes decides, for pushes
+and for replies to commands and buttons alike), and retiring such a chat."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
+from bot.push.outcomes import Attempt, Gone, classify
 from storage import Store
 from storage.chats import deactivate_chat
 from storage.deliveries import skip_chat_deliveries
@@ -15,30 +17,17 @@ __all__ = ["chat_is_gone", "retire_chat"]
 
 log = logging.getLogger(__name__)
 
-# Telegram's answers that mean the chat is gone for good (ptb-testing.md §1.7); 403s always are.
-_GONE = (
-    "chat not found",
-    "user is deactivated",
-    "bot was blocked",
-    "bot was kicked",
-    "chat was deleted",
-    "group chat was deactivated",
-    "peer_id_invalid",
-)
-
 
 def chat_is_gone(exc: BaseException | None) -> bool:
     """Whether Telegram's refusal means the chat blocked or removed the bot, or no longer exists."""
-    if isinstance(exc, Forbidden):
-        return True
-    reason = str(exc).lower()
-    return isinstance(exc, BadRequest) and any(gone in reason for gone in _GONE)
+    if not isinstance(exc, TelegramError):
+        return False
+    return isinstance(classify(exc, Attempt(datetime.now(UTC))), Gone)
 
 
-async def retire_chat(store: Store, chat_id: int, exc: TelegramError, *, during: str) -> None:
+async def retire_chat(store: Store, chat_id: int, reason: str, *, during: str) -> None:
     """Stop pushing to a chat that is gone and skip what is queued for it; its subscriptions
     stay, and the chat is active again when it next writes (bot.chatprefs)."""
-    reason = str(exc)
     log.info("%s: chat %s is gone (%s); deactivated", during, chat_id, reason)
     async with store.write() as session:
         await deactivate_chat(session, chat_id, reason)

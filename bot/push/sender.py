@@ -24,7 +24,7 @@ from bot.push.pacing import Pacing, PushConfig
 from bot.push.record import Recorder
 from bot.push.send import Courier
 from news.delivery.policy import Action, Decision, DeliveryPolicy
-from storage import DeliveryState, Store
+from storage import Store
 from storage.deliveries import count_by_state
 from storage.stats import delivery_latencies
 
@@ -160,8 +160,7 @@ class Sender:
     def _fail(self, chat: ClaimedChat, exc: Exception) -> None:
         """A bug must not leave rows claimed until the lease runs out."""
         log.error("push: chat %s failed", chat.chat_id, exc_info=exc)
-        self.courier.failed += len(chat.ids)
-        self.recorder.record(chat.ids, DeliveryState.FAILED, note=f"error: {exc!r}")
+        self.courier.fail(chat.ids, f"error: {exc!r}")
 
     def _done(self, chat_id: int) -> None:
         self.claims.release(chat_id)
