@@ -7,9 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from news.extract.topics import TOPICS
 from news.retention import prune_old_articles
-from storage import Article, open_store
+from storage import Article, Delivery, open_store
+from storage.articles import search_articles
 from tests.khabar_process import run_khabar
+from tests.push_helpers import add_chats
 
 ARCHIVE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Archive</title>
 <link>https://archive.example/</link>
@@ -68,3 +71,30 @@ def test_a_recent_import_has_the_plain_closing_line(tmp_path: Path) -> None:
     assert (
         result.stdout.strip().splitlines()[-1] == "imported 2 new articles, 0 duplicates, 0 failed"
     )
+
+
+async def test_an_import_is_searchable_and_never_pushed(tmp_path: Path) -> None:
+    """Like a new feed's backlog: an archive is old news, so no subscriber is alerted to it."""
+    (tmp_path / "archive.xml").write_text(ARCHIVE)
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'khabar.db'}"
+    store = await open_store(database_url)
+    try:
+        # Subscribed to every topic long before the import: any queued story would reach it.
+        await add_chats(
+            store, [1, -2], topics=TOPICS, subscribed_at=datetime(2020, 1, 1, tzinfo=UTC)
+        )
+    finally:
+        await store.close()
+
+    result = run_khabar("import", "archive.xml", env={"DATABASE_URL": database_url}, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    store = await open_store(database_url)
+    try:
+        async with store.read() as session:
+            found = await search_articles(session, "Karachi port")
+            queued = (await session.execute(select(func.count(Delivery.id)))).scalar_one()
+    finally:
+        await store.close()
+    assert [a.title for a in found] == ["Karachi port handles record cargo in August"]
+    assert queued == 0

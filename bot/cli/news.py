@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.wiring import delivery_policy, make_fetcher, open_pipeline
+from bot.wiring import make_fetcher, open_pipeline
 from news import errors
-from news.delivery.queue import route_stored
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
 from news.extract.topics import topic_by_name
 from news.ingest.feedlist import export_opml, import_opml, seed_feeds
@@ -61,12 +60,12 @@ async def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
-    """``khabar import PATH...``: store what the files hold, fetching nothing."""
+    """``khabar import PATH...``: store what the files hold, fetching nothing and pushing
+    nothing (an archive is old news, as a new feed's backlog is)."""
     store = await open_store(settings.database_url)
     new = duplicates = failed = old = 0
     now = datetime.now(UTC)
     days = settings.retention_days
-    policy = delivery_policy(settings)
     try:
         async with Extractor(0) as extractor:
             for raw in args.paths:
@@ -82,7 +81,6 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                     new += 1
                     published = item.candidate.published_at
                     old += bool(days and published and published < now - timedelta(days=days))
-                    await route_stored(store, stored, datetime.now(UTC), policy)
     finally:
         await store.close()
     closing = (
