@@ -12,8 +12,6 @@ from bot.services import Services
 from bot.wiring import make_sender, open_pipeline
 from news.ingestloop import run_forever
 from news.pipeline import Pipeline
-from news.stories.store import Stored
-from storage.articles import get_article
 
 __all__ = ["Background"]
 
@@ -31,19 +29,6 @@ class Background:
         self._stop = asyncio.Event()
         self._stack = AsyncExitStack()
         self._tasks: list[asyncio.Task[None]] = []
-        self._side_tasks: set[asyncio.Task[None]] = set()
-
-    async def _on_stored(self, stored: Stored) -> None:
-        """A new article: wake the sender, and summarize it while nobody waits for it."""
-        self.sender.wake.set()
-        if stored.article_id is None:
-            return
-        async with self.services.store.read() as session:
-            article = await get_article(session, stored.article_id)
-        if article is not None:
-            task = asyncio.create_task(self.services.summaries.precompute(article))
-            self._side_tasks.add(task)
-            task.add_done_callback(self._side_tasks.discard)
 
     async def start(self) -> None:
         """Start the sender and (unless disabled) the ingest loop."""
@@ -53,7 +38,13 @@ class Background:
         services = self.services
         self.pipeline = await self._stack.enter_async_context(
             open_pipeline(
-                services.settings, services.store, on_stored=self._on_stored, clock=services.clock
+                services.settings,
+                services.store,
+                # The pipeline's later stages: summaries of each new article, and the sender
+                # woken when a story may have been queued.
+                summaries=services.summaries,
+                on_queued=self.sender.wake.set,
+                clock=services.clock,
             )
         )
         self._tasks.append(
@@ -64,7 +55,4 @@ class Background:
         """Stop both loops; sends in flight finish and everything else stays queued."""
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for task in list(self._side_tasks):
-            task.cancel()
-        await asyncio.gather(*self._side_tasks, return_exceptions=True)
         await self._stack.aclose()

@@ -20,7 +20,8 @@ from news.delivery.policy import DeliveryPolicy
 from news.extract.pages import Extractor
 from news.ingest.feedlist import seed_feeds
 from news.ingest.fetch import Fetcher
-from news.pipeline import OnStory, Pipeline
+from news.pipeline import Pipeline
+from news.stages import SummaryPrecompute
 from news.summaries.llm import OpenAIBackend
 from news.summaries.service import SummaryBudget, SummaryService
 from storage import Store, open_store
@@ -130,10 +131,12 @@ async def open_pipeline(
     settings: Settings,
     store: Store,
     *,
-    on_stored: OnStory | None = None,
+    summaries: SummaryPrecompute | None = None,
+    on_queued: Callable[[], None] | None = None,
     clock: Callable[[], datetime] = _utcnow,
 ) -> AsyncIterator[Pipeline]:
-    """The ingest pipeline with its fetcher and extraction pool, the feed list seeded first."""
+    """The ingest pipeline with its fetcher and extraction pool, the feed list seeded first;
+    ``summaries`` and ``on_queued`` as for Pipeline."""
     async with AsyncExitStack() as stack:
         fetcher = await stack.enter_async_context(make_fetcher(settings))
         extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
@@ -143,7 +146,8 @@ async def open_pipeline(
             fetcher,
             extractor,
             interval=settings.ingest_interval,
-            on_stored=on_stored,
+            summaries=summaries,
+            on_queued=on_queued,
             policy=delivery_policy(settings),
             clock=clock,
         )

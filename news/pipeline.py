@@ -1,44 +1,52 @@
-"""The ingest pipeline, the one place that runs feeds → fetch → parse → extract → dedup → topics → store."""
+"""The ingest pipeline, the one path of an article: feeds → fetch → parse → extract → candidate →
+dedup and story → store → delivery queue → summaries. Local files (``khabar import``) and given
+candidates (the demo set, tests) join it at the candidate."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from news import errors
 from news.delivery.policy import DeliveryPolicy
 from news.delivery.queue import route_stored
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.canonical import canonicalize_url
-from news.extract.language import language_label
 from news.extract.pages import ExtractedArticle, Extractor
-from news.extract.textdoc import make_lead
-from news.extract.titles import strip_site_name
-from news.extract.topics import classify
-from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
 from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
+from news.ingest.localfiles import read_path
 from news.passstats import FeedOutcome, PageProblems, PassStats
+from news.stages import NewArticle, SummaryPrecompute
+from news.stories.candidate import Candidate, entry_candidate, file_candidate
 from news.stories.index import StoryIndex
-from news.stories.store import Candidate, Stored, store_candidate
+from news.stories.store import Stored, store_candidate
 from storage import Feed, Store
-from storage.articles import find_duplicate
+from storage.articles import known_entries
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
 
-__all__ = ["FEED_LEASE", "FeedOutcome", "PassStats", "Pipeline"]
+__all__ = ["FEED_LEASE", "FeedOutcome", "Imported", "PassStats", "Pipeline"]
 
 log = logging.getLogger(__name__)
 
 FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before another may take it
-_NO_HASH = "-"  # matches no content hash: a URL/GUID-only duplicate check
 
-
-OnStory = Callable[[Stored], Awaitable[None]]
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What became of one article a local file held: stored or a duplicate, or unreadable."""
+
+    source: str  # the file's path
+    candidate: Candidate | None = None
+    stored: Stored | None = None  # None: not read (see error)
+    error: str | None = None
 
 
 class _OverDeadline(Exception):
@@ -50,32 +58,40 @@ class _Stopping(Exception):
 
 
 class Pipeline:
-    """Fetches due feeds and stores their new articles; one instance per process."""
+    """Fetches due feeds and stores their new articles; one instance per process.
+
+    Without a fetcher it fetches nothing and stores only what it is given: local files
+    (``store_file``) and candidates (``ingest_candidate``). ``summaries`` is the summary stage;
+    ``on_queued`` is called when a story may have been queued for pushes (to wake a sender).
+    """
 
     def __init__(
         self,
         store: Store,
-        fetcher: Fetcher,
-        extractor: Extractor,
+        fetcher: Fetcher | None = None,
+        extractor: Extractor | None = None,
         *,
         interval: float = 300.0,
         max_items: int = 200,
         feed_concurrency: int = 8,
         page_concurrency: int = 4,
         feed_deadline: float | None = None,
-        on_stored: OnStory | None = None,
+        summaries: SummaryPrecompute | None = None,
+        on_queued: Callable[[], None] | None = None,
         policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self.fetcher = fetcher
-        self.extractor = extractor
+        # Workers 0: extraction in a thread; no process pool to start or to close.
+        self.extractor = extractor or Extractor(0)
         self.interval = interval
         self.max_items = max_items
         self.page_concurrency = page_concurrency
         # A feed must finish well inside its claim, or another pass could take it meanwhile.
         self.feed_deadline = feed_deadline or min(interval, FEED_LEASE.total_seconds() / 2)
-        self.on_stored = on_stored
+        self.summaries = summaries
+        self.on_queued = on_queued
         self.policy = policy or DeliveryPolicy()
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
@@ -200,10 +216,15 @@ class Pipeline:
         """Fetch, parse and store one feed, recording its health on its row."""
         return await self._ingest_within_deadline(feed)
 
+    def _fetcher(self) -> Fetcher:
+        if self.fetcher is None:
+            raise RuntimeError("ingest: this pipeline has no fetcher; it stores given articles")
+        return self.fetcher
+
     async def _ingest(self, feed: Feed, outcome: FeedOutcome, deadline: float) -> FeedOutcome:
         try:
             result = await self._bounded(
-                self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified),
+                self._fetcher().fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified),
                 deadline,
             )
         except errors.HTTPStatusError as exc:
@@ -230,12 +251,8 @@ class Pipeline:
         # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
         # subscriber would get dozens of old stories at once. Pushes start with the next item.
         backlog = feed.last_ok_at is None
-        entries: list[FeedEntry] = []
-        for entry in reversed(parsed.entries):  # oldest first, so stories form in time order
-            if await self._is_new(feed, entry):
-                entries.append(entry)
-            else:
-                outcome.duplicates += 1
+        entries = await self._new_entries(feed, parsed.entries)
+        outcome.duplicates += len(parsed.entries) - len(entries)
         # Pages are fetched a few at a time and stored in feed order as each one is ready;
         # the deadline or a stop ends the waiting, never a write.
         slots = asyncio.Semaphore(self.page_concurrency)
@@ -292,95 +309,84 @@ class Pipeline:
         """Build and store one entry (queued for pushes unless ``push`` is off); a failure
         skips only this entry."""
         try:
-            candidate = await self._candidate(feed, parsed, entry, extracted)
-            stored = await store_candidate(self.store, candidate, self.stories)
+            candidate = await entry_candidate(
+                entry,
+                parsed,
+                feed=feed,
+                extracted=extracted,
+                boilerplate=self.boilerplate,
+                fetched_at=self.clock(),
+            )
+            stored = await self._store(candidate)
         except Exception:
             # One bad entry is logged and skipped; the rest of the feed still counts.
             log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)
             return
         outcome.count(stored)
-        if stored.duplicate:
-            return
-        self.stored_total += 1
-        # The outbox lives in the store, so a bot in another process pushes this story too.
-        if push:
-            await route_stored(self.store, stored, self.clock(), self.policy)
-        if self.on_stored is not None:
-            await self.on_stored(stored)
+        await self._after_store(candidate, stored, push=push)
 
-    async def _is_new(self, feed: Feed, entry: FeedEntry) -> bool:
-        """Whether an entry is worth fetching: it has a link and a title, and is not stored."""
-        if not entry.link or not entry.title:
-            return False
-        return not await self._known(feed, canonicalize_url(entry.link), entry.guid)
+    async def ingest_candidate(self, candidate: Candidate, *, push: bool = True) -> Stored:
+        """Store ``candidate`` once, in its story; queue the story for pushes (unless ``push``
+        is off) and hand the new article to the summary stage."""
+        stored = await self._store(candidate)
+        await self._after_store(candidate, stored, push=push)
+        return stored
 
-    async def _known(self, feed: Feed, url: str, guid: str | None) -> bool:
-        async with self.store.read() as session:
-            found = await find_duplicate(
-                session, canonical_url=url, content_hash=_NO_HASH, guid=guid, feed_id=feed.id
+    async def store_file(self, path: Path) -> AsyncIterator[Imported]:
+        """Store the articles one local file holds, each as it is read, with what became of it.
+
+        Never pushed, like a new feed's backlog: an archive is old news, and subscribers would
+        get all of it at once. Stored, it is in /latest and /search."""
+        async for item in read_path(path, self.extractor):
+            if item.error is not None:
+                yield Imported(item.source, error=item.error)
+                continue
+            candidate = await file_candidate(item, self.boilerplate, self.clock())
+            yield Imported(
+                item.source, candidate, await self.ingest_candidate(candidate, push=False)
             )
-        return found is not None
+
+    async def _store(self, candidate: Candidate) -> Stored:
+        stored = await store_candidate(self.store, candidate, self.stories)
+        self.stored_total += not stored.duplicate
+        return stored
+
+    async def _after_store(self, c: Candidate, stored: Stored, *, push: bool) -> None:
+        """The stages after a new article is stored: its story's deliveries, its summaries."""
+        if stored.article_id is None:
+            return
+        if push:
+            # The outbox lives in the store, so a bot in another process pushes this story too.
+            await route_stored(self.store, stored, self.clock(), self.policy)
+            if self.on_queued is not None:
+                self.on_queued()
+        if self.summaries is not None:
+            self.summaries.precompute_soon(NewArticle.of(c, stored.article_id, stored.story_id))
+
+    async def _new_entries(self, feed: Feed, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+        """The entries worth fetching, oldest first (so stories form in time order): with a
+        link and a title, and not stored yet by URL or by this feed's GUID (one query)."""
+        usable = [(e, canonicalize_url(e.link)) for e in reversed(entries) if e.link and e.title]
+        guids = {e.guid for e, _ in usable if e.guid}
+        async with self.store.read() as session:
+            urls, known = await known_entries(session, feed.id, {u for _, u in usable}, guids)
+        return [e for e, url in usable if url not in urls and not (e.guid and e.guid in known)]
 
     async def _page(self, entry: FeedEntry, declared: str) -> ExtractedArticle | None:
         url = entry.link
         assert url is not None
         try:
-            page = await self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+            page = await self._fetcher().fetch(url, accept=PAGE_ACCEPT)
         except errors.FetchError as exc:
             log.debug("ingest: page %s not fetched (%s); using the feed's text", url, exc)
             return None
         # The feed already gives title and date: then only the body is extracted (half the cost).
         needs_metadata = not (entry.title and entry.published)
+        # Language and lead are worked out once, on the text that is kept (describe off).
         return await self.extractor.extract(
-            page.body, page.final_url, declared_language=declared, metadata=needs_metadata
-        )
-
-    async def _candidate(
-        self, feed: Feed, parsed: ParsedFeed, entry: FeedEntry, extracted: ExtractedArticle | None
-    ) -> Candidate:
-        assert entry.link and entry.title
-        canonical = canonicalize_url(entry.link)
-        text = entry_text(entry)
-        if extracted is not None and len(extracted.text) > len(text):
-            text = extracted.text
-            if extracted.canonical_url:
-                canonical = canonicalize_url(entry.link, rel_canonical=extracted.canonical_url)
-        host = urlsplit(entry.link).hostname or ""
-        self.boilerplate.learn(host, text)
-        text = self.boilerplate.clean(host, text)
-        title = strip_site_name(
-            entry.title,
-            names=(feed.title, parsed.title, extracted.site_name if extracted else None),
-            url=entry.link,
-        )
-        # In a thread: naming a language other than English or Urdu loads a model (~1 s).
-        sample = f"{title}\n{text[:2000]}"
-        language = (
-            await asyncio.to_thread(language_label, sample, declared=feed.language) or feed.language
-        )
-        topic = classify(
-            feed_topic=feed.topic,
-            url=canonical,  # the page's own address when it states one on the same site
-            categories=entry.categories,
-            title=title,
-            text=text,
-            language=language,
-        )
-        paragraphs = [p for p in text.split("\n\n") if p.strip()]
-        return Candidate(
-            url=entry.link,
-            canonical_url=canonical,
-            title=title,
-            language=language,
-            topic=topic,
-            text=text,
-            lead=make_lead(paragraphs) if paragraphs else "",
-            published_at=entry.published or (extracted.published_at if extracted else None),
-            guid=entry.guid,
-            feed_id=feed.id,
-            # The feed's <title> while the row knows it only by URL: the first batch too.
-            source=feed_title(feed) or parsed.title or host,
-            author=entry.author or (extracted.author if extracted else None),
-            image_url=entry.image_url or (extracted.image_url if extracted else None),
-            fetched_at=self.clock(),
+            page.body,
+            page.final_url,
+            declared_language=declared,
+            metadata=needs_metadata,
+            describe=False,
         )

@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import trafilatura
@@ -98,15 +99,14 @@ async def time_pipeline(pages: list[bytes], workers: int) -> float:
     """Pages/s through extract (body only, as for feed entries) → classify → dedup → store."""
     import tempfile
 
-    from news.ingest.localfiles import article_candidate
-    from news.stories.index import StoryIndex
-    from news.stories.store import store_candidate
+    from news.pipeline import Pipeline
+    from news.stories.candidate import page_candidate
     from storage import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = await open_store(f"sqlite+aiosqlite:///{tmp}/bench.db")
-        index = StoryIndex(store)
         async with Extractor(workers) as extractor:
+            pipeline = Pipeline(store, extractor=extractor)
             if workers:
                 await extractor.extract(pages[0], None)  # start the pool outside the timing
             semaphore = asyncio.Semaphore(max(1, workers) * 2)
@@ -119,9 +119,10 @@ async def time_pipeline(pages: list[bytes], workers: int) -> float:
                     return
                 # Body-only extraction leaves the title to the feed; give each page one.
                 titled = replace(article, title=article.title or f"Bench page {n}")
-                await store_candidate(
-                    store, article_candidate(titled, url=url, source="bench"), index
+                candidate = await page_candidate(
+                    titled, url=url, source="bench", fetched_at=datetime.now(UTC)
                 )
+                await pipeline.ingest_candidate(candidate, push=False)
 
             started = time.perf_counter()
             await asyncio.gather(*(one(n, page) for n, page in enumerate(pages)))

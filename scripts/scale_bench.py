@@ -24,8 +24,9 @@ sys.path.insert(0, str(REPO))
 from bot.push.sender import PushConfig, Sender  # noqa: E402
 from news.delivery.policy import DeliveryPolicy  # noqa: E402
 from news.delivery.queue import queue_new_story  # noqa: E402
-from news.stories.index import StoryIndex  # noqa: E402
-from news.stories.store import Candidate, Stored, store_candidate  # noqa: E402
+from news.pipeline import Pipeline  # noqa: E402
+from news.stories.candidate import build_candidate  # noqa: E402
+from news.stories.store import Stored  # noqa: E402
 from storage import Article, Chat, Store, Subscription, open_store  # noqa: E402
 from storage.articles import get_article, search_articles  # noqa: E402
 from storage.stories import latest_stories, story_source_counts  # noqa: E402
@@ -315,24 +316,23 @@ async def main() -> int:
 
     # Ingest with the full store: de-duplicate, cluster and store 300 new articles.
     rng2 = random.Random(3)
-    index = StoryIndex(store)  # as the ingest pipeline keeps one
+    pipeline = Pipeline(store)  # its story index, as the ingest pipeline keeps one
     started = time.perf_counter()
     stored: list[Stored] = []
     for i in range(300):
         title = " ".join([rng2.choice(CITIES_EN), *rng2.sample(EN_WORDS, 7)])
         stored.append(
-            await store_candidate(
-                store,
-                Candidate(
+            await pipeline.ingest_candidate(
+                build_candidate(
                     url=f"https://new.example/{i}",
-                    canonical_url=f"https://new.example/{i}",
                     title=title,
                     language="en",
                     topic="pakistan",
                     text=" ".join(rng2.choices(EN_WORDS, k=300)),
                     published_at=now,
+                    fetched_at=now,
                 ),
-                index,
+                push=False,  # queued below, timed on its own
             )
         )
     ingest_rate = 300 / (time.perf_counter() - started)

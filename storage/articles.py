@@ -1,12 +1,12 @@
-"""Queries on articles: store one (once), read by id, the latest by topic and language, search."""
+"""Queries on articles: store one (once), which entries are stored, read by id, the latest, search."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,9 +19,9 @@ __all__ = [
     "ArticleIn",
     "add_article",
     "count_articles",
-    "find_duplicate",
     "get_article",
     "get_articles",
+    "known_entries",
     "latest_articles",
     "max_article_id",
     "search_articles",
@@ -55,36 +55,26 @@ class ArticleIn:
     fetched_at: datetime = field(default_factory=utcnow)
 
 
-async def find_duplicate(
-    session: AsyncSession,
-    *,
-    canonical_url: str,
-    content_hash: str,
-    guid: str | None = None,
-    feed_id: int | None = None,
-) -> int | None:
-    """The id of an article already stored under this URL, content hash or (feed, GUID)."""
-    # One indexed lookup per key, not an OR (which SQLite may answer with a full scan).
-    lookups = [
-        select(Article.id).where(Article.canonical_url == canonical_url),
-        select(Article.id).where(Article.content_hash == content_hash),
-    ]
-    if guid:
-        lookups.append(select(Article.id).where(Article.feed_id == feed_id, Article.guid == guid))
-    stmt = union_all(*lookups).limit(1)
-    return (await session.execute(stmt)).scalar_one_or_none()
+async def known_entries(
+    session: AsyncSession, feed_id: int, urls: Collection[str], guids: Collection[str]
+) -> tuple[set[str], set[str]]:
+    """Of these canonical URLs and this feed's GUIDs, those stored articles already have."""
+    known_urls: set[str] = set()
+    known_guids: set[str] = set()
+    if urls:
+        stmt = select(Article.canonical_url).where(Article.canonical_url.in_(urls))
+        known_urls.update((await session.execute(stmt)).scalars())
+    if guids:
+        by_guid = select(Article.guid).where(Article.feed_id == feed_id, Article.guid.in_(guids))
+        known_guids.update(g for g in (await session.execute(by_guid)).scalars() if g is not None)
+    return known_urls, known_guids
 
 
 async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
-    """Insert ``article`` and return its id, or None when it is already stored."""
-    if await find_duplicate(
-        session,
-        canonical_url=article.canonical_url,
-        content_hash=article.content_hash,
-        guid=article.guid,
-        feed_id=article.feed_id,
-    ):
-        return None
+    """Insert ``article`` and return its id, or None when it is already stored.
+
+    The insert is the duplicate check: canonical_url, content_hash and (feed_id, guid) are
+    unique, and a clashing row is skipped (ON CONFLICT DO NOTHING)."""
     values = {
         **article.__dict__,
         "search_title": normalize_for_search(article.title),

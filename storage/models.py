@@ -130,7 +130,9 @@ class Article(Base):
         Index("ix_articles_published", "published_at"),
         Index("ix_articles_fetched", "fetched_at"),
         Index("ix_articles_story", "story_id"),
-        Index("ix_articles_feed_guid", "feed_id", "guid"),
+        # Unique: with canonical_url and content_hash, what makes inserting the one duplicate
+        # check (an article without a feed, feed_id NULL, never clashes on its GUID).
+        Index("ix_articles_feed_guid", "feed_id", "guid", unique=True),
     )
 
 

@@ -33,7 +33,8 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.services import KhabarApp, Services
 from bot.wiring import open_services
-from news.stories.store import Candidate, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import build_candidate
 from storage import Store
 from tests.fakes import DEFAULT_TOKEN, Call, FakeTelegramAPI
 from tests.fakes.telegram_objects import command_entities, make_chat_json, make_user_json
@@ -244,17 +245,15 @@ async def add_article(
     url: str | None = None,
     dated: bool = True,
 ) -> int:
-    """Store one article through the pipeline's store_candidate, fetched ``hours_ago`` and
+    """Store one article through the pipeline (not queued for pushes), fetched ``hours_ago`` and
     published then (or with no publication date when not ``dated``); return its id."""
     n = next(_counter)
     title = title or f"Headline number {n}"
     text = text or f"Body of article {n}. It has a first sentence.\n\nAnd a second paragraph."
     url = url or f"https://news.example.com/{language}/{topic}/{n}"
-    stored = await store_candidate(
-        store,
-        Candidate(
+    stored = await Pipeline(store).ingest_candidate(
+        build_candidate(
             url=url,
-            canonical_url=url,
             title=title,
             language=language,
             topic=topic,
@@ -265,6 +264,7 @@ async def add_article(
             image_url=image_url,
             fetched_at=NOW - timedelta(hours=hours_ago),
         ),
+        push=False,
     )
     assert stored.article_id is not None, f"duplicate article {title!r}"
     return stored.article_id

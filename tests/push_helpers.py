@@ -14,8 +14,9 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from news.delivery.policy import DeliveryPolicy
-from news.delivery.queue import route_stored
-from news.stories.store import Candidate, Stored, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import build_candidate
+from news.stories.store import Stored
 from storage import Chat, ChatMute, Store, Subscription
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.telegram_http import sent_at_hooks
@@ -125,11 +126,10 @@ async def add_article(
     fetched_at = published_at or now or T0
     n = next(_serial)
     url = f"https://news{n}.example.org/{n}"
-    stored = await store_candidate(
-        store,
-        Candidate(
+    pipeline = Pipeline(store, policy=policy, clock=lambda: now or fetched_at)
+    return await pipeline.ingest_candidate(
+        build_candidate(
             url=url,
-            canonical_url=url,
             title=title,
             language=language,
             topic=topic,
@@ -140,8 +140,6 @@ async def add_article(
             fetched_at=fetched_at,
         ),
     )
-    await route_stored(store, stored, now or fetched_at, policy or DeliveryPolicy())
-    return stored
 
 
 async def add_subscription(

@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from news.delivery.policy import DeliveryPolicy
-from news.delivery.queue import route_stored
-from news.stories.store import Candidate, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import build_candidate
 from storage import Article, Delivery
 from tests.bot_harness import NOW, PRIVATE, BotHarness
 
@@ -21,11 +20,10 @@ OTHER_CHAT = PRIVATE + 2
 async def _story(bot: BotHarness, title: str, lead: str, hours_ago: float) -> int:
     """Store one sports story as the pipeline does, queueing it for subscribers; its id."""
     url = f"https://news.example.com/sports/{abs(hash(title))}"
-    stored = await store_candidate(
-        bot.store,
-        Candidate(
+    pipeline = Pipeline(bot.store, clock=lambda: datetime.now(UTC))
+    stored = await pipeline.ingest_candidate(
+        build_candidate(
             url=url,
-            canonical_url=url,
             title=title,
             language="en",
             topic="sports",
@@ -33,10 +31,10 @@ async def _story(bot: BotHarness, title: str, lead: str, hours_ago: float) -> in
             lead=lead,
             published_at=NOW - timedelta(hours=hours_ago),
             source="Dawn",
+            fetched_at=datetime.now(UTC),
         ),
     )
     assert stored.article_id is not None
-    await route_stored(bot.store, stored, datetime.now(UTC), DeliveryPolicy())
     return stored.article_id
 
 

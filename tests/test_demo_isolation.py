@@ -7,6 +7,7 @@ import asyncio
 import io
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from bot.console.demo import (
     remove_demo_articles,
 )
 from bot.console.terminal import console_database_url, run_console
-from news.stories.store import Candidate, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import build_candidate
 from storage import Article, Store, Story, open_store
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
 from tests.httpserver import LocalServer
@@ -178,15 +180,14 @@ def test_every_demo_article_is_under_the_demo_prefix() -> None:
 
 async def test_removing_the_demo_set_keeps_real_news(store: Store) -> None:
     assert await import_demo_articles(store) == len(DEMO_TITLES)
-    real = await store_candidate(
-        store,
-        Candidate(
+    real = await Pipeline(store).ingest_candidate(
+        build_candidate(
             url="https://local.example/sukkur_100%",  # LIKE wildcards must not widen the match
-            canonical_url="https://local.example/sukkur_100%",
             title=REAL_TITLE,
             language="en",
             topic="pakistan",
             text="Engineers finished repairs on the Sukkur barrage gates on Monday.",
+            fetched_at=datetime.now(UTC),
         ),
     )
 

@@ -64,6 +64,16 @@ def test_urdu_page() -> None:
     assert classify(url=article.canonical_url, language="ur") == "pakistan"
 
 
+def test_without_describe_the_language_and_lead_are_left_to_the_caller() -> None:
+    page = (PAGES / "en-article.html").read_bytes()
+    described = extract_html(page, url=None)
+    bare = extract_html(page, url=None, describe=False)
+    assert described is not None and bare is not None
+    assert (described.language, bool(described.lead)) == ("en", True)
+    assert (bare.language, bare.lead) == (None, "")
+    assert bare.text == described.text
+
+
 def test_page_in_a_legacy_encoding_and_title_markup() -> None:
     body = "".join(
         f"<p>Paragraph {i} of a café review: the espresso was strong, the croissants were "

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import open_store
 from storage.articles import search_articles
 from storage.migrate import current_revision, head_revision, upgrade_to
+
+
+async def _add_feed(conn: AsyncConnection, language: str) -> None:
+    """Feed 1, written as the schema of any revision takes it."""
+    await conn.execute(
+        text(
+            "INSERT INTO feeds (id, url, title, language, fetch_pages, enabled, error_count,"
+            " created_at) VALUES (1, 'https://x.example/feed', 'X', :language, false, true, 0,"
+            " '2026-01-01 00:00:00')"
+        ),
+        {"language": language},
+    )
 
 
 async def test_empty_database_reaches_head(database_url: str) -> None:
@@ -24,13 +37,7 @@ async def test_previous_revision_upgrades_with_rows_intact(database_url: str) ->
     try:
         await upgrade_to(store.engine, "0001")
         async with store.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO feeds (id, url, title, language, fetch_pages, enabled,"
-                    " error_count, created_at) VALUES (1, 'https://x.example/feed', 'X', 'ur',"
-                    " false, true, 0, '2026-01-01 00:00:00')"
-                )
-            )
+            await _add_feed(conn, "ur")
             await conn.execute(
                 text(
                     "INSERT INTO articles (id, canonical_url, url, feed_id, source, title, text,"
@@ -49,5 +56,32 @@ async def test_previous_revision_upgrades_with_rows_intact(database_url: str) ->
         assert [a.id for a in found] == [1]
         assert found[0].title == "كراچي کی خبر"
         assert feed_title == "X"
+    finally:
+        await store.close()
+
+
+async def test_repeated_guids_of_one_feed_are_kept_as_rows_without_the_guid(
+    database_url: str,
+) -> None:
+    store = await open_store(database_url, upgrade=False)
+    try:
+        await upgrade_to(store.engine, "0006")
+        async with store.engine.begin() as conn:
+            await _add_feed(conn, "en")
+            for n, feed in ((1, "1"), (2, "1"), (3, "NULL"), (4, "NULL")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO articles (id, canonical_url, url, guid, feed_id, source,"
+                        " title, text, lead, language, topic, published_at, fetched_at,"
+                        f" content_hash, simhash) VALUES ({n}, 'https://x.example/{n}',"
+                        f" 'https://x.example/{n}', 'urn:1', {feed}, 'X', 'Title {n}', '', '',"
+                        " 'en', 'world', '2026-01-01 00:00:00', '2026-01-01 00:00:00',"
+                        f" 'h{n}', 0)"
+                    )
+                )
+        await store.upgrade()
+        async with store.read() as s:
+            rows = (await s.execute(text("SELECT id, guid FROM articles ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, "urn:1"), (2, None), (3, "urn:1"), (4, "urn:1")]
     finally:
         await store.close()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from news.summaries.service import SummaryService
 from storage import Article, Delivery, Story
+from storage.summaries import get_summary
 from tests.pipeline_helpers import BODY, Harness, rss, unique_text
 from tests.push_helpers import add_chats
+from tests.waiting import until
 
 
 async def test_ingest_stores_then_second_pass_is_not_modified(harness: Harness) -> None:
@@ -298,3 +301,37 @@ async def test_an_article_in_another_language_is_labelled_and_not_pushed(
             )
         ).all()
     assert sorted(queued) == [(1, "en"), (2, "en")]
+
+
+async def test_each_new_article_is_summarized_by_the_summary_stage(harness: Harness) -> None:
+    items = [
+        {"title": "Relief package announced for flood families", "link": "https://a.example/1"},
+        {
+            "title": "Engineers inspect the broken embankments",
+            "link": "https://a.example/2",
+            "body": f"{unique_text('embankments', 1)} {unique_text('embankments', 2)}",
+        },
+    ]
+    harness.server.add_bytes("/feed.xml", rss("Desk", items))
+    await harness.add_feed("/feed.xml", topic="pakistan")
+    service = SummaryService(harness.store)
+    harness.pipeline.summaries = service
+    try:
+        await harness.pipeline.run_pass()
+        articles = await harness.articles()
+
+        async def summaries() -> dict[int, str]:
+            async with harness.store.read() as session:
+                rows = [await get_summary(session, a.id, "en", ("extractive",)) for a in articles]
+            return {row.article_id: row.text for row in rows if row is not None}
+
+        async def all_summarized() -> bool:
+            return len(await summaries()) == len(articles)
+
+        await until(all_summarized)  # in the background: the pass does not wait for them
+        found = await summaries()
+    finally:
+        await service.close()
+    assert len(articles) == 2
+    # Each summary is of its own article's text, as the pipeline stored it.
+    assert [a.text.startswith(found[a.id][:60]) for a in articles] == [True, True]

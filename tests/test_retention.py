@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from news.pipeline import Pipeline
 from news.retention import prune_old_articles
-from news.stories.store import Candidate, store_candidate
+from news.stories.candidate import build_candidate
 from storage import Article, Delivery, Store, Story, SummaryCache
 from storage.articles import search_articles
 from storage.chats import ensure_chat
@@ -23,11 +24,9 @@ async def _add(
 ) -> tuple[int, int]:
     """An article published ``days_old`` days before NOW, stored then unless told otherwise."""
     stored_at = NOW - timedelta(days=days_old if stored_days_ago is None else stored_days_ago)
-    stored = await store_candidate(
-        store,
-        Candidate(
+    stored = await Pipeline(store).ingest_candidate(
+        build_candidate(
             url=f"https://example.org/{n}",
-            canonical_url=f"https://example.org/{n}",
             title=title,
             language="en",
             topic="world",

@@ -12,6 +12,7 @@ from storage.articles import (
     add_article,
     count_articles,
     get_article,
+    known_entries,
     latest_articles,
     search_articles,
 )
@@ -101,6 +102,35 @@ async def test_same_guid_in_one_feed_is_one_article(store: Store) -> None:
         first = await add_article(s, article(1, guid="urn:1", feed_id=feed.id))
         second = await add_article(s, article(2, guid="urn:1", feed_id=feed.id))
     assert first is not None and second is None
+
+
+async def test_same_guid_without_a_feed_or_in_another_feed_is_another_article(
+    store: Store,
+) -> None:
+    async with store.write() as s:
+        feed, _ = await add_feed(s, FeedIn("https://a.example/feed", "A", "en"))
+        other, _ = await add_feed(s, FeedIn("https://b.example/feed", "B", "en"))
+        ids = [
+            await add_article(s, article(1, guid="1", feed_id=feed.id)),
+            await add_article(s, article(2, guid="1", feed_id=other.id)),
+            await add_article(s, article(3, guid="1")),  # imported: no feed
+            await add_article(s, article(4, guid="1")),
+        ]
+    assert None not in ids
+
+
+async def test_known_entries_are_told_by_url_or_by_the_feeds_guid(store: Store) -> None:
+    async with store.write() as s:
+        feed, _ = await add_feed(s, FeedIn("https://a.example/feed", "A", "en"))
+        other, _ = await add_feed(s, FeedIn("https://b.example/feed", "B", "en"))
+        await add_article(s, article(1, guid="urn:1", feed_id=feed.id))
+        await add_article(s, article(2, guid="urn:2", feed_id=other.id))
+    urls = ["https://example.com/news/1", "https://example.com/news/2", "https://new.example/"]
+    async with store.read() as s:
+        known = await known_entries(s, feed.id, urls, ["urn:1", "urn:2", "urn:3"])
+        nothing = await known_entries(s, feed.id, [], [])
+    assert known == ({"https://example.com/news/1", "https://example.com/news/2"}, {"urn:1"})
+    assert nothing == (set(), set())
 
 
 async def test_ids_out_of_range_are_not_found(store: Store) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from news.stories.index import StoryIndex
-from news.stories.store import Candidate, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import Candidate, build_candidate
 from storage import Store
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
@@ -13,9 +13,8 @@ LONG = " ".join(f"word{n}" for n in range(80))
 
 
 def _c(n: int, title: str, *, text: str = "", hours: float = 0, language: str = "en") -> Candidate:
-    return Candidate(
+    return build_candidate(
         url=f"https://site{n}.example/a",
-        canonical_url=f"https://site{n}.example/a",
         title=title,
         language=language,
         topic="world",
@@ -26,30 +25,24 @@ def _c(n: int, title: str, *, text: str = "", hours: float = 0, language: str = 
 
 
 async def test_index_links_same_event_and_keeps_others_apart(store: Store) -> None:
-    index = StoryIndex(store)
-    first = await store_candidate(
-        store, _c(1, "Flood relief package for Karachi families announced"), index
+    store_one = Pipeline(store).ingest_candidate
+    first = await store_one(_c(1, "Flood relief package for Karachi families announced"))
+    same = await store_one(
+        _c(2, "Sindh announces flood relief package for Karachi families", hours=3)
     )
-    same = await store_candidate(
-        store, _c(2, "Sindh announces flood relief package for Karachi families", hours=3), index
-    )
-    other = await store_candidate(store, _c(3, "Pakistan beat Australia at Lahore", hours=4), index)
-    late = await store_candidate(
-        store, _c(4, "Flood relief package for Karachi families announced again", hours=60), index
+    other = await store_one(_c(3, "Pakistan beat Australia at Lahore", hours=4))
+    late = await store_one(
+        _c(4, "Flood relief package for Karachi families announced again", hours=60)
     )
     assert first.new_story and not same.new_story and same.story_id == first.story_id
     assert other.new_story and late.new_story
 
 
 async def test_index_sees_near_duplicate_bodies_and_other_processes(store: Store) -> None:
-    # Stored without the index, as another process (khabar import) would.
-    outside = await store_candidate(store, _c(1, "Budget passed", text=LONG + " end"))
-    index = StoryIndex(store)
-    copy = await store_candidate(
-        store, _c(2, "Assembly approves the budget", text=LONG + " fin", hours=1), index
-    )
+    # Stored by another pipeline (its own index), as another process (khabar import) would.
+    outside = await Pipeline(store).ingest_candidate(_c(1, "Budget passed", text=LONG + " end"))
+    store_one = Pipeline(store).ingest_candidate
+    copy = await store_one(_c(2, "Assembly approves the budget", text=LONG + " fin", hours=1))
     assert copy.story_id == outside.story_id and not copy.new_story
-    urdu = await store_candidate(
-        store, _c(3, "بجٹ منظور", text=LONG + " آخر", hours=1, language="ur"), index
-    )
+    urdu = await store_one(_c(3, "بجٹ منظور", text=LONG + " آخر", hours=1, language="ur"))
     assert urdu.new_story  # the same words in another language are another story here

@@ -10,7 +10,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from news.stories.store import Candidate, store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import build_candidate
 from news.summaries.llm import OpenAIBackend
 from news.summaries.service import SummaryService
 from storage import Store
@@ -32,11 +33,9 @@ UR_TEXT = (
 
 
 async def _store(store: Store, n: int, language: str, title: str, text: str) -> int:
-    stored = await store_candidate(
-        store,
-        Candidate(
+    stored = await Pipeline(store).ingest_candidate(
+        build_candidate(
             url=f"https://example.org/{n}",
-            canonical_url=f"https://example.org/{n}",
             title=title,
             language=language,
             topic="pakistan",
@@ -44,6 +43,7 @@ async def _store(store: Store, n: int, language: str, title: str, text: str) -> 
             lead=text[:120],
             published_at=T0,
             source=f"Source {n}",
+            fetched_at=datetime.now(UTC),
         ),
     )
     assert stored.article_id is not None

@@ -19,10 +19,11 @@ from news.extract.topics import topic_by_name
 from news.ingest.feedlist import export_opml, import_opml, seed_feeds
 from news.ingest.feedprobe import FeedProbe, probe_feed
 from news.ingest.fetch import PAGE_ACCEPT, Fetcher
-from news.ingest.localfiles import SNIFF_BYTES, article_candidate, detect_kind, read_path
+from news.ingest.localfiles import SNIFF_BYTES, detect_kind
 from news.ingest.sources import LANGUAGES
 from news.ingestloop import run_forever
-from news.stories.store import store_candidate
+from news.pipeline import Pipeline
+from news.stories.candidate import page_candidate
 from news.wording import counted
 from storage import Store, open_store
 from storage.feeds import FeedIn, add_feed, get_feed, list_feeds, remove_feed
@@ -68,19 +69,18 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     days = settings.retention_days
     try:
         async with Extractor(0) as extractor:
+            pipeline = Pipeline(store, extractor=extractor)
             for raw in args.paths:
-                async for item in read_path(Path(raw), extractor):
-                    if item.candidate is None:
+                async for item in pipeline.store_file(Path(raw)):
+                    if item.candidate is None or item.stored is None:
                         failed += 1
                         print(f"{item.source}: {item.error}", file=sys.stderr)
-                        continue
-                    stored = await store_candidate(store, item.candidate)
-                    if stored.duplicate:
+                    elif item.stored.duplicate:
                         duplicates += 1
-                        continue
-                    new += 1
-                    published = item.candidate.published_at
-                    old += bool(days and published and published < now - timedelta(days=days))
+                    else:
+                        new += 1
+                        published = item.candidate.published_at
+                        old += bool(days and published and published < now - timedelta(days=days))
     finally:
         await store.close()
     closing = (
@@ -98,8 +98,8 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if failed == 0 or new + duplicates else 1
 
 
-def _article_json(article: ExtractedArticle, *, url: str, source: str) -> dict[str, Any]:
-    candidate = article_candidate(article, url=url, source=source)
+async def _article_json(article: ExtractedArticle, *, url: str, source: str) -> dict[str, Any]:
+    candidate = await page_candidate(article, url=url, source=source, fetched_at=datetime.now(UTC))
     return {
         "title": candidate.title,
         "text": candidate.text,
@@ -138,7 +138,7 @@ async def _extract_one(target: str, fetcher: Fetcher, extractor: Extractor) -> d
         article = await extractor.extract(body, url)
     if article is None or not article.title:
         return {"source": target, "error": "extract: no article text found"}
-    return _article_json(article, url=url, source=target)
+    return await _article_json(article, url=url, source=target)
 
 
 def _article_plain(result: dict[str, Any]) -> str:

@@ -7,8 +7,9 @@ import logging
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+from news.pipeline import Pipeline
 from news.retention import delete_under_url
-from news.stories.store import Candidate, store_candidate
+from news.stories.candidate import Candidate, build_candidate
 from storage import Store
 from storage.articles import count_articles
 
@@ -31,13 +32,13 @@ def demo_candidates(now: datetime | None = None) -> list[Candidate]:
     for item in raw:
         text = item["text"]
         out.append(
-            Candidate(
+            build_candidate(
                 url=item["url"],
-                canonical_url=item["url"],
                 title=item["title"],
-                language=item["language"],
-                topic=item["topic"],
                 text=text,
+                language=item["language"],
+                fetched_at=now,
+                topic=item["topic"],
                 lead=text.split("\n\n", 1)[0],
                 published_at=now - timedelta(hours=item["hours_ago"]),
                 source=item["source"],
@@ -47,13 +48,16 @@ def demo_candidates(now: datetime | None = None) -> list[Candidate]:
 
 
 async def import_demo_articles(store: Store) -> int:
-    """Store the demo set when the store has no article at all; return how many were stored."""
+    """Store the demo set when the store has no article at all; return how many were stored.
+
+    Through the pipeline, as any article; never pushed (made-up news)."""
     async with store.read() as session:
         if await count_articles(session):
             return 0
+    pipeline = Pipeline(store)
     stored = 0
     for candidate in demo_candidates():
-        stored += not (await store_candidate(store, candidate)).duplicate
+        stored += not (await pipeline.ingest_candidate(candidate, push=False)).duplicate
     return stored
 
 

@@ -176,6 +176,7 @@ def extract_html(
     url: str | None,
     declared_language: str | None = None,
     metadata: bool = True,
+    describe: bool = True,
 ) -> ExtractedArticle | None:
     """Extract an article's text and metadata from an HTML page; None if it has no main text.
 
@@ -183,6 +184,8 @@ def extract_html(
     ``metadata=False`` only the body is extracted (title, date, author and image stay empty):
     the ingest pipeline asks for that when the feed entry already carries them, which halves
     the cost per page (trafilatura's metadata pass costs as much as its text extraction).
+    With ``describe=False`` the language and lead are left unset (None, ""): the pipeline
+    works them out once, on the text it keeps (news.stories.candidate).
     """
     try:
         tree = load_html(_cap(html))
@@ -220,14 +223,15 @@ def extract_html(
         return None
     text = "\n\n".join(paragraphs)
     sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
+    declared = page_language or declared_language
     return ExtractedArticle(
         title=title,
         text=text,
-        lead=make_lead(paragraphs),
+        lead=make_lead(paragraphs) if describe else "",
         published_at=_choose_date(structured, document.date) or text_date,
         author=_clean_inline(document.author) or text_author,
         image_url=_absolute(_clean_inline(document.image), url),
-        language=language_label(sample, declared=page_language or declared_language),
+        language=language_label(sample, declared=declared) if describe else None,
         canonical_url=canonical,
         site_name=site_name,
     )
@@ -258,11 +262,21 @@ def extract_text(
 
 
 def _extract_job(
-    html: str | bytes, url: str | None, declared_language: str | None, metadata: bool = True
+    html: str | bytes,
+    url: str | None,
+    declared_language: str | None,
+    metadata: bool = True,
+    describe: bool = True,
 ) -> ExtractedArticle | None:
     """Run extract_html in a worker, logging instead of raising (a bad page is skipped)."""
     try:
-        return extract_html(html, url=url, declared_language=declared_language, metadata=metadata)
+        return extract_html(
+            html,
+            url=url,
+            declared_language=declared_language,
+            metadata=metadata,
+            describe=describe,
+        )
     except Exception:  # any bug in a third-party parser must not kill the batch
         log.exception("extract: failed on %s", url)
         return None
@@ -344,12 +358,14 @@ class Extractor:
         *,
         declared_language: str | None = None,
         metadata: bool = True,
+        describe: bool = True,
     ) -> ExtractedArticle | None:
-        """Extract one page without blocking the event loop (see extract_html's ``metadata``).
+        """Extract one page without blocking the event loop (see extract_html's ``metadata``
+        and ``describe``).
 
         Raises ExtractError when the page's worker died on every try.
         """
-        job = (html, url, declared_language, metadata)
+        job = (html, url, declared_language, metadata, describe)
         if self.workers == 0:
             return await asyncio.to_thread(_extract_job, *job)
         loop = asyncio.get_running_loop()

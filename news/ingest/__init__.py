@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from news.ingest.localfiles import (
         SNIFF_BYTES,
         ImportedItem,
-        article_candidate,
         detect_kind,
         read_path,
     )
@@ -80,7 +79,6 @@ __all__ = [
     "ParsedFeed",
     "Topic",
     "add_sources",
-    "article_candidate",
     "check_address",
     "check_url",
     "default_sources_path",

@@ -7,21 +7,13 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from news import errors
-from news.extract.canonical import canonicalize_url
-from news.extract.language import language_label
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
-from news.extract.textdoc import make_lead
-from news.extract.titles import strip_site_name
-from news.extract.topics import classify
-from news.ingest.entrytext import entry_text
-from news.ingest.feedparse import parse_feed
-from news.stories.store import Candidate
+from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
 
-__all__ = ["SNIFF_BYTES", "ImportedItem", "article_candidate", "detect_kind", "read_path"]
+__all__ = ["SNIFF_BYTES", "ImportedItem", "detect_kind", "read_path"]
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +26,14 @@ _FEED_SUFFIXES = frozenset({".rss", ".atom", ".rdf", ".xml"})
 
 @dataclass(frozen=True)
 class ImportedItem:
-    """One article read from a file, or the reason it could not be."""
+    """One article read from a file (a feed's entry, or the article of a page or a text), or
+    the reason it could not be; news.pipeline makes it a candidate."""
 
-    source: str
-    candidate: Candidate | None = None
+    source: str  # the file's path
+    entry: FeedEntry | None = None
+    feed: ParsedFeed | None = None  # the feed document ``entry`` is from
+    page: ExtractedArticle | None = None
+    url: str = ""  # the file's own (file:) URL, for ``page``
     error: str | None = None
 
 
@@ -87,32 +83,6 @@ def _file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def article_candidate(article: ExtractedArticle, *, url: str, source: str) -> Candidate:
-    """A storable candidate from an extracted article (topic classified here).
-
-    A saved page (a ``file:`` URL) is stored under the address it declares (rel=canonical,
-    og:url), so it is the same article as the one a feed brings.
-    """
-    if not url.startswith(("http://", "https://")) and article.canonical_url:
-        url = article.canonical_url
-    language = article.language or language_label(f"{article.title}\n{article.text[:2000]}") or "en"
-    topic = classify(url=url, title=article.title, text=article.text, language=language)
-    return Candidate(
-        url=url,
-        canonical_url=canonicalize_url(url, rel_canonical=article.canonical_url),
-        title=article.title,
-        language=language,
-        topic=topic,
-        text=article.text,
-        lead=article.lead,
-        published_at=article.published_at,
-        source=article.site_name or source,
-        author=article.author,
-        image_url=article.image_url,
-        fetched_at=datetime.now(UTC),
-    )
-
-
 async def _feed_items(path: Path, body: bytes) -> AsyncIterator[ImportedItem]:
     try:
         parsed = await parse_feed(body, base_url=_file_url(path))
@@ -120,37 +90,8 @@ async def _feed_items(path: Path, body: bytes) -> AsyncIterator[ImportedItem]:
         yield ImportedItem(str(path), error=str(exc))
         return
     for entry in parsed.entries:
-        if not entry.title or not entry.link:
-            continue
-        title = strip_site_name(entry.title, names=(parsed.title,), url=entry.link)
-        text = entry_text(entry)
-        # In a thread: naming a language other than English or Urdu loads a model (~1 s).
-        sample = f"{title}\n{text[:2000]}"
-        language = await asyncio.to_thread(language_label, sample, declared=parsed.language) or "en"
-        paragraphs = [p for p in text.split("\n\n") if p.strip()]
-        yield ImportedItem(
-            str(path),
-            Candidate(
-                url=entry.link,
-                canonical_url=canonicalize_url(entry.link),
-                title=title,
-                language=language,
-                topic=classify(
-                    url=entry.link,
-                    categories=entry.categories,
-                    title=title,
-                    text=text,
-                    language=language,
-                ),
-                text=text,
-                lead=make_lead(paragraphs) if paragraphs else "",
-                published_at=entry.published,
-                guid=entry.guid,
-                source=parsed.title or path.name,
-                author=entry.author,
-                image_url=entry.image_url,
-            ),
-        )
+        if entry.title and entry.link:
+            yield ImportedItem(str(path), entry=entry, feed=parsed)
 
 
 async def read_path(path: Path, extractor: Extractor) -> AsyncIterator[ImportedItem]:
@@ -178,4 +119,4 @@ async def read_path(path: Path, extractor: Extractor) -> AsyncIterator[ImportedI
     if extracted is None or not extracted.title or not (extracted.text or extracted.lead):
         yield ImportedItem(str(path), error="import: no article text found")
         return
-    yield ImportedItem(str(path), article_candidate(extracted, url=url, source=path.stem))
+    yield ImportedItem(str(path), page=extracted, url=url)

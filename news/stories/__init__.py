@@ -1,10 +1,18 @@
-"""Stories: duplicate detection, the in-memory index of recent stories, storing a candidate once."""
+"""Stories: building a candidate, duplicate detection, the index of recent stories, storing once."""
 
 from typing import TYPE_CHECKING
 
 from news.lazyexports import lazy_exports
 
 if TYPE_CHECKING:
+    from news.stories.candidate import (
+        Candidate,
+        build_candidate,
+        entry_candidate,
+        file_candidate,
+        page_candidate,
+        read_language,
+    )
     from news.stories.dedup import (
         NEAR_DUPLICATE_BITS,
         STORY_WINDOW,
@@ -20,7 +28,7 @@ if TYPE_CHECKING:
         to_signed64,
     )
     from news.stories.index import StoryIndex
-    from news.stories.store import Candidate, Stored, store_candidate
+    from news.stories.store import Stored, store_candidate
 
 __all__ = [
     "NEAR_DUPLICATE_BITS",
@@ -30,10 +38,15 @@ __all__ = [
     "Stored",
     "StoryIndex",
     "StoryKey",
+    "build_candidate",
     "content_hash",
+    "entry_candidate",
+    "file_candidate",
     "from_signed64",
     "hamming",
     "is_near_duplicate",
+    "page_candidate",
+    "read_language",
     "same_story",
     "simhash64",
     "store_candidate",

@@ -4,51 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from news.ingest.dates import settle_published
-from news.stories.dedup import (
-    STORY_WINDOW,
-    StoryKey,
-    content_hash,
-    same_story,
-    simhash64,
-    to_signed64,
-)
+from news.stories.candidate import Candidate
+from news.stories.dedup import StoryKey, content_hash, simhash64, to_signed64
 from news.stories.index import StoryIndex
 from storage import Store
-from storage.articles import ArticleIn, add_article, find_duplicate
-from storage.stories import StoryCandidate, attach_to_story, create_story, recent_stories
+from storage.articles import ArticleIn, add_article
+from storage.stories import attach_to_story, create_story
 
-__all__ = ["Candidate", "Stored", "store_candidate"]
+__all__ = ["Stored", "store_candidate"]
 
 log = logging.getLogger(__name__)
 
 _SIMHASH_MIN_WORDS = 50
 _HASH_BODY_WORDS = 40
 _SIMHASH_MAX_WORDS = 800  # below this the body's SimHash is stored as 0 and never compared
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A clean article ready to store (from a feed entry, a page, or an imported file)."""
-
-    url: str
-    canonical_url: str
-    title: str
-    language: str
-    topic: str
-    text: str = ""
-    lead: str = ""
-    published_at: datetime | None = None
-    guid: str | None = None
-    feed_id: int | None = None
-    source: str = ""
-    author: str | None = None
-    image_url: str | None = None
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -65,25 +38,6 @@ class Stored:
         return self.article_id is None
 
 
-def _key(c: Candidate, published: datetime | None, simhash: int, words: int) -> StoryKey:
-    return StoryKey(c.title, simhash, published, c.language, words)
-
-
-def _match(key: StoryKey, recent: Sequence[StoryCandidate]) -> int | None:
-    """The story of the first recent article that reports the same event, if any (CPU work)."""
-    for other in recent:
-        other_key = StoryKey(
-            other.title,
-            other.simhash,
-            other.published_at,
-            other.language,
-            _SIMHASH_MIN_WORDS if other.simhash else 0,
-        )
-        if same_story(key, other_key):
-            return other.story_id
-    return None
-
-
 def _fingerprints(c: Candidate) -> tuple[str, int, int]:
     body = c.text or c.lead
     tokens = body.split()
@@ -97,31 +51,16 @@ def _fingerprints(c: Candidate) -> tuple[str, int, int]:
     return digest, simhash, words
 
 
-async def store_candidate(store: Store, c: Candidate, index: StoryIndex | None = None) -> Stored:
+async def store_candidate(store: Store, c: Candidate, index: StoryIndex) -> Stored:
     """Store ``c`` unless it is a duplicate, joining the story of a matching recent article.
 
-    With an ``index`` (the pipeline keeps one) recent stories are matched in memory; without
-    one they are read from the store (fine for one-off imports)."""
+    The insert is the one duplicate check (storage.articles.add_article): the story is looked
+    up first, in the ``index`` of recent stories the pipeline keeps, and dropped with the
+    article when the store already has it."""
     digest, simhash, words = await asyncio.to_thread(_fingerprints, c)
     # Unknown and far-future dates are stored as the fetch time, flagged (date_known=False).
     settled = settle_published(c.published_at, c.fetched_at)
-    published = settled or c.fetched_at
-    async with store.read() as session:
-        if await find_duplicate(
-            session,
-            canonical_url=c.canonical_url,
-            content_hash=digest,
-            guid=c.guid,
-            feed_id=c.feed_id,
-        ):
-            return Stored(None)
-        recent = (
-            [] if index is not None else await recent_stories(session, published - STORY_WINDOW)
-        )
-    key = _key(c, settled, simhash, words)
-    if index is None:
-        story_id = await asyncio.to_thread(_match, key, recent) if recent else None
-        return await _write(store, c, digest, simhash, settled, story_id)
+    key = StoryKey(c.title, simhash, settled, c.language, words)
     # Matching and writing one article at a time: two reports of one event stored at once
     # (two feeds in one pass) would otherwise each miss the other and start two stories.
     async with index.writing:

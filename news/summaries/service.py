@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from news.summaries.extractive import Language
 from news.summaries.llm import LLMBackend
@@ -21,11 +22,35 @@ from storage import Article, Store
 from storage.stories import story_articles
 from storage.summaries import get_summary, put_summary
 
-__all__ = ["SummaryBudget", "SummaryResult", "SummaryService", "summary_for"]
+__all__ = ["SummaryBudget", "SummaryResult", "SummaryService", "SummarySource", "summary_for"]
 
 log = logging.getLogger(__name__)
 
 EXTRACTIVE = "extractive"
+
+
+class SummarySource(Protocol):
+    """What summarizing an article reads of it: a stored row, or the pipeline's new article."""
+
+    @property
+    def id(self) -> int:
+        """The article's id (summaries are cached under it)."""
+
+    @property
+    def language(self) -> str:
+        """The article's language."""
+
+    @property
+    def title(self) -> str:
+        """The article's title."""
+
+    @property
+    def text(self) -> str:
+        """The article's text."""
+
+    @property
+    def lead(self) -> str:
+        """The article's lead."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +107,7 @@ class SummaryService:
         self.wait = wait
         self.budget = SummaryBudget(max_words_en, max_chars_ur)
         self._tasks: set[asyncio.Task[Summary]] = set()
+        self._precomputing: set[asyncio.Task[None]] = set()
 
     async def _cached(self, article_id: int, lang: str) -> Summary | None:
         backends = ((self.backend.name,) if self.backend else ()) + (EXTRACTIVE,)
@@ -94,7 +120,7 @@ class SummaryService:
             await put_summary(session, article_id, summary.language, summary.backend, summary.text)
         return summary
 
-    async def extractive(self, article: Article) -> Summary:
+    async def extractive(self, article: SummarySource) -> Summary:
         """The extractive summary in the article's own language (cached)."""
         cached = await self._cached_backend(article.id, article.language, EXTRACTIVE)
         if cached is not None:
@@ -110,7 +136,7 @@ class SummaryService:
             row = await get_summary(session, article_id, lang, (backend,))
         return Summary(row.text, row.language, row.backend) if row else None
 
-    async def _llm(self, article: Article, lang: str) -> Summary:
+    async def _llm(self, article: SummarySource, lang: str) -> Summary:
         text = article.text or article.lead or article.title
         summary = await summarize(
             text,
@@ -149,7 +175,13 @@ class SummaryService:
                 return SummaryResult(await self.extractive(other), other.id)
         return SummaryResult(cached or await self.extractive(article), article.id)
 
-    async def precompute(self, article: Article) -> None:
+    def precompute_soon(self, article: SummarySource) -> None:
+        """Start precompute in the background (the pipeline's summary stage); close cancels it."""
+        task = asyncio.create_task(self.precompute(article))
+        self._precomputing.add(task)
+        task.add_done_callback(self._precomputing.discard)
+
+    async def precompute(self, article: SummarySource) -> None:
         """Compute and cache the summaries a reader will most likely ask for (background work)."""
         try:
             await self.extractive(article)
@@ -162,9 +194,13 @@ class SummaryService:
 
     async def close(self) -> None:
         """Cancel summaries still being computed."""
-        for task in list(self._tasks):
+        tasks: list[asyncio.Task[Summary] | asyncio.Task[None]] = [
+            *self._tasks,
+            *self._precomputing,
+        ]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def summary_for(service: SummaryService, article: Article, lang: str) -> SummaryResult:

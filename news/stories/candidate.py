@@ -1,0 +1,228 @@
+"""Building a Candidate, the one way: its canonical URL, language, topic and lead computed once.
+
+A candidate comes from a feed entry (with its page, when fetched), from an article extracted
+from a page or a text file, or from fields given outright (the console's demo set, tests); all
+three end in ``build_candidate``. Only the pipeline stores one (news.pipeline).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from news.extract.boilerplate import BoilerplateFilter
+from news.extract.canonical import canonicalize_url
+from news.extract.language import language_label
+from news.extract.pages import ExtractedArticle
+from news.extract.textdoc import make_lead
+from news.extract.titles import strip_site_name
+from news.extract.topics import classify
+from news.ingest.entrytext import entry_text
+from news.ingest.feedparse import FeedEntry, ParsedFeed
+from news.ingest.localfiles import ImportedItem
+from storage import Feed
+from storage.feeds import feed_title
+
+__all__ = [
+    "Candidate",
+    "build_candidate",
+    "entry_candidate",
+    "file_candidate",
+    "page_candidate",
+    "read_language",
+]
+
+_LANGUAGE_SAMPLE = 2000  # characters of the text read to tell its language
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A clean article ready to store (from a feed entry, a page, or an imported file)."""
+
+    url: str
+    canonical_url: str
+    title: str
+    language: str
+    topic: str
+    text: str = ""
+    lead: str = ""
+    published_at: datetime | None = None
+    guid: str | None = None
+    feed_id: int | None = None
+    source: str = ""
+    author: str | None = None
+    image_url: str | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+async def read_language(title: str, text: str, *, declared: str | None, fallback: str) -> str:
+    """The language of an article's title and text (``declared`` breaks a tie; ``fallback``
+    when nothing tells), read in a thread: naming a language other than English or Urdu loads
+    a model (~1 s)."""
+    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
+    return await asyncio.to_thread(language_label, sample, declared=declared) or fallback
+
+
+def build_candidate(
+    *,
+    url: str,
+    title: str,
+    text: str,
+    language: str,
+    fetched_at: datetime,
+    rel_canonical: str | None = None,
+    topic: str | None = None,
+    feed_topic: str | None = None,
+    categories: Sequence[str] = (),
+    lead: str | None = None,
+    published_at: datetime | None = None,
+    guid: str | None = None,
+    feed_id: int | None = None,
+    source: str = "",
+    author: str | None = None,
+    image_url: str | None = None,
+) -> Candidate:
+    """A candidate from its fields; the canonical URL, and the topic and lead when not given,
+    are worked out here.
+
+    The canonical URL is ``url``'s, or the page's own (``rel_canonical``) when it names one on
+    the same site; the topic is classified on it.
+    """
+    canonical = canonicalize_url(url, rel_canonical=rel_canonical)
+    if topic is None:
+        topic = classify(
+            feed_topic=feed_topic,
+            url=canonical,  # the page's own address when it states one on the same site
+            categories=categories,
+            title=title,
+            text=text,
+            language=language,
+        )
+    if lead is None:
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        lead = make_lead(paragraphs) if paragraphs else ""
+    return Candidate(
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        language=language,
+        topic=topic,
+        text=text,
+        lead=lead,
+        published_at=published_at,
+        guid=guid,
+        feed_id=feed_id,
+        source=source,
+        author=author,
+        image_url=image_url,
+        fetched_at=fetched_at,
+    )
+
+
+async def entry_candidate(
+    entry: FeedEntry,
+    parsed: ParsedFeed,
+    *,
+    feed: Feed | None,
+    extracted: ExtractedArticle | None,
+    boilerplate: BoilerplateFilter,
+    fetched_at: datetime,
+    source: str = "",
+) -> Candidate:
+    """A feed entry (of ``feed``; None for a feed read from a file), with its page's text when
+    that is longer; the host's boilerplate is learnt and dropped. ``source`` names it when
+    neither the feed row nor the feed document has a title (else its host does)."""
+    assert entry.link and entry.title
+    text = entry_text(entry)
+    rel_canonical = None
+    if extracted is not None and len(extracted.text) > len(text):
+        text = extracted.text
+        rel_canonical = extracted.canonical_url
+    host = urlsplit(entry.link).hostname or ""
+    boilerplate.learn(host, text)
+    text = boilerplate.clean(host, text)
+    title = strip_site_name(
+        entry.title,
+        names=(
+            feed.title if feed else None,
+            parsed.title,
+            extracted.site_name if extracted else None,
+        ),
+        url=entry.link,
+    )
+    language = await read_language(
+        title,
+        text,
+        declared=feed.language if feed else parsed.language,
+        fallback=feed.language if feed else "en",
+    )
+    return build_candidate(
+        url=entry.link,
+        title=title,
+        text=text,
+        language=language,
+        fetched_at=fetched_at,
+        rel_canonical=rel_canonical,
+        feed_topic=feed.topic if feed else None,
+        categories=entry.categories,
+        published_at=entry.published or (extracted.published_at if extracted else None),
+        guid=entry.guid,
+        feed_id=feed.id if feed else None,
+        # The feed's <title> while the row knows it only by URL: the first batch too.
+        source=(feed_title(feed) if feed else None) or parsed.title or source or host,
+        author=entry.author or (extracted.author if extracted else None),
+        image_url=entry.image_url or (extracted.image_url if extracted else None),
+    )
+
+
+async def page_candidate(
+    article: ExtractedArticle, *, url: str, source: str, fetched_at: datetime
+) -> Candidate:
+    """An article extracted from a page or a text at ``url``, named ``source`` when the page
+    gives no site name.
+
+    A saved page (a ``file:`` URL) is stored under the address it declares (rel=canonical,
+    og:url), so it is the same article as the one a feed brings.
+    """
+    if not url.startswith(("http://", "https://")) and article.canonical_url:
+        url = article.canonical_url
+    language = article.language or await read_language(
+        article.title, article.text, declared=None, fallback="en"
+    )
+    return build_candidate(
+        url=url,
+        title=article.title,
+        text=article.text,
+        language=language,
+        fetched_at=fetched_at,
+        rel_canonical=article.canonical_url,
+        lead=article.lead,
+        published_at=article.published_at,
+        source=article.site_name or source,
+        author=article.author,
+        image_url=article.image_url,
+    )
+
+
+async def file_candidate(
+    item: ImportedItem, boilerplate: BoilerplateFilter, fetched_at: datetime
+) -> Candidate:
+    """The candidate of a feed entry or of a page read from a local file (nothing fetched)."""
+    if item.entry is not None and item.feed is not None:
+        return await entry_candidate(
+            item.entry,
+            item.feed,
+            feed=None,
+            extracted=None,
+            boilerplate=boilerplate,
+            fetched_at=fetched_at,
+            source=Path(item.source).name,
+        )
+    assert item.page is not None
+    return await page_candidate(
+        item.page, url=item.url, source=Path(item.source).stem, fetched_at=fetched_at
+    )
