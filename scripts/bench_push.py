@@ -40,8 +40,9 @@ from telegram.request import HTTPXRequest
 from bot.push.sender import PushConfig, Sender
 from storage import DeliveryState, Store, open_store
 from storage.deliveries import count_by_state
+from tests.factories import add_article, add_chats
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
-from tests.push_helpers import add_article, add_chats
+from tests.push_helpers import T0
 
 CONCURRENCY = 8
 TITLE = "Flooding Closes Karachi Port As Monsoon Rains Continue"
@@ -191,7 +192,7 @@ def most_in_window(stamps: list[float], window: float) -> int:
 
 async def sender_run(base_url: str, store: Store, chats: int, config: PushConfig) -> Run:
     """Queue one story for every chat and let the Sender push it; timed until all recorded."""
-    await add_article(store, TITLE, published_at=datetime.now(UTC))
+    await add_article(store, TITLE, published_at=datetime.now(UTC), push=True)
     bot = StampedBot(
         DEFAULT_TOKEN,
         base_url=base_url,
@@ -226,10 +227,12 @@ async def queue_run(folder: Path, subscribers: int) -> tuple[float, float, int]:
         )
         await add_chats(store, range(-4000, -2000), mutes=["monsoon"], subscribed_at=since)
         started = time.perf_counter()
-        stored = await add_article(store, TITLE, published_at=datetime.now(UTC))
+        stored = await add_article(store, TITLE, published_at=datetime.now(UTC), push=True)
         ours = time.perf_counter() - started
         # The baseline queues a story nobody follows for every chat, matching nothing.
-        other = await add_article(store, "Telescope Finds Comet Near Jupiter", topic="science")
+        other = await add_article(
+            store, "Telescope Finds Comet Near Jupiter", topic="science", published_at=T0, push=True
+        )
         async with store.write() as session:
             queued = (
                 await session.execute(

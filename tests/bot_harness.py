@@ -18,12 +18,10 @@ pytest could not rewrite its asserts anyway and would warn (an error under warni
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +31,8 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.services import KhabarApp, Services
 from bot.wiring import open_services
-from news.pipeline import Pipeline
-from news.stories.candidate import build_candidate
 from storage import Store
+from tests.factories import NOW  # the bot's clock in these tests
 from tests.fakes import DEFAULT_TOKEN, Call, FakeTelegramAPI
 from tests.fakes.telegram_objects import command_entities, make_chat_json, make_user_json
 
@@ -48,7 +45,6 @@ __all__ = [
     "PRIVATE",
     "BotHarness",
     "Exchange",
-    "add_article",
     "bot",
     "bot_settings",
     "fake_api",
@@ -64,12 +60,10 @@ GROUP = -1001234567890
 GROUP_ADMIN = 5001
 GROUP_MEMBER = 5002
 ANONYMOUS_ADMIN_BOT = 1087968824  # Telegram's GroupAnonymousBot, the "from" of anonymous admins
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)  # the bot's clock in these tests
 
 SETTLE_TIMEOUT = 30.0  # generous: settle returns as soon as the bot is done, however slow
 # Right-to-left and isolate marks the bot adds to Urdu text (bot.render.bidi); tests compare without them.
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_counter = itertools.count(1)
 
 
 def plain(text: str) -> str:
@@ -230,44 +224,6 @@ def make_settings(fake: FakeTelegramAPI, database_url: str, **overrides: object)
     }
     values.update(overrides)
     return load_settings(**values)
-
-
-async def add_article(
-    store: Store,
-    *,
-    title: str = "",
-    language: str = "en",
-    topic: str = "world",
-    text: str = "",
-    source: str = "Test Wire",
-    hours_ago: float = 1.0,
-    image_url: str | None = None,
-    url: str | None = None,
-    dated: bool = True,
-) -> int:
-    """Store one article through the pipeline (not queued for pushes), fetched ``hours_ago`` and
-    published then (or with no publication date when not ``dated``); return its id."""
-    n = next(_counter)
-    title = title or f"Headline number {n}"
-    text = text or f"Body of article {n}. It has a first sentence.\n\nAnd a second paragraph."
-    url = url or f"https://news.example.com/{language}/{topic}/{n}"
-    stored = await Pipeline(store).ingest_candidate(
-        build_candidate(
-            url=url,
-            title=title,
-            language=language,
-            topic=topic,
-            text=text,
-            lead=text.split("\n\n", 1)[0],
-            published_at=NOW - timedelta(hours=hours_ago) if dated else None,
-            source=source,
-            image_url=image_url,
-            fetched_at=NOW - timedelta(hours=hours_ago),
-        ),
-        push=False,
-    )
-    assert stored.article_id is not None, f"duplicate article {title!r}"
-    return stored.article_id
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Helpers for pipeline tests: RSS documents, article text, and a store + server + pipeline."""
+"""Helpers for pipeline tests: RSS documents, article text, and a store + server + pipeline.
+
+Feeds are added with tests.factories.add_feed."""
 
 from __future__ import annotations
 
@@ -6,11 +8,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from news.pipeline import Pipeline
 from storage import Article, Feed, Store
-from storage.feeds import FeedIn, add_feed
+from tests.factories import stored_articles
 from tests.httpserver import LocalServer
 
 __all__ = ["BODY", "Harness", "rss", "unique_text"]
@@ -66,20 +66,12 @@ class Harness:
     pipeline: Pipeline
     now: datetime
 
-    async def add_feed(
-        self, path: str, *, language: str = "en", topic: str | None = None, pages: bool = False
-    ) -> int:
-        async with self.store.write() as session:
-            feed, _ = await add_feed(
-                session, FeedIn(self.server.url(path), path, language, topic, pages)
-            )
-        return feed.id
-
     async def articles(self) -> list[Article]:
-        async with self.store.read() as session:
-            return list((await session.execute(select(Article).order_by(Article.id))).scalars())
+        """Every stored article, in the order stored."""
+        return await stored_articles(self.store)
 
     async def feed(self, feed_id: int) -> Feed:
+        """The feed's row as stored now."""
         async with self.store.read() as session:
             feed = await session.get(Feed, feed_id)
         assert feed is not None

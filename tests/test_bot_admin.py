@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from storage.feeds import list_feeds
-from tests.bot_harness import ADMIN_ID, GROUP, PRIVATE, BotHarness, add_article
+from tests.bot_harness import ADMIN_ID, GROUP, PRIVATE, BotHarness
+from tests.factories import add_article
 
 pytest_plugins = ["tests.bot_harness"]
 

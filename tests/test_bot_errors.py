@@ -8,7 +8,8 @@ from sqlalchemy import select
 from bot.app import COMMANDS_PER_MINUTE
 from storage import Article, Delivery, DeliveryState
 from storage.chats import get_chat
-from tests.bot_harness import GROUP, PRIVATE, BotHarness, add_article
+from tests.bot_harness import GROUP, PRIVATE, BotHarness
+from tests.factories import add_article
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -66,7 +67,7 @@ FORGED = [
 async def test_forged_callback_data_gets_a_short_answer_and_nothing_else(
     bot: BotHarness, data: str
 ) -> None:
-    article_id = await add_article(bot.store, title="Anything")
+    article_id = (await add_article(bot.store, title="Anything")).article_id
     card = await bot.send(PRIVATE, f"/read {article_id}")
     before = bot.message(PRIVATE, card.messages[0]["message_id"])
 
@@ -84,7 +85,7 @@ async def test_forged_callback_data_gets_a_short_answer_and_nothing_else(
 
 
 async def test_well_formed_buttons_for_missing_things(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Anything")
+    article_id = (await add_article(bot.store, title="Anything")).article_id
     card = await bot.send(PRIVATE, f"/read {article_id}")
     message_id = card.messages[0]["message_id"]
 
@@ -222,7 +223,7 @@ async def test_a_refused_reply_deactivates_the_chat_as_a_push_does(
         await add_article(bot.store, title=f"Story {n}")
     listing = await bot.send(chat_id, "/latest 1")
     await bot.send(chat_id, "/subscribe world")
-    story = await add_article(bot.store, title="Fresh news for the outbox")
+    story = (await add_article(bot.store, title="Fresh news for the outbox")).article_id
     async with bot.store.write() as session:
         article = await session.get(Article, story)
         assert article is not None and article.story_id is not None

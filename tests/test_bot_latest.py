@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot_harness import (
-    GROUP,
-    GROUP_ADMIN,
-    GROUP_MEMBER,
-    PRIVATE,
-    BotHarness,
-    add_article,
-)
+from tests.bot_harness import GROUP, GROUP_ADMIN, GROUP_MEMBER, PRIVATE, BotHarness
+from tests.factories import add_article, hours_ago
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -20,14 +14,34 @@ URDU_CHAT = PRIVATE + 1
 
 async def _two_of_each(bot: BotHarness) -> dict[str, int]:
     return {
-        "en_new": await add_article(bot.store, title="Rain in Lahore", hours_ago=1, source="Dawn"),
-        "en_old": await add_article(bot.store, title="Budget debate", hours_ago=3, source="Dawn"),
-        "ur_new": await add_article(
-            bot.store, title="لاہور میں بارش", language="ur", hours_ago=2, source="جنگ"
-        ),
-        "ur_old": await add_article(
-            bot.store, title="بجٹ پر بحث", language="ur", hours_ago=4, source="جنگ"
-        ),
+        "en_new": (
+            await add_article(
+                bot.store, title="Rain in Lahore", published_at=hours_ago(1), source="Dawn"
+            )
+        ).article_id,
+        "en_old": (
+            await add_article(
+                bot.store, title="Budget debate", published_at=hours_ago(3), source="Dawn"
+            )
+        ).article_id,
+        "ur_new": (
+            await add_article(
+                bot.store,
+                title="لاہور میں بارش",
+                language="ur",
+                published_at=hours_ago(2),
+                source="جنگ",
+            )
+        ).article_id,
+        "ur_old": (
+            await add_article(
+                bot.store,
+                title="بجٹ پر بحث",
+                language="ur",
+                published_at=hours_ago(4),
+                source="جنگ",
+            )
+        ).article_id,
     }
 
 
@@ -58,11 +72,25 @@ async def test_latest_puts_the_chat_language_first_and_marks_the_other(bot: BotH
 
 
 async def test_a_story_without_a_date_says_so_wherever_it_is_shown(bot: BotHarness) -> None:
-    new = await add_article(bot.store, title="Rain in Lahore", hours_ago=1, source="Dawn")
-    undated = await add_article(
-        bot.store, title="Flood relief reaches Sindh", hours_ago=2, source="Geo", dated=False
-    )
-    old = await add_article(bot.store, title="Budget debate", hours_ago=3, source="Dawn")
+    new = (
+        await add_article(
+            bot.store, title="Rain in Lahore", published_at=hours_ago(1), source="Dawn"
+        )
+    ).article_id
+    undated = (
+        await add_article(
+            bot.store,
+            title="Flood relief reaches Sindh",
+            published_at=None,
+            fetched_at=hours_ago(2),
+            source="Geo",
+        )
+    ).article_id
+    old = (
+        await add_article(
+            bot.store, title="Budget debate", published_at=hours_ago(3), source="Dawn"
+        )
+    ).article_id
 
     latest = await bot.send(PRIVATE, "/latest")
     urdu = await bot.send(URDU_CHAT, "/latest", language_code="ur")
@@ -97,7 +125,7 @@ async def test_latest_in_urdu(bot: BotHarness) -> None:
 
 @pytest.mark.parametrize("name", ["sports", "Sports", "sport", "کھیل", "كهيل"])
 async def test_latest_topic_by_english_or_urdu_name(bot: BotHarness, name: str) -> None:
-    match = await add_article(bot.store, title="Cup final tonight", topic="sports")
+    match = (await add_article(bot.store, title="Cup final tonight", topic="sports")).article_id
     await add_article(bot.store, title="Markets rally", topic="business")
 
     reply = await bot.send(PRIVATE, f"/latest {name}")
@@ -109,7 +137,9 @@ async def test_latest_topic_by_english_or_urdu_name(bot: BotHarness, name: str) 
 @pytest.mark.parametrize("args", ["sports 2", "2 sports", "کھیل ۲"])
 async def test_latest_topic_and_count(bot: BotHarness, args: str) -> None:
     for n in range(3):
-        await add_article(bot.store, title=f"Match report {n}", topic="sports", hours_ago=n + 1)
+        await add_article(
+            bot.store, title=f"Match report {n}", topic="sports", published_at=hours_ago(n + 1)
+        )
 
     reply = await bot.send(PRIVATE, f"/latest {args}")
 
@@ -144,7 +174,10 @@ async def test_latest_on_an_empty_store(bot: BotHarness) -> None:
 
 
 async def test_latest_pages_edit_the_same_message(bot: BotHarness) -> None:
-    ids = [await add_article(bot.store, title=f"Story {n}", hours_ago=n + 1) for n in range(5)]
+    ids = [
+        (await add_article(bot.store, title=f"Story {n}", published_at=hours_ago(n + 1))).article_id
+        for n in range(5)
+    ]
     first = await bot.send(PRIVATE, "/latest 2")
     message_id = first.messages[0]["message_id"]
 
@@ -170,7 +203,7 @@ async def test_latest_pages_edit_the_same_message(bot: BotHarness) -> None:
 
 
 async def test_latest_number_button_opens_the_card(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Open me", source="Dawn")
+    article_id = (await add_article(bot.store, title="Open me", source="Dawn")).article_id
     listing = await bot.send(PRIVATE, "/latest")
 
     card = await bot.press(PRIVATE, f"open:{article_id}", listing.messages[0]["message_id"])
@@ -226,17 +259,31 @@ async def _flood_story(bot: BotHarness, sources: list[str], language: str = "en"
         "ur": "کراچی میں مون سون بارش کے بعد سیلابی پانی بڑھ گیا",
     }
     return [
-        await add_article(
-            bot.store, title=titles[language], language=language, source=name, hours_ago=3 - i
-        )
+        (
+            await add_article(
+                bot.store,
+                title=titles[language],
+                language=language,
+                source=name,
+                published_at=hours_ago(3 - i),
+            )
+        ).article_id
         for i, name in enumerate(sources)
     ]
 
 
 async def test_latest_shows_each_story_once_with_how_many_more_sources(bot: BotHarness) -> None:
     flood = await _flood_story(bot, ["Dawn", "Geo", "Express"])
-    budget = await add_article(bot.store, title="Budget debate opens", hours_ago=0.5, source="Dawn")
-    cup = await add_article(bot.store, title="Cup final tonight", hours_ago=5, source="Geo")
+    budget = (
+        await add_article(
+            bot.store, title="Budget debate opens", published_at=hours_ago(0.5), source="Dawn"
+        )
+    ).article_id
+    cup = (
+        await add_article(
+            bot.store, title="Cup final tonight", published_at=hours_ago(5), source="Geo"
+        )
+    ).article_id
     await _flood_story(bot, ["Dawn", "Geo"], language="ur")
 
     reply = await bot.send(PRIVATE, "/latest 3")
@@ -290,9 +337,17 @@ async def test_latest_more_sources_in_both_languages(
 
 
 async def test_latest_n_counts_the_other_language_too(bot: BotHarness) -> None:
-    english = await add_article(bot.store, title="Rain in Lahore", hours_ago=1, source="Dawn")
+    english = (
+        await add_article(
+            bot.store, title="Rain in Lahore", published_at=hours_ago(1), source="Dawn"
+        )
+    ).article_id
     urdu = [
-        await add_article(bot.store, title=title, language="ur", hours_ago=n + 2, source="جنگ")
+        (
+            await add_article(
+                bot.store, title=title, language="ur", published_at=hours_ago(n + 2), source="جنگ"
+            )
+        ).article_id
         for n, title in enumerate(["لاہور میں بارش", "بجٹ پر بحث", "کرکٹ کا فائنل آج"])
     ]
 

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from news.pipeline import Pipeline
-from news.stories.candidate import build_candidate
 from storage import Article, Delivery
 from tests.bot_harness import NOW, PRIVATE, BotHarness
+from tests.factories import add_article
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -20,22 +19,21 @@ OTHER_CHAT = PRIVATE + 2
 async def _story(bot: BotHarness, title: str, lead: str, hours_ago: float) -> int:
     """Store one sports story as the pipeline does, queueing it for subscribers; its id."""
     url = f"https://news.example.com/sports/{abs(hash(title))}"
-    pipeline = Pipeline(bot.store, clock=lambda: datetime.now(UTC))
-    stored = await pipeline.ingest_candidate(
-        build_candidate(
-            url=url,
-            title=title,
-            language="en",
-            topic="sports",
-            text=f"{lead}\n\nMore of the report follows here.",
-            lead=lead,
-            published_at=NOW - timedelta(hours=hours_ago),
-            source="Dawn",
-            fetched_at=datetime.now(UTC),
-        ),
+    now = datetime.now(UTC)
+    added = await add_article(
+        bot.store,
+        title,
+        url=url,
+        topic="sports",
+        text=f"{lead}\n\nMore of the report follows here.",
+        lead=lead,
+        source="Dawn",
+        published_at=NOW - timedelta(hours=hours_ago),
+        fetched_at=now,
+        push=True,
+        now=now,
     )
-    assert stored.article_id is not None
-    return stored.article_id
+    return added.article_id
 
 
 async def _story_of(bot: BotHarness, article_id: int) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot_harness import PRIVATE, BotHarness, add_article, plain
+from tests.bot_harness import PRIVATE, BotHarness, plain
+from tests.factories import add_article, hours_ago
 from tests.fakes.telegram_objects import utf16_len
 
 pytest_plugins = ["tests.bot_harness"]
@@ -23,13 +24,15 @@ UR_TEXT = (
 
 
 async def test_read_card_in_english(bot: BotHarness) -> None:
-    article_id = await add_article(
-        bot.store,
-        title="Rain floods Lahore streets",
-        text=EN_TEXT,
-        source="Dawn",
-        url="https://www.dawn.com/news/1",
-    )
+    article_id = (
+        await add_article(
+            bot.store,
+            title="Rain floods Lahore streets",
+            text=EN_TEXT,
+            source="Dawn",
+            url="https://www.dawn.com/news/1",
+        )
+    ).article_id
 
     reply = await bot.send(PRIVATE, f"/read {article_id}")
 
@@ -54,9 +57,11 @@ async def test_read_card_in_english(bot: BotHarness) -> None:
 
 
 async def test_read_card_in_urdu_follows_the_chat_timezone(bot: BotHarness) -> None:
-    article_id = await add_article(
-        bot.store, title="لاہور میں بارش", language="ur", text=UR_TEXT, source="جنگ"
-    )
+    article_id = (
+        await add_article(
+            bot.store, title="لاہور میں بارش", language="ur", text=UR_TEXT, source="جنگ"
+        )
+    ).article_id
     await bot.send(URDU_CHAT, "/timezone Europe/London", language_code="ur")
 
     reply = await bot.send(URDU_CHAT, f"/read {article_id}", language_code="ur")
@@ -76,7 +81,7 @@ async def test_read_card_in_urdu_follows_the_chat_timezone(bot: BotHarness) -> N
 
 
 async def test_language_buttons_edit_the_same_message(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Rain floods Lahore", text=EN_TEXT)
+    article_id = (await add_article(bot.store, title="Rain floods Lahore", text=EN_TEXT)).article_id
     card = await bot.send(PRIVATE, f"/read {article_id}")
     message_id = card.messages[0]["message_id"]
 
@@ -99,13 +104,15 @@ async def test_card_with_an_image_is_a_photo_with_a_short_caption(bot: BotHarnes
         "coming year would raise spending on schools, hospitals and roads across every province "
         "while cutting the deficit by a full percentage point. "
     )
-    article_id = await add_article(
-        bot.store,
-        title="Budget " * 200,
-        text="\n\n".join(sentence * 3 for _ in range(60)),
-        source="Finance Desk " * 38,
-        image_url="https://img.example.com/budget.jpg",
-    )
+    article_id = (
+        await add_article(
+            bot.store,
+            title="Budget " * 200,
+            text="\n\n".join(sentence * 3 for _ in range(60)),
+            source="Finance Desk " * 38,
+            image_url="https://img.example.com/budget.jpg",
+        )
+    ).article_id
 
     card = await bot.send(PRIVATE, f"/read {article_id}")
     message_id = card.messages[0]["message_id"]
@@ -124,9 +131,11 @@ async def test_card_with_an_image_is_a_photo_with_a_short_caption(bot: BotHarnes
 
 
 async def test_card_falls_back_to_text_when_telegram_refuses_the_image(bot: BotHarness) -> None:
-    article_id = await add_article(
-        bot.store, title="Picture story", image_url="https://img.example.com/gone.jpg"
-    )
+    article_id = (
+        await add_article(
+            bot.store, title="Picture story", image_url="https://img.example.com/gone.jpg"
+        )
+    ).article_id
     bot.fake.fail_next("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified")
     bot.expect_errors()  # the refused sendPhoto
 
@@ -142,9 +151,9 @@ async def test_full_text_reader_pages_under_the_limit(bot: BotHarness) -> None:
     paragraphs = [
         f"Paragraph {n}: the river rose again 🌊🌊 near the old bridge." for n in range(300)
     ]
-    article_id = await add_article(
-        bot.store, title="A very long report", text="\n\n".join(paragraphs)
-    )
+    article_id = (
+        await add_article(bot.store, title="A very long report", text="\n\n".join(paragraphs))
+    ).article_id
     card = await bot.send(PRIVATE, f"/read {article_id}")
     message_id = card.messages[0]["message_id"]
 
@@ -171,21 +180,27 @@ async def test_full_text_reader_pages_under_the_limit(bot: BotHarness) -> None:
 
 
 async def test_also_reported_lists_the_other_sources(bot: BotHarness) -> None:
-    first = await add_article(
-        bot.store, title="Karachi flooding: Met Office warns of more rain", source="Dawn"
-    )
-    second = await add_article(
-        bot.store,
-        title="Met Office warns of more rain as Karachi flooding spreads",
-        source="The News",
-        hours_ago=2,
-    )
-    third = await add_article(
-        bot.store,
-        title="Karachi flooding: more rain ahead, Met Office warns",
-        source="Express Tribune",
-        hours_ago=3,
-    )
+    first = (
+        await add_article(
+            bot.store, title="Karachi flooding: Met Office warns of more rain", source="Dawn"
+        )
+    ).article_id
+    second = (
+        await add_article(
+            bot.store,
+            title="Met Office warns of more rain as Karachi flooding spreads",
+            source="The News",
+            published_at=hours_ago(2),
+        )
+    ).article_id
+    third = (
+        await add_article(
+            bot.store,
+            title="Karachi flooding: more rain ahead, Met Office warns",
+            source="Express Tribune",
+            published_at=hours_ago(3),
+        )
+    ).article_id
     card = await bot.send(PRIVATE, f"/read {first}")
 
     others = await bot.press(PRIVATE, card.button("Also reported"), card.messages[0]["message_id"])
@@ -202,21 +217,23 @@ async def test_also_reported_lists_the_other_sources(bot: BotHarness) -> None:
 
 
 async def test_also_reported_counts_sources_not_articles(bot: BotHarness) -> None:
-    first = await add_article(
-        bot.store, title="Karachi flooding: Met Office warns of more rain", source="Dawn"
-    )
+    first = (
+        await add_article(
+            bot.store, title="Karachi flooding: Met Office warns of more rain", source="Dawn"
+        )
+    ).article_id
     await add_article(
         bot.store,
         title="Karachi flooding: Met Office warns of more rain (updated)",
         source="Dawn",
-        hours_ago=2,
+        published_at=hours_ago(2),
     )
     single = await bot.send(PRIVATE, f"/read {first}")
     await add_article(
         bot.store,
         title="Met Office warns of more rain as Karachi flooding spreads",
         source="The News",
-        hours_ago=3,
+        published_at=hours_ago(3),
     )
 
     two = await bot.send(PRIVATE, f"/read {first}")
@@ -226,7 +243,7 @@ async def test_also_reported_counts_sources_not_articles(bot: BotHarness) -> Non
 
 
 async def test_a_story_with_one_source_has_no_also_button(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Only one paper has this")
+    article_id = (await add_article(bot.store, title="Only one paper has this")).article_id
 
     card = await bot.send(PRIVATE, f"/read {article_id}")
 
@@ -245,7 +262,7 @@ async def test_read_bad_input_shows_usage(bot: BotHarness, args: str) -> None:
 
 
 async def test_read_accepts_urdu_digits_and_reports_a_missing_story(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Numbered story")
+    article_id = (await add_article(bot.store, title="Numbered story")).article_id
     urdu_digits = str(article_id).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
     found = await bot.send(PRIVATE, f"/read {urdu_digits}")
@@ -260,14 +277,18 @@ HOSTILE_TITLE = '<script>alert("x")</script> Tom & Jerry <b>bold</b> &amp; 1 < 2
 
 async def test_hostile_titles_are_escaped_everywhere(bot: BotHarness) -> None:
     # The fake refuses malformed HTML, so every accepted message proves the escaping.
-    article_id = await add_article(
-        bot.store,
-        title=HOSTILE_TITLE,
-        source="Tom & Jerry <News>",
-        text="Jerry & Tom <i>met</i> again. " * 5,
-        url="https://example.com/a?x=1&y=<2>",
-    )
-    other = await add_article(bot.store, title=HOSTILE_TITLE + " again", source="Spike & Co")
+    article_id = (
+        await add_article(
+            bot.store,
+            title=HOSTILE_TITLE,
+            source="Tom & Jerry <News>",
+            text="Jerry & Tom <i>met</i> again. " * 5,
+            url="https://example.com/a?x=1&y=<2>",
+        )
+    ).article_id
+    other = (
+        await add_article(bot.store, title=HOSTILE_TITLE + " again", source="Spike & Co")
+    ).article_id
 
     latest = await bot.send(PRIVATE, "/latest")
     card = await bot.send(PRIVATE, f"/read {article_id}")
@@ -287,7 +308,7 @@ async def test_hostile_titles_are_escaped_everywhere(bot: BotHarness) -> None:
 
 async def test_a_runaway_title_is_shortened_on_cards_and_lists(bot: BotHarness) -> None:
     title = "Breaking & developing: " + "کراچی میں بارش 🌧 " * 400
-    article_id = await add_article(bot.store, title=title, language="ur")
+    article_id = (await add_article(bot.store, title=title, language="ur")).article_id
 
     card = await bot.send(URDU_CHAT, f"/read {article_id}", language_code="ur")
     listing = await bot.send(URDU_CHAT, "/latest", language_code="ur")

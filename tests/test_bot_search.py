@@ -8,7 +8,8 @@ import pytest
 
 from storage.feeds import FeedIn, add_feed, record_fetch_error, record_fetch_ok
 from storage.types import utcnow
-from tests.bot_harness import ADMIN_ID, GROUP, PRIVATE, BotHarness, add_article
+from tests.bot_harness import ADMIN_ID, GROUP, PRIVATE, BotHarness
+from tests.factories import add_article, hours_ago
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -16,9 +17,11 @@ URDU_CHAT = PRIVATE + 1
 
 
 async def test_search_with_arabic_kaf_finds_urdu_kaf(bot: BotHarness) -> None:
-    karachi = await add_article(
-        bot.store, title="کراچی میں بارش", language="ur", text="کراچی میں تیز بارش ہوئی۔"
-    )
+    karachi = (
+        await add_article(
+            bot.store, title="کراچی میں بارش", language="ur", text="کراچی میں تیز بارش ہوئی۔"
+        )
+    ).article_id
     await add_article(bot.store, title="لاہور میں دھوپ", language="ur", text="لاہور میں دھوپ۔")
 
     # "كراچي" is typed with Arabic kaf and yeh, as some keyboards and pasted text do.
@@ -34,7 +37,9 @@ async def test_search_with_arabic_kaf_finds_urdu_kaf(bot: BotHarness) -> None:
 
 
 async def test_search_english_is_case_insensitive(bot: BotHarness) -> None:
-    found = await add_article(bot.store, title="Floods in Sindh", text="Floods hit Sindh again.")
+    found = (
+        await add_article(bot.store, title="Floods in Sindh", text="Floods hit Sindh again.")
+    ).article_id
 
     reply = await bot.send(PRIVATE, "/search FLOODS sindh")
 
@@ -63,7 +68,9 @@ async def test_search_heading_does_not_double_the_quotes(
 async def test_search_pages_edit_the_message(bot: BotHarness) -> None:
     # Stored oldest first, as ingestion does: newest first is then also highest id first.
     ids = [
-        await add_article(bot.store, title=f"Cricket score {n}", hours_ago=10 - n)
+        (
+            await add_article(bot.store, f"Cricket score {n}", published_at=hours_ago(10 - n))
+        ).article_id
         for n in range(10)
     ]
     first = await bot.send(PRIVATE, "/search cricket")

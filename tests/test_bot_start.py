@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot_harness import GROUP, GROUP_ADMIN, GROUP_MEMBER, PRIVATE, BotHarness, add_article
+from tests.bot_harness import GROUP, GROUP_ADMIN, GROUP_MEMBER, PRIVATE, BotHarness
+from tests.factories import add_article
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -33,7 +34,7 @@ async def test_start_welcomes_in_the_users_language(
 
 
 async def test_start_deep_link_opens_the_article(bot: BotHarness) -> None:
-    article_id = await add_article(bot.store, title="Deep linked story", source="Dawn")
+    article_id = (await add_article(bot.store, title="Deep linked story", source="Dawn")).article_id
 
     reply = await bot.send(PRIVATE, f"/start a_{article_id}")
 

@@ -9,7 +9,8 @@ import pytest
 
 from bot.config import Settings
 from bot.handlers.read import late_summary_edits
-from tests.bot_harness import PRIVATE, BotHarness, add_article, make_settings, plain
+from tests.bot_harness import PRIVATE, BotHarness, make_settings, plain
+from tests.factories import add_article
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.openai_api import FakeOpenAI, Reply
 
@@ -48,7 +49,9 @@ async def _settled(bot: BotHarness) -> None:
 
 
 async def test_a_late_summary_replaces_the_extractive_one(bot: BotHarness, llm: FakeOpenAI) -> None:
-    article_id = await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    article_id = (
+        await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    ).article_id
     llm.enqueue(Reply(URDU_SUMMARY, delay=0.6))
 
     card = await bot.send(URDU_CHAT, f"/read {article_id}", language_code="ur")
@@ -73,7 +76,9 @@ async def test_a_late_summary_replaces_the_extractive_one(bot: BotHarness, llm: 
 async def test_a_late_summary_does_not_undo_a_language_switch(
     bot: BotHarness, llm: FakeOpenAI
 ) -> None:
-    article_id = await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    article_id = (
+        await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    ).article_id
     llm.enqueue(Reply(URDU_SUMMARY, delay=0.8), Reply("Rain flooded Lahore's streets."))
     card = await bot.send(URDU_CHAT, f"/read {article_id}", language_code="ur")
     message_id = card.messages[0]["message_id"]
@@ -87,7 +92,9 @@ async def test_a_late_summary_does_not_undo_a_language_switch(
 
 
 async def test_a_failed_model_leaves_the_card_as_it_is(bot: BotHarness, llm: FakeOpenAI) -> None:
-    article_id = await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    article_id = (
+        await add_article(bot.store, title="Rain in Lahore", text=ENGLISH_TEXT)
+    ).article_id
     llm.enqueue(*[Reply(status=500, delay=0.3)] * 5)
 
     card = await bot.send(URDU_CHAT, f"/read {article_id}", language_code="ur")

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli.main import EXIT_BROKEN_PIPE, build_parser
 from storage import open_store
-from tests.bot_harness import add_article
+from tests.factories import add_article
 from tests.khabar_process import TIMEOUT, clean_env, run_khabar, run_khabar_async
 
 REPO = Path(__file__).resolve().parent.parent
@@ -237,7 +237,7 @@ async def test_summarize_says_when_the_language_asked_for_has_no_summary(tmp_pat
     url = f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"
     store = await open_store(url)
     try:
-        article_id = await add_article(store, title="Textile exporters win a reprieve")
+        article_id = (await add_article(store, title="Textile exporters win a reprieve")).article_id
     finally:
         await store.close()
 

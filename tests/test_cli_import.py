@@ -11,8 +11,8 @@ from news.extract.topics import TOPICS
 from news.retention import prune_old_articles
 from storage import Article, Delivery, open_store
 from storage.articles import search_articles
+from tests.factories import add_chats
 from tests.khabar_process import run_khabar
-from tests.push_helpers import add_chats
 
 ARCHIVE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Archive</title>
 <link>https://archive.example/</link>

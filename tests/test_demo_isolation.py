@@ -21,9 +21,8 @@ from bot.console.demo import (
     remove_demo_articles,
 )
 from bot.console.terminal import console_database_url, run_console
-from news.pipeline import Pipeline
-from news.stories.candidate import build_candidate
 from storage import Article, Store, Story, open_store
+from tests.factories import add_article
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI
 from tests.httpserver import LocalServer
 
@@ -180,15 +179,14 @@ def test_every_demo_article_is_under_the_demo_prefix() -> None:
 
 async def test_removing_the_demo_set_keeps_real_news(store: Store) -> None:
     assert await import_demo_articles(store) == len(DEMO_TITLES)
-    real = await Pipeline(store).ingest_candidate(
-        build_candidate(
-            url="https://local.example/sukkur_100%",  # LIKE wildcards must not widen the match
-            title=REAL_TITLE,
-            language="en",
-            topic="pakistan",
-            text="Engineers finished repairs on the Sukkur barrage gates on Monday.",
-            fetched_at=datetime.now(UTC),
-        ),
+    real = await add_article(
+        store,
+        REAL_TITLE,
+        url="https://local.example/sukkur_100%",  # LIKE wildcards must not widen the match
+        topic="pakistan",
+        text="Engineers finished repairs on the Sukkur barrage gates on Monday.",
+        published_at=None,
+        fetched_at=datetime.now(UTC),
     )
 
     assert await remove_demo_articles(store) == len(DEMO_TITLES)

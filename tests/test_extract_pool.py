@@ -18,7 +18,8 @@ from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store
-from storage.feeds import FeedIn, add_feed, get_feed
+from storage.feeds import get_feed
+from tests.factories import add_feed
 from tests.httpserver import LocalServer
 from tests.pipeline_helpers import rss
 from tests.waiting import WAIT, until
@@ -101,10 +102,9 @@ async def test_while_extraction_fails_the_feed_healthz_and_metrics_say_so(
         server.add_bytes("/page/2", PAGE.replace(b"Textile", b"Garment"), content_type="text/html")
         item = {"title": "Textile exporters win a reprieve", "link": server.url("/page/1")}
         server.add_bytes("/feed.xml", rss("Ledger", [item]))
-        async with store.write() as session:
-            feed, _ = await add_feed(
-                session, FeedIn(server.url("/feed.xml"), "Ledger", "en", "business", True)
-            )
+        feed_id = await add_feed(
+            store, server.url("/feed.xml"), title="Ledger", topic="business", pages=True
+        )
         pipeline = Pipeline(store, fetcher, extractor, interval=300, clock=lambda: clock[0])
         metrics = metrics_server.metrics
         metrics.pipeline = pipeline
@@ -121,7 +121,7 @@ async def test_while_extraction_fails_the_feed_healthz_and_metrics_say_so(
                 # The article is kept (with the feed's own text); the failure shows everywhere.
                 assert stats.new_articles == 1
                 async with store.read() as session:
-                    row = await get_feed(session, feed.id)
+                    row = await get_feed(session, feed_id)
                 assert row is not None and row.error_count == 1
                 assert row.last_error is not None and "extract" in row.last_error
                 health = await web.get("/healthz")
@@ -140,7 +140,7 @@ async def test_while_extraction_fails_the_feed_healthz_and_metrics_say_so(
                     stats = await pipeline.run_pass()
                 assert stats.new_articles == 1
                 async with store.read() as session:
-                    row = await get_feed(session, feed.id)
+                    row = await get_feed(session, feed_id)
                 assert row is not None and (row.error_count, row.last_error) == (0, None)
                 assert (await web.get("/healthz")).status_code == 200
                 assert "khabar_extract_failing 0.0" in (await web.get("/metrics")).text

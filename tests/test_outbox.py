@@ -15,7 +15,8 @@ from storage import Delivery, Store
 from storage.chats import deactivate_chat
 from storage.stories import story_reports
 from storage.textnorm import normalize_for_search
-from tests.push_helpers import T0, add_article, add_chats, add_subscription
+from tests.factories import add_article, add_chats, add_subscription
+from tests.push_helpers import T0
 
 
 async def _queued(store: Store) -> dict[int, datetime]:
@@ -28,8 +29,11 @@ async def _queued(store: Store) -> dict[int, datetime]:
 async def test_one_delivery_per_chat_however_many_sources_report_the_story(store: Store) -> None:
     await add_chats(store, range(1, 51))
     title = "Flooding Closes Karachi Port As Monsoon Rains Continue"
-    first = await add_article(store, title, source="Dawn")
-    later = [await add_article(store, title, source=s) for s in ("Geo", "BBC", "Reuters")]
+    first = await add_article(store, title, source="Dawn", published_at=T0, push=True)
+    later = [
+        await add_article(store, title, source=s, published_at=T0, push=True)
+        for s in ("Geo", "BBC", "Reuters")
+    ]
     assert first.new_story and all(x.story_id == first.story_id for x in later)
     assert not any(x.new_story for x in later)
     async with store.read() as s:
@@ -54,7 +58,7 @@ async def test_keyword_subscriptions_match_whole_words(
 ) -> None:
     language = "ur" if "ک" in stored_keyword else "en"
     await add_chats(store, [7], topics=(), keywords=[stored_keyword], language=language)
-    await add_article(store, title, topic="business", language=language)
+    await add_article(store, title, topic="business", language=language, published_at=T0, push=True)
     assert (7 in await _queued(store)) is expected
 
 
@@ -75,7 +79,13 @@ async def test_who_gets_a_story(store: Store) -> None:
     await add_chats(store, [8])
     async with store.write() as s:
         await deactivate_chat(s, 8, "Forbidden: bot was blocked by the user")
-    await add_article(store, "Cricket Board Meets Over Tour Dates", lead="The PCB met in Lahore.")
+    await add_article(
+        store,
+        "Cricket Board Meets Over Tour Dates",
+        lead="The PCB met in Lahore.",
+        published_at=T0,
+        push=True,
+    )
     assert sorted(await _queued(store)) == [1, 5, 7]
 
 
@@ -85,8 +95,10 @@ async def test_digest_subscriptions_wait_for_the_matching_digest_time(store: Sto
     await add_chats(store, [2], topics=("sports",), mode="digest", digest_time=20 * 60)
     await add_chats(store, [3], topics=("sports",), mode="digest", digest_time=7 * 60)
     await add_subscription(store, 3, "world", mode="digest", digest_time=21 * 60)
-    await add_article(store, "Storm Hits Coastal Villages In Sindh")
-    await add_article(store, "Lahore Qalandars Win Final In Karachi", topic="sports")
+    await add_article(store, "Storm Hits Coastal Villages In Sindh", published_at=T0, push=True)
+    await add_article(
+        store, "Lahore Qalandars Win Final In Karachi", topic="sports", published_at=T0, push=True
+    )
     due = await _queued(store)
     assert due[1] == datetime(2026, 11, 3, 3, 0, tzinfo=UTC)
     assert due[2] == datetime(2026, 11, 2, 20, 0, tzinfo=UTC)
@@ -104,7 +116,7 @@ async def test_quiet_hours_hold_instant_pushes_until_the_window_ends(store: Stor
     await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
     await add_chats(store, [2], timezone="Asia/Karachi", quiet=(23 * 60, 7 * 60))  # 04:30 there
     await add_chats(store, [3], timezone="America/New_York", quiet=(23 * 60, 7 * 60))  # 18:30
-    await add_article(store, "Storm Hits Coastal Villages In Sindh", published_at=night)
+    await add_article(store, "Storm Hits Coastal Villages In Sindh", published_at=night, push=True)
     due = await _queued(store)
     assert due == {
         1: datetime(2026, 11, 3, 7, 0, tzinfo=UTC),
@@ -119,15 +131,17 @@ async def test_a_breaking_story_goes_out_in_quiet_hours(store: Store) -> None:
     await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
     await add_chats(store, [2], mode="digest", digest_time=8 * 60, timezone="Europe/London")
     title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
-    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy, push=True)
     # A second report of the same source, and one outside the window, do not make it breaking.
-    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy, push=True)
     late = night + timedelta(minutes=45)
-    await add_article(store, title, source="BBC", published_at=late, policy=policy)
-    await add_article(store, title, source="Reuters", published_at=night, policy=policy)
+    await add_article(store, title, source="BBC", published_at=late, policy=policy, push=True)
+    await add_article(store, title, source="Reuters", published_at=night, policy=policy, push=True)
     assert (await _queued(store))[1] == datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
     soon = night + timedelta(minutes=10)
-    await add_article(store, title, source="Geo", published_at=soon, now=soon, policy=policy)
+    await add_article(
+        store, title, source="Geo", published_at=soon, now=soon, policy=policy, push=True
+    )
     due = await _queued(store)
     assert due[1] == soon  # released
     assert due[2] == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # a digest stays a digest
@@ -138,11 +152,13 @@ async def test_reports_without_a_date_never_make_a_story_breaking(store: Store) 
     policy = DeliveryPolicy(breaking_sources=3, breaking_window=timedelta(minutes=30))
     await add_chats(store, [1], timezone="Europe/London", quiet=(23 * 60, 7 * 60))
     title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
-    await add_article(store, title, source="Dawn", published_at=night, policy=policy)
+    await add_article(store, title, source="Dawn", published_at=night, policy=policy, push=True)
     soon = night + timedelta(minutes=10)
     # Undated copies (an old item a feed shows again, say) are stored when fetched: not news.
     for source in ("BBC", "Reuters", "Geo"):
-        await add_article(store, title, source=source, published_at=None, now=soon, policy=policy)
+        await add_article(
+            store, title, source=source, published_at=None, now=soon, policy=policy, push=True
+        )
     assert (await _queued(store))[1] == datetime(2026, 11, 3, 7, 0, tzinfo=UTC)
     async with store.read() as s:
         reports = await story_reports(s, {1})

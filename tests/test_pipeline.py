@@ -8,8 +8,8 @@ from sqlalchemy import select
 from news.summaries.service import SummaryService
 from storage import Article, Delivery, Story
 from storage.summaries import get_summary
+from tests.factories import add_chats, add_feed
 from tests.pipeline_helpers import BODY, Harness, rss, unique_text
-from tests.push_helpers import add_chats
 from tests.waiting import until
 
 
@@ -25,7 +25,9 @@ async def test_ingest_stores_then_second_pass_is_not_modified(harness: Harness) 
         ],
     )
     server.add_conditional("/feed.xml", body, etag='"v1"')
-    feed_id = await harness.add_feed("/feed.xml", topic="pakistan")
+    feed_id = await add_feed(
+        harness.store, harness.server.url("/feed.xml"), title="/feed.xml", topic="pakistan"
+    )
 
     first = await harness.pipeline.run_pass()
     assert (first.feeds_ok, first.new_articles, first.feeds_failed) == (1, 1, 0)
@@ -69,8 +71,8 @@ async def test_tracking_amp_and_syndicated_copies_are_not_stored_twice(harness: 
             ],
         ),
     )
-    await harness.add_feed("/one.xml")
-    await harness.add_feed("/two.xml")
+    await add_feed(harness.store, harness.server.url("/one.xml"), title="/one.xml")
+    await add_feed(harness.store, harness.server.url("/two.xml"), title="/two.xml")
     stats = await harness.pipeline.run_pass()
     articles = await harness.articles()
     # Feeds are fetched concurrently, so either copy may come first; only one is kept.
@@ -118,8 +120,8 @@ async def test_same_event_from_other_sources_joins_one_story(harness: Harness) -
             ],
         ),
     )
-    await harness.add_feed("/dawn.xml")
-    await harness.add_feed("/geo.xml")
+    await add_feed(harness.store, harness.server.url("/dawn.xml"), title="/dawn.xml")
+    await add_feed(harness.store, harness.server.url("/geo.xml"), title="/geo.xml")
     stats = await harness.pipeline.run_pass()
     assert stats.new_articles == 3
     async with harness.store.read() as session:
@@ -154,7 +156,7 @@ async def test_pages_are_fetched_and_extracted_when_the_feed_asks(harness: Harne
             ],
         ),
     )
-    await harness.add_feed("/feed.xml", pages=True)
+    await add_feed(harness.store, harness.server.url("/feed.xml"), title="/feed.xml", pages=True)
     await harness.pipeline.run_pass()
     (article,) = await harness.articles()
     assert "Paragraph 3 adds detail" in article.text
@@ -178,7 +180,7 @@ async def test_urdu_feed_gets_urdu_language_and_topic(harness: Harness) -> None:
             language="ur",
         ),
     )
-    await harness.add_feed("/ur.xml", language="ur")
+    await add_feed(harness.store, harness.server.url("/ur.xml"), title="/ur.xml", language="ur")
     await harness.pipeline.run_pass()
     (article,) = await harness.articles()
     assert (article.language, article.topic) == ("ur", "sports")
@@ -234,8 +236,8 @@ async def test_a_bad_feed_records_its_error_and_the_pass_goes_on(
             ],
         ),
     )
-    bad_id = await harness.add_feed("/bad")
-    await harness.add_feed("/good.xml")
+    bad_id = await add_feed(harness.store, harness.server.url("/bad"), title="/bad")
+    await add_feed(harness.store, harness.server.url("/good.xml"), title="/good.xml")
     stats = await harness.pipeline.run_pass()
     assert (stats.feeds_failed, stats.new_articles) == (1, 1), name
     bad = await harness.feed(bad_id)
@@ -251,7 +253,9 @@ async def test_an_articles_section_wins_over_a_world_feed_and_keywords(harness: 
         "body": "Internet speeds slowed as the army targets social media apps and online data.",
     }
     harness.server.add_bytes("/world.xml", rss("Times of India - World", [item]))
-    await harness.add_feed("/world.xml", topic="world")
+    await add_feed(
+        harness.store, harness.server.url("/world.xml"), title="/world.xml", topic="world"
+    )
     await harness.pipeline.run_pass()
     (article,) = await harness.articles()
     assert article.topic == "pakistan"
@@ -281,7 +285,9 @@ async def test_an_article_in_another_language_is_labelled_and_not_pushed(
         "body": unique_text("canal", 0),
     }
     harness.server.add_bytes("/mixed.xml", rss("Desk", [first]))
-    await harness.add_feed("/mixed.xml", topic="world")  # an English feed
+    await add_feed(
+        harness.store, harness.server.url("/mixed.xml"), title="/mixed.xml", topic="world"
+    )  # an English feed
     await harness.pipeline.run_pass()
     harness.server.add_bytes("/mixed.xml", rss("Desk", [*items, first]))
     harness.later(1)
@@ -313,7 +319,9 @@ async def test_each_new_article_is_summarized_by_the_summary_stage(harness: Harn
         },
     ]
     harness.server.add_bytes("/feed.xml", rss("Desk", items))
-    await harness.add_feed("/feed.xml", topic="pakistan")
+    await add_feed(
+        harness.store, harness.server.url("/feed.xml"), title="/feed.xml", topic="pakistan"
+    )
     service = SummaryService(harness.store)
     harness.pipeline.summaries = service
     try:

@@ -16,29 +16,24 @@ from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Article, Delivery, Feed, Store
-from storage.feeds import FeedIn, add_feed
+from tests.factories import add_chats, add_feed
 from tests.httpserver import LocalServer
 from tests.pipeline_helpers import rss
-from tests.push_helpers import add_chats
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
 @dataclass
 class Desk:
-    """A store, a local server, a pipeline on its own clock, and one chat subscribed to Pakistan."""
+    """A store, a local server, a pipeline on its own clock, and one chat subscribed to Pakistan.
+
+    Its feeds are added as /addfeed and `khabar feeds add` add them: titled by their URL, never
+    fetched (tests.factories.add_feed)."""
 
     store: Store
     server: LocalServer
     pipeline: Pipeline
     now: datetime
-
-    async def add_feed(self, path: str) -> int:
-        async with self.store.write() as session:
-            # As /addfeed and `khabar feeds add` add it: titled by its URL, never fetched.
-            url = self.server.url(path)
-            feed, _ = await add_feed(session, FeedIn(url, url, "en", "pakistan"))
-        return feed.id
 
     async def stored(self) -> dict[str, tuple[datetime, bool]]:
         async with self.store.read() as session:
@@ -98,7 +93,7 @@ async def test_unknown_and_future_dates_are_kept_as_unknown_or_clamped(desk: Des
             ],
         ),
     )
-    await desk.add_feed("/feed.xml")
+    await add_feed(desk.store, desk.server.url("/feed.xml"), topic="pakistan")
 
     await desk.pipeline.run_pass()
 
@@ -113,7 +108,7 @@ async def test_unknown_and_future_dates_are_kept_as_unknown_or_clamped(desk: Des
 async def test_a_new_feeds_backlog_is_stored_but_not_pushed(desk: Desk) -> None:
     backlog = [_item(title, "Mon, 23 Nov 2026 09:00:00 +0000") for title in BACKLOG]
     desk.server.add_bytes("/feed.xml", rss("Desk", backlog))
-    await desk.add_feed("/feed.xml")
+    await add_feed(desk.store, desk.server.url("/feed.xml"), topic="pakistan")
 
     first = await desk.pipeline.run_pass()
     queued_after_backlog = await desk.deliveries()
@@ -131,7 +126,7 @@ async def test_a_new_feeds_backlog_is_stored_but_not_pushed(desk: Desk) -> None:
 async def test_the_first_batch_is_named_by_the_feeds_own_title(desk: Desk) -> None:
     items = [_item(title, "Mon, 23 Nov 2026 09:00:00 +0000") for title in BACKLOG[:2]]
     desk.server.add_bytes("/feed.xml", rss("Sindh Desk", items))
-    feed_id = await desk.add_feed("/feed.xml?key=s3cret")
+    feed_id = await add_feed(desk.store, desk.server.url("/feed.xml?key=s3cret"), topic="pakistan")
 
     await desk.pipeline.run_pass()
 

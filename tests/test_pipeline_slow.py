@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
 
 from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.ingestloop import run_forever
 from news.pipeline import FEED_LEASE, Pipeline
-from storage import Article, Store
-from storage.feeds import FeedIn, add_feed, get_feed
+from storage import Store
+from storage.feeds import get_feed
+from tests.factories import add_feed, stored_articles
 from tests.httpserver import LocalServer
 from tests.pipeline_helpers import BODY, rss, unique_text
 from tests.waiting import WAIT, until
@@ -56,13 +56,6 @@ class Setup:
 
         await until(recorded)
 
-    async def add_feed(self, path: str, *, pages: bool = False) -> int:
-        async with self.store.write() as session:
-            feed, _ = await add_feed(
-                session, FeedIn(self.server.url(path), path, "en", "world", pages)
-            )
-        return feed.id
-
     def pipeline(
         self, *, feed_deadline: float | None = None, page_concurrency: int = 4
     ) -> Pipeline:
@@ -89,11 +82,6 @@ async def setup(store: Store) -> AsyncIterator[Setup]:
         yield Setup(
             store, server, fetcher, extractor, Clock(datetime(2026, 11, 23, 12, tzinfo=UTC))
         )
-
-
-async def articles(store: Store) -> list[Article]:
-    async with store.read() as session:
-        return list((await session.execute(select(Article).order_by(Article.id))).scalars())
 
 
 async def requests_reach(server: LocalServer, path: str, count: int) -> None:
@@ -128,8 +116,12 @@ async def test_a_trickling_feed_does_not_delay_a_good_feeds_next_poll(setup: Set
     server = setup.server
     add_trickling_feed(server, "/slow")
     server.add_bytes("/good.xml", rss("Good", items(server, "/good", 1)))
-    await setup.add_feed("/slow.xml", pages=True)
-    good = await setup.add_feed("/good.xml")
+    await add_feed(
+        setup.store, setup.server.url("/slow.xml"), title="/slow.xml", topic="world", pages=True
+    )
+    good = await add_feed(
+        setup.store, setup.server.url("/good.xml"), title="/good.xml", topic="world"
+    )
     pipeline = setup.pipeline(feed_deadline=FEED_LEASE.total_seconds())
     start = setup.clock.now
     stop = asyncio.Event()
@@ -165,7 +157,9 @@ async def test_pages_past_the_deadline_fall_back_to_the_feeds_text(setup: Setup)
     server.add_bytes("/mixed/0", page, content_type="text/html")
     server.add_drip("/mixed/1", interval=5.0, chunk=b"<")
     server.add_conditional("/mixed.xml", rss("Mixed", items(server, "/mixed", 2)), etag='"m1"')
-    feed_id = await setup.add_feed("/mixed.xml", pages=True)
+    feed_id = await add_feed(
+        setup.store, setup.server.url("/mixed.xml"), title="/mixed.xml", topic="world", pages=True
+    )
     pipeline = setup.pipeline(feed_deadline=0.5)
 
     async with asyncio.timeout(WAIT):
@@ -173,7 +167,7 @@ async def test_pages_past_the_deadline_fall_back_to_the_feeds_text(setup: Setup)
 
     # Both items are stored, the trickling one with the feed's own text, and the feed says why.
     assert (stats.feeds_failed, stats.new_articles) == (1, 2)
-    texts = {a.url.rsplit("/", 1)[1]: a.text for a in await articles(setup.store)}
+    texts = {a.url.rsplit("/", 1)[1]: a.text for a in await stored_articles(setup.store)}
     assert "Paragraph 2." in texts["0"] and texts["1"] == BODY
     async with setup.store.read() as session:
         feed = await get_feed(session, feed_id)
@@ -185,7 +179,9 @@ async def test_pages_past_the_deadline_fall_back_to_the_feeds_text(setup: Setup)
 
 async def test_a_feed_that_trickles_itself_fails_at_its_deadline(setup: Setup) -> None:
     setup.server.add_drip("/stuck.xml", interval=5.0, chunk=b"<")
-    feed_id = await setup.add_feed("/stuck.xml")
+    feed_id = await add_feed(
+        setup.store, setup.server.url("/stuck.xml"), title="/stuck.xml", topic="world"
+    )
     pipeline = setup.pipeline(feed_deadline=0.5)
 
     async with asyncio.timeout(WAIT):
@@ -225,7 +221,9 @@ async def test_pages_of_one_feed_are_fetched_with_bounded_concurrency(setup: Set
     for i in range(4):
         server.add_handler(f"/busy/{i}", handler)
     server.add_bytes("/busy.xml", rss("Busy", items(server, "/busy", 4)))
-    await setup.add_feed("/busy.xml", pages=True)
+    await add_feed(
+        setup.store, setup.server.url("/busy.xml"), title="/busy.xml", topic="world", pages=True
+    )
     pipeline = setup.pipeline(page_concurrency=limit)
 
     async with asyncio.timeout(WAIT):

@@ -12,16 +12,9 @@ from sqlalchemy import select
 from bot.push.sender import PushConfig, Sender
 from storage import Chat, Delivery, DeliveryState, Store, Subscription
 from storage.chats import reactivate_chat
+from tests.factories import add_article, add_chats, add_subscription
 from tests.fakes import FakeTelegramAPI
-from tests.push_helpers import (
-    Clock,
-    add_article,
-    add_chats,
-    add_subscription,
-    push_bot,
-    running_clock,
-    sent_counts,
-)
+from tests.push_helpers import T0, Clock, push_bot, running_clock, sent_counts
 
 FAST = PushConfig(rate=200.0, private_interval=0.0, group_interval=0.0, idle_poll=0.05)
 TITLES = [
@@ -54,7 +47,7 @@ async def test_a_chat_that_is_gone_is_deactivated_and_keeps_its_subscriptions(
     chat = -42 if gone == "kick" else 42
     await add_chats(store, [1, 2, chat])
     clock = Clock()
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI() as fake:
         getattr(fake, gone)(chat)
         bot = push_bot(fake)
@@ -62,14 +55,18 @@ async def test_a_chat_that_is_gone_is_deactivated_and_keeps_its_subscriptions(
             sender = Sender(bot, store, FAST, clock=clock)
             assert await sender.drain_once() == 3
             # A second story is never queued for the inactive chat.
-            await add_article(store, TITLES[1], now=clock.advance(minutes=1))
+            await add_article(
+                store, TITLES[1], now=clock.advance(minutes=1), published_at=T0, push=True
+            )
             assert await sender.drain_once() == 2
             assert sent_counts(fake) == {1: 2, 2: 2}
             # /start from the chat reactivates it (bot.chatprefs): new stories reach it again.
             fake.restore_chat(chat)
             async with store.write() as s:
                 await reactivate_chat(s, chat)
-            await add_article(store, TITLES[2], now=clock.advance(minutes=1))
+            await add_article(
+                store, TITLES[2], now=clock.advance(minutes=1), published_at=T0, push=True
+            )
             assert await sender.drain_once() == 3
     async with store.read() as s:
         row = await s.get(Chat, chat)
@@ -92,8 +89,10 @@ async def test_a_chat_that_is_gone_is_deactivated_and_keeps_its_subscriptions(
 async def test_gone_chats_other_queued_deliveries_are_skipped(store: Store) -> None:
     await add_chats(store, [7])
     await add_subscription(store, 7, "sports", mode="digest", digest_time=20 * 60)
-    await add_article(store, TITLES[0])
-    await add_article(store, TITLES[1], topic="sports")  # waits for the 20:00 digest
+    await add_article(store, TITLES[0], published_at=T0, push=True)
+    await add_article(
+        store, TITLES[1], topic="sports", published_at=T0, push=True
+    )  # waits for the 20:00 digest
     async with FakeTelegramAPI() as fake:
         fake.block(7)
         bot = push_bot(fake)
@@ -109,7 +108,7 @@ async def test_a_429_for_one_chat_delays_only_that_chat(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     await add_chats(store, range(1, 41))
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI(enforce_limits=True) as fake:
         # Chat 5 just got three replies from the bot (its burst allowance): its next is a 429.
         for _ in range(3):
@@ -136,7 +135,7 @@ async def test_a_429_for_one_chat_delays_only_that_chat(
 
 async def test_429s_from_several_chats_pause_every_chat(store: Store) -> None:
     await add_chats(store, range(1, 31))
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI() as fake:
         fake.fail_next("sendMessage", 429, count=3, retry_after=1)
         bot = push_bot(fake)
@@ -159,7 +158,7 @@ async def test_429s_from_several_chats_pause_every_chat(store: Store) -> None:
 
 async def test_html_telegram_refuses_is_sent_once_as_plain_text(store: Store) -> None:
     await add_chats(store, [1])
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI() as fake:
         fake.fail_next(
             "sendMessage", 400, "Bad Request: can't parse entities: unsupported start tag"
@@ -179,7 +178,7 @@ async def test_html_telegram_refuses_is_sent_once_as_plain_text(store: Store) ->
 
 async def test_network_errors_are_retried_with_backoff_then_fail(store: Store) -> None:
     await add_chats(store, [1, 2])
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     clock = Clock()
     config = PushConfig(rate=200.0, private_interval=0.0, max_attempts=3, backoff=2.0)
     async with FakeTelegramAPI() as fake:
@@ -205,7 +204,7 @@ async def test_network_errors_are_retried_with_backoff_then_fail(store: Store) -
 
 async def test_a_timed_out_send_is_retried_and_may_arrive_twice(store: Store) -> None:
     await add_chats(store, [1])
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     clock = Clock()
     async with FakeTelegramAPI() as fake:
         fake.delay("sendMessage", 0.6)
@@ -225,7 +224,7 @@ async def test_a_timed_out_send_is_retried_and_may_arrive_twice(store: Store) ->
 
 async def test_a_group_that_became_a_supergroup_gets_it_at_its_new_id(store: Store) -> None:
     await add_chats(store, [-5, 1])
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI() as fake:
         fake.migrate(-5, -1005)
         bot = push_bot(fake)

@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from storage import Delivery, DeliveryState, Store
+from tests.factories import add_article, add_chats
 from tests.fakes import FakeTelegramAPI
-from tests.push_helpers import add_article, add_chats, sent_counts
+from tests.push_helpers import sent_counts
 
 SCRIPT = Path(__file__).with_name("crash_sender.py")
 CHATS = 400
@@ -59,7 +60,7 @@ async def test_sigkill_mid_fan_out_loses_nothing(
     # The sender process runs on the real clock.
     now = datetime.now(UTC)
     await add_chats(store, range(1, CHATS + 1), subscribed_at=now - timedelta(days=1))
-    await add_article(store, TITLE, published_at=now)
+    await add_article(store, TITLE, published_at=now, push=True)
     async with FakeTelegramAPI(enforce_limits=True, time_scale=4.0) as fake:
         env = {
             **os.environ,

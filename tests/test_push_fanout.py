@@ -14,16 +14,9 @@ from sqlalchemy import func, select
 from bot.push.sender import PushConfig, Sender
 from news.delivery.policy import DeliveryPolicy
 from storage import Delivery, DeliveryState, Store
+from tests.factories import add_article, add_chats
 from tests.fakes import FakeTelegramAPI
-from tests.push_helpers import (
-    T0,
-    Clock,
-    add_article,
-    add_chats,
-    push_bot,
-    running_clock,
-    sent_counts,
-)
+from tests.push_helpers import T0, Clock, push_bot, running_clock, sent_counts
 
 SCALE = 10.0  # the fake's windows shrink 10x, so the sender's limits do too
 CHATS = 2000
@@ -71,14 +64,14 @@ async def test_fan_out_to_2000_chats_within_every_limit(store: Store) -> None:
             stop = asyncio.Event()
             task = asyncio.create_task(sender.run(stop))
             started = time.monotonic()
-            await add_article(store, TITLES[0])
+            await add_article(store, TITLES[0], published_at=T0, push=True)
             sender.wake.set()
             await fake.wait_for("sendMessage", 300, timeout=20)
             # Two more stories for 120 chats that already have the first: each goes out only
             # after the chat's own interval. They are older (due earlier), so they jump ahead.
             for title in TITLES[1:]:
                 await add_article(
-                    store, title, topic="business", published_at=T0 - timedelta(hours=1)
+                    store, title, topic="business", published_at=T0 - timedelta(hours=1), push=True
                 )
                 sender.wake.set()
                 await _wait_for_title(fake, title, len(followers))
@@ -157,16 +150,25 @@ async def test_a_backlog_goes_out_as_one_message(store: Store) -> None:
 async def add_night_stories(store: Store, n: int, topic: str, at: datetime) -> None:
     """Story number ``n`` in English and in Urdu, with titles unlike any other number's."""
     await add_article(
-        store, f"Minister{n} Opens Bridge{n} Near Quetta{n}", topic=topic, published_at=at
+        store,
+        f"Minister{n} Opens Bridge{n} Near Quetta{n}",
+        topic=topic,
+        published_at=at,
+        push=True,
     )
     await add_article(
-        store, f"وزیر{n} نے پل{n} کا افتتاح کیا", topic=topic, language="ur", published_at=at
+        store,
+        f"وزیر{n} نے پل{n} کا افتتاح کیا",
+        topic=topic,
+        language="ur",
+        published_at=at,
+        push=True,
     )
 
 
 async def test_stop_finishes_sends_in_flight_and_keeps_the_rest_queued(store: Store) -> None:
     await add_chats(store, range(1, 301))
-    await add_article(store, TITLES[0])
+    await add_article(store, TITLES[0], published_at=T0, push=True)
     async with FakeTelegramAPI(enforce_limits=True) as fake:
         fake.delay("sendMessage", 0.2)  # every send is in flight for a while
         bot = push_bot(fake)
@@ -209,7 +211,9 @@ async def test_stories_stored_by_another_process_are_pushed(
             task = asyncio.create_task(sender.run(stop))
             other = await open_store(database_url)  # e.g. `khabar import` in another process
             try:
-                await add_article(other, TITLES[1], policy=DeliveryPolicy())
+                await add_article(
+                    other, TITLES[1], policy=DeliveryPolicy(), published_at=T0, push=True
+                )
             finally:
                 await other.close()
             await fake.wait_for("sendMessage", 10)
@@ -226,12 +230,16 @@ async def test_each_chat_gets_a_story_once_however_many_sources_report_it(store:
         bot = push_bot(fake)
         async with bot:
             sender = Sender(bot, store, PushConfig(), clock=clock)
-            await add_article(store, title, source="Dawn")
-            await add_article(store, title, source="Geo")  # before the first send
+            await add_article(store, title, source="Dawn", published_at=T0, push=True)
+            await add_article(
+                store, title, source="Geo", published_at=T0, push=True
+            )  # before the first send
             assert await sender.drain_once() == 50
             for source in ("BBC", "Reuters", "AP"):  # after it, some breaking by now
                 clock.advance(minutes=5)
-                await add_article(store, title, source=source, now=clock.now)
+                await add_article(
+                    store, title, source=source, now=clock.now, published_at=T0, push=True
+                )
                 assert await sender.drain_once() == 0
     assert sent_counts(fake) == dict.fromkeys(range(1, 51), 1)
     assert fake.rate_limited_count == 0

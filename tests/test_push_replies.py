@@ -8,7 +8,8 @@ import time
 
 from bot.push.sender import PushConfig, Sender
 from tests.bot_harness import PRIVATE, BotHarness
-from tests.push_helpers import add_article, add_chats, push_bot, running_clock
+from tests.factories import add_article, add_chats
+from tests.push_helpers import T0, push_bot, running_clock
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -17,7 +18,12 @@ CHATS = 500  # 20 s of pushes at the default 25 a second
 
 async def test_a_command_is_answered_during_a_fan_out(bot: BotHarness) -> None:
     await add_chats(bot.store, range(1, CHATS + 1))
-    await add_article(bot.store, "Flooding Closes Karachi Port As Monsoon Rains Continue")
+    await add_article(
+        bot.store,
+        "Flooding Closes Karachi Port As Monsoon Rains Continue",
+        published_at=T0,
+        push=True,
+    )
     pusher = push_bot(bot.fake)
     async with pusher:
         sender = Sender(pusher, bot.store, PushConfig(idle_poll=0.05), clock=running_clock())

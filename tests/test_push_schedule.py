@@ -10,8 +10,9 @@ from bot.push.sender import PushConfig, Sender
 from news.delivery.policy import DeliveryPolicy
 from storage import Store
 from storage.chats import set_quiet_hours
+from tests.factories import add_article, add_chats
 from tests.fakes import FakeTelegramAPI
-from tests.push_helpers import Clock, add_article, add_chats, push_bot, sent_counts
+from tests.push_helpers import Clock, push_bot, sent_counts
 
 CONFIG = PushConfig(private_interval=0.0)
 POLICY = DeliveryPolicy(breaking_sources=3, breaking_window=timedelta(minutes=30))
@@ -28,14 +29,16 @@ async def test_a_digest_sends_the_days_top_stories_at_the_chats_local_time(store
     top = "Cabinet Approves Flood Relief Package For Sindh"
     match = "Pakistan Beat England In Rawalpindi Test Match"
     at = day
-    await add_article(store, minor, published_at=at)
+    await add_article(store, minor, published_at=at, push=True)
     for source in ("Dawn", "Geo", "BBC"):
         at += timedelta(minutes=5)
-        await add_article(store, top, source=source, published_at=at)
+        await add_article(store, top, source=source, published_at=at, push=True)
     for source in ("Dawn", "Geo"):
         at += timedelta(minutes=5)
-        await add_article(store, match, topic="sports", source=source, published_at=at)
-    await add_article(store, "Rupee Gains Against Dollar", topic="business", published_at=at)
+        await add_article(store, match, topic="sports", source=source, published_at=at, push=True)
+    await add_article(
+        store, "Rupee Gains Against Dollar", topic="business", published_at=at, push=True
+    )
     async with FakeTelegramAPI(enforce_limits=True) as fake:
         bot = push_bot(fake)
         async with bot:
@@ -57,7 +60,9 @@ async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) 
     evening = datetime(2026, 11, 2, 22, 0, tzinfo=UTC)
     clock = Clock(evening)
     await add_chats(store, [2])
-    await add_article(store, "Minor Road Repairs Begin In Multan Suburb", published_at=evening)
+    await add_article(
+        store, "Minor Road Repairs Begin In Multan Suburb", published_at=evening, push=True
+    )
     async with store.write() as s:
         await set_quiet_hours(s, 2, 22 * 60 + 30, 7 * 60)
     async with FakeTelegramAPI() as fake:
@@ -71,7 +76,9 @@ async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) 
             title = "Powerful Earthquake Shakes Northern Pakistan And Kabul"
             for minute, source in ((5, "Dawn"), (6, "Geo"), (7, "BBC")):
                 at = clock.now.replace(minute=minute)
-                await add_article(store, title, source=source, published_at=at, policy=POLICY)
+                await add_article(
+                    store, title, source=source, published_at=at, policy=POLICY, push=True
+                )
             clock.now = clock.now.replace(minute=10)
             assert await sender.drain_once() == 1
             assert "Breaking" in fake.sent("sendMessage")[0]["text"]
@@ -83,7 +90,9 @@ async def test_quiet_hours_set_after_queueing_still_hold_the_push(store: Store) 
 async def test_stats_line_shows_states_and_latency(store: Store) -> None:
     clock = Clock()
     await add_chats(store, [1, 2, 3])
-    await add_article(store, "Minor Road Repairs Begin In Multan Suburb", published_at=clock.now)
+    await add_article(
+        store, "Minor Road Repairs Begin In Multan Suburb", published_at=clock.now, push=True
+    )
     async with FakeTelegramAPI() as fake:
         fake.block(3)
         bot = push_bot(fake)

@@ -6,15 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from news.pipeline import Pipeline
 from news.retention import prune_old_articles
-from news.stories.candidate import build_candidate
 from storage import Article, Delivery, Store, Story, SummaryCache
 from storage.articles import search_articles
 from storage.chats import ensure_chat
 from storage.deliveries import queue_delivery
 from storage.stories import attach_to_story
 from storage.summaries import put_summary
+from tests.factories import add_article
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -24,19 +23,15 @@ async def _add(
 ) -> tuple[int, int]:
     """An article published ``days_old`` days before NOW, stored then unless told otherwise."""
     stored_at = NOW - timedelta(days=days_old if stored_days_ago is None else stored_days_ago)
-    stored = await Pipeline(store).ingest_candidate(
-        build_candidate(
-            url=f"https://example.org/{n}",
-            title=title,
-            language="en",
-            topic="world",
-            text=f"Body {n} about {title}.",
-            published_at=NOW - timedelta(days=days_old),
-            fetched_at=stored_at,
-        ),
+    added = await add_article(
+        store,
+        title,
+        url=f"https://example.org/{n}",
+        text=f"Body {n} about {title}.",
+        published_at=NOW - timedelta(days=days_old),
+        fetched_at=stored_at,
     )
-    assert stored.article_id is not None and stored.story_id is not None
-    return stored.article_id, stored.story_id
+    return added.article_id, added.story_id
 
 
 async def _count(store: Store, model: type[object]) -> int:

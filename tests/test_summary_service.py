@@ -10,12 +10,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from news.pipeline import Pipeline
-from news.stories.candidate import build_candidate
 from news.summaries.llm import OpenAIBackend
 from news.summaries.service import SummaryService
 from storage import Store
 from storage.articles import get_article
+from tests.factories import add_article
 from tests.fakes.openai_api import FakeOpenAI, Reply
 
 T0 = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -33,21 +32,19 @@ UR_TEXT = (
 
 
 async def _store(store: Store, n: int, language: str, title: str, text: str) -> int:
-    stored = await Pipeline(store).ingest_candidate(
-        build_candidate(
-            url=f"https://example.org/{n}",
-            title=title,
-            language=language,
-            topic="pakistan",
-            text=text,
-            lead=text[:120],
-            published_at=T0,
-            source=f"Source {n}",
-            fetched_at=datetime.now(UTC),
-        ),
+    added = await add_article(
+        store,
+        title,
+        url=f"https://example.org/{n}",
+        language=language,
+        topic="pakistan",
+        text=text,
+        lead=text[:120],
+        published_at=T0,
+        fetched_at=datetime.now(UTC),
+        source=f"Source {n}",
     )
-    assert stored.article_id is not None
-    return stored.article_id
+    return added.article_id
 
 
 async def test_extractive_summary_is_cached_and_in_the_article_language(store: Store) -> None:

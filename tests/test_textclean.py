@@ -18,7 +18,7 @@ from storage.subscriptions import list_subscriptions, subscribe
 from storage.summaries import get_summary, put_summary
 from storage.textnorm import clean_text, normalize_for_search
 from tests.bot_harness import PRIVATE, BotHarness
-from tests.bot_harness import add_article as add_story
+from tests.factories import add_article as add_story
 from tests.test_storage_models import article
 
 pytest_plugins = ["tests.bot_harness"]
@@ -72,7 +72,7 @@ async def test_stored_text_is_cleaned_on_both_databases(store: Store) -> None:
 
 
 async def test_command_arguments_are_cleaned_before_sql_and_display(bot: BotHarness) -> None:
-    story = await add_story(bot.store, title="Karachi rain floods the streets")
+    story = (await add_story(bot.store, title="Karachi rain floods the streets")).article_id
 
     mute = await bot.send(PRIVATE, "/mute crick\x00et")
     search = await bot.send(PRIVATE, "/search kara\x00chi\x07")

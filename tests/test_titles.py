@@ -8,6 +8,7 @@ from sqlalchemy import select
 from news.extract.pages import extract_html
 from news.extract.titles import strip_site_name
 from storage import Article
+from tests.factories import add_feed
 from tests.pipeline_helpers import BODY, Harness, rss
 
 TOI = "https://timesofindia.indiatimes.com/world/pakistan/anti-terror-op/articleshow/1.cms"
@@ -108,8 +109,8 @@ async def test_feed_titles_lose_the_site_suffix(harness: Harness) -> None:
     ]
     harness.server.add_bytes("/feed.xml", rss("Dawn - Home", items[:1]))
     harness.server.add_bytes("/ur.xml", rss("BBC News اردو", items[1:], language="ur"))
-    await harness.add_feed("/feed.xml")
-    await harness.add_feed("/ur.xml", language="ur")
+    await add_feed(harness.store, harness.server.url("/feed.xml"), title="/feed.xml")
+    await add_feed(harness.store, harness.server.url("/ur.xml"), title="/ur.xml", language="ur")
     await harness.pipeline.run_pass()
     async with harness.store.read() as session:
         titles = set((await session.execute(select(Article.title))).scalars())
