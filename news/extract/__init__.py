@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         normalize_language_tag,
         read_lexicon_words,
     )
+    from news.extract.pagedates import choose_date, structured_date
     from news.extract.pages import (
         MAX_INPUT_BYTES,
         ExtractedArticle,
@@ -53,6 +54,7 @@ __all__ = [
     "Extractor",
     "TextParts",
     "canonicalize_url",
+    "choose_date",
     "classify",
     "detect_language",
     "extract_html",
@@ -71,6 +73,7 @@ __all__ = [
     "strip_edge_boilerplate",
     "strip_leading_metadata",
     "strip_site_name",
+    "structured_date",
     "title_from_text",
     "topic_by_name",
     "topic_from_url",

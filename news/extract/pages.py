@@ -18,8 +18,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from multiprocessing import forkserver
 from types import TracebackType
 from typing import Any
@@ -32,6 +31,7 @@ from trafilatura.xml import xmltotxt
 from news import errors
 from news.extract.boilerplate import strip_edge_boilerplate
 from news.extract.language import language_label
+from news.extract.pagedates import choose_date, structured_date
 from news.extract.paragraphs import join_split_paragraphs
 from news.extract.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
 from news.extract.titles import strip_site_name
@@ -53,16 +53,6 @@ _LANGUAGE_SAMPLE = 3000
 # Without one sentence-like paragraph, less text than this (~25 English words; characters, as
 # Chinese and Japanese have no spaces) is a menu or a caption, not an article.
 _MIN_CHARS = 150
-# Structured publication times, most specific first; htmldate (inside trafilatura) only gives
-# a day, these give the time of day too.
-_DATE_XPATHS = (
-    '//meta[@property="article:published_time" or @name="article:published_time"]/@content',
-    '//meta[@itemprop="datePublished"]/@content',
-    '//*[@itemprop="datePublished"]/@datetime',
-    '//meta[@name="pubdate" or @name="publishdate" or @name="publish-date"]/@content',
-    '//meta[@name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued"]/@content',
-)
-_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _TAG = re.compile(r"<[^>]{0,200}>")
 
 
@@ -88,54 +78,6 @@ def _clean_inline(value: object) -> str | None:
     text = _TAG.sub(" ", html_lib.unescape(value))
     text = " ".join(unicodedata.normalize("NFC", text).split())
     return text or None
-
-
-def _parse_timestamp(value: str) -> datetime | None:
-    """Parse an ISO 8601 or RFC 2822 timestamp into an aware UTC datetime."""
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _structured_date(tree: Any) -> datetime | None:
-    """Return the publication time from meta tags or JSON-LD, if the page states one."""
-    for xpath in _DATE_XPATHS:
-        for value in tree.xpath(xpath):
-            parsed = _parse_timestamp(str(value))
-            if parsed:
-                return parsed
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        match = _JSONLD_DATE.search(str(script))
-        if match:
-            parsed = _parse_timestamp(match.group(1))
-            if parsed:
-                return parsed
-    return None
-
-
-def _choose_date(structured: datetime | None, day: str | None) -> datetime | None:
-    """Combine the structured timestamp with htmldate's day (its original-date heuristics).
-
-    The timestamp is used when it agrees with htmldate's day in the page's own or UTC time;
-    otherwise htmldate's day, at midnight UTC, is the better-tested answer.
-    """
-    if day is None:
-        return structured
-    try:
-        date_only = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return structured
-    if structured is not None and abs(structured - date_only).total_seconds() < 36 * 3600:
-        return structured
-    return date_only
 
 
 def _page_metadata(tree: Any, url: str | None) -> tuple[str | None, str | None]:
@@ -192,7 +134,7 @@ def extract_html(
         if tree is None:
             return None
         page_language, canonical = _page_metadata(tree, url)
-        structured = _structured_date(tree) if metadata else None
+        structured = structured_date(tree) if metadata else None
         document = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -228,7 +170,7 @@ def extract_html(
         title=title,
         text=text,
         lead=make_lead(paragraphs) if describe else "",
-        published_at=_choose_date(structured, document.date) or text_date,
+        published_at=choose_date(structured, document.date) or text_date,
         author=_clean_inline(document.author) or text_author,
         image_url=_absolute(_clean_inline(document.image), url),
         language=language_label(sample, declared=declared) if describe else None,
