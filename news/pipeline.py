@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 from news import errors
+from news.deadline import OverDeadline, Stopping, bounded
 from news.delivery.policy import DeliveryPolicy
 from news.delivery.queue import route_stored
 from news.extract.boilerplate import BoilerplateFilter
@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 
 FEED_LEASE = timedelta(minutes=10)  # longest a pass may hold a feed before another may take it
 
-_T = TypeVar("_T")
-
 
 @dataclass(frozen=True)
 class Imported:
@@ -47,14 +45,6 @@ class Imported:
     candidate: Candidate | None = None
     stored: Stored | None = None  # None: not read (see error)
     error: str | None = None
-
-
-class _OverDeadline(Exception):
-    """A feed ran past its deadline."""
-
-
-class _Stopping(Exception):
-    """The pipeline is stopping: the feed is left for the next start."""
 
 
 class Pipeline:
@@ -147,32 +137,15 @@ class Pipeline:
         deadline = asyncio.get_running_loop().time() + self.feed_deadline
         try:
             return await self._ingest(feed, outcome, deadline)
-        except _OverDeadline:
+        except OverDeadline:
             # Validators are not saved, so the next fetch sees whatever was not finished now.
             return await self._fail(
                 feed, f"ingest: the feed did not load within the {self.feed_deadline:g} s deadline"
             )
-        except _Stopping:
+        except Stopping:
             # Nothing recorded: the claim runs out and the next start takes the feed again.
             outcome.error = "ingest: stopped while this feed was read"
             return outcome
-
-    async def _bounded(self, work: Awaitable[_T], deadline: float) -> _T:
-        """Await network or parsing work (it holds no transaction) until the feed's deadline
-        or the pipeline's stop, and cancel it then."""
-        task = asyncio.ensure_future(work)
-        stop = asyncio.ensure_future(self.stopping.wait())
-        try:
-            timeout = max(0.0, deadline - asyncio.get_running_loop().time())
-            await asyncio.wait({task, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        if task.cancelled():
-            raise _Stopping if self.stopping.is_set() else _OverDeadline
-        return task.result()
 
     async def _fail(self, feed: Feed, error: str, retry_after: float | None = None) -> FeedOutcome:
         delay = next_check_delay(
@@ -222,10 +195,39 @@ class Pipeline:
         return self.fetcher
 
     async def _ingest(self, feed: Feed, outcome: FeedOutcome, deadline: float) -> FeedOutcome:
+        fetched = await self._fetch_and_parse(feed, outcome, deadline)
+        if isinstance(fetched, FeedOutcome):
+            return fetched
+        result, parsed = fetched
+        # A feed's first good fetch is its backlog (a new feed, from /addfeed, `khabar feeds
+        # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
+        # subscriber would get dozens of old stories at once. Pushes start with the next item.
+        backlog = feed.last_ok_at is None
+        entries = await self._new_entries(feed, parsed.entries)
+        outcome.duplicates += len(parsed.entries) - len(entries)
+        problems = await self._store_entries(feed, parsed, entries, deadline, outcome, backlog)
+        outcome.error = problems.describe(self.feed_deadline)
+        if outcome.error:
+            log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
+        await self._ok(feed, result, parsed, problem=outcome.error)
+        outcome.backlog = backlog  # counted in the pass's summary line
+        if backlog and outcome.new_articles:
+            log.debug(
+                "ingest: feed %s first fetch: %d articles stored as its backlog, not pushed",
+                feed.id,
+                outcome.new_articles,
+            )
+        return outcome
+
+    async def _fetch_and_parse(
+        self, feed: Feed, outcome: FeedOutcome, deadline: float
+    ) -> tuple[FetchResult, ParsedFeed] | FeedOutcome:
+        """The feed fetched and parsed, or the outcome when it failed or has not changed."""
         try:
-            result = await self._bounded(
+            result = await bounded(
                 self._fetcher().fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified),
                 deadline,
+                self.stopping,
             )
         except errors.HTTPStatusError as exc:
             return await self._fail(feed, str(exc), exc.retry_after)
@@ -236,7 +238,7 @@ class Pipeline:
             outcome.unchanged = True
             return outcome
         try:
-            parsed = await self._bounded(
+            parsed = await bounded(
                 parse_feed(
                     result.body,
                     base_url=result.final_url,
@@ -244,17 +246,24 @@ class Pipeline:
                     max_items=self.max_items,
                 ),
                 deadline,
+                self.stopping,
             )
         except errors.ParseError as exc:
             return await self._fail(feed, str(exc))
-        # A feed's first good fetch is its backlog (a new feed, from /addfeed, `khabar feeds
-        # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
-        # subscriber would get dozens of old stories at once. Pushes start with the next item.
-        backlog = feed.last_ok_at is None
-        entries = await self._new_entries(feed, parsed.entries)
-        outcome.duplicates += len(parsed.entries) - len(entries)
-        # Pages are fetched a few at a time and stored in feed order as each one is ready;
-        # the deadline or a stop ends the waiting, never a write.
+        return result, parsed
+
+    async def _store_entries(
+        self,
+        feed: Feed,
+        parsed: ParsedFeed,
+        entries: Sequence[FeedEntry],
+        deadline: float,
+        outcome: FeedOutcome,
+        backlog: bool,
+    ) -> PageProblems:
+        """Store ``entries`` in feed order, their pages fetched a few at a time meanwhile.
+
+        The deadline or a stop ends the waiting for pages, never a write."""
         slots = asyncio.Semaphore(self.page_concurrency)
 
         async def page(entry: FeedEntry) -> ExtractedArticle | None:
@@ -275,7 +284,7 @@ class Pipeline:
                         {fetching, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                     )
                 if self.stopping.is_set():
-                    raise _Stopping
+                    raise Stopping
                 extracted = problems.article(fetching)  # past the deadline: the feed's text
                 await self._store_entry(feed, parsed, entry, extracted, outcome, push=not backlog)
         finally:
@@ -283,18 +292,7 @@ class Pipeline:
             for fetching in pages:
                 fetching.cancel()
             await asyncio.gather(*pages, return_exceptions=True)
-        outcome.error = problems.describe(self.feed_deadline)
-        if outcome.error:
-            log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
-        await self._ok(feed, result, parsed, problem=outcome.error)
-        outcome.backlog = backlog  # counted in the pass's summary line
-        if backlog and outcome.new_articles:
-            log.debug(
-                "ingest: feed %s first fetch: %d articles stored as its backlog, not pushed",
-                feed.id,
-                outcome.new_articles,
-            )
-        return outcome
+        return problems
 
     async def _store_entry(
         self,

@@ -14,7 +14,8 @@ import pytest
 
 from news import errors
 from news.ingest.dates import parse_date
-from news.ingest.feedparse import FeedEntry, ParsedFeed, html_to_text, parse_feed
+from news.ingest.feedhtml import html_to_text
+from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 DATA_DIR = Path(

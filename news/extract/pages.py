@@ -112,6 +112,20 @@ def _cap_text(document: str) -> str:
     return document[:MAX_INPUT_BYTES]
 
 
+def _body_paragraphs(document: Any, title: str) -> tuple[list[str], datetime | None, str | None]:
+    """The body's paragraphs without the date, byline and edge boilerplate lines, and the date
+    and author those lines gave."""
+    text = document.text
+    if document.body is not None and join_split_paragraphs(document.body):
+        text = xmltotxt(document.body, include_formatting=False)
+    # One paragraph per line of trafilatura's text, now that no inline element splits one.
+    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+    paragraphs, text_date, text_author = strip_leading_metadata(
+        [unicodedata.normalize("NFC", p) for p in paragraphs], title
+    )
+    return strip_edge_boilerplate(paragraphs, title), text_date, text_author
+
+
 def extract_html(
     html: str | bytes,
     *,
@@ -152,15 +166,7 @@ def extract_html(
     title = strip_site_name(
         _clean_inline(document.title) or "", names=(site_name,), url=canonical or url
     )
-    text = document.text
-    if document.body is not None and join_split_paragraphs(document.body):
-        text = xmltotxt(document.body, include_formatting=False)
-    # One paragraph per line of trafilatura's text, now that no inline element splits one.
-    paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
-    paragraphs, text_date, text_author = strip_leading_metadata(
-        [unicodedata.normalize("NFC", p) for p in paragraphs], title
-    )
-    paragraphs = strip_edge_boilerplate(paragraphs, title)
+    paragraphs, text_date, text_author = _body_paragraphs(document, title)
     if not any(is_prose(p) for p in paragraphs) and sum(map(len, paragraphs)) < _MIN_CHARS:
         return None
     text = "\n\n".join(paragraphs)

@@ -7,14 +7,9 @@ from news.lazyexports import lazy_exports
 if TYPE_CHECKING:
     from news.ingest.dates import DEFAULT_MAX_FUTURE, FUTURE_TOLERANCE, parse_date, settle_published
     from news.ingest.entrytext import entry_text
+    from news.ingest.feedhtml import clean_line, first_image, html_to_text
     from news.ingest.feedlist import add_sources, export_opml, import_opml, seed_feeds
-    from news.ingest.feedparse import (
-        FeedEntry,
-        ParsedFeed,
-        html_to_text,
-        parse_feed,
-        parse_feed_sync,
-    )
+    from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed, parse_feed_sync
     from news.ingest.feedprobe import FeedProbe, probe_feed
     from news.ingest.fetch import (
         DEFAULT_TIMEOUT,
@@ -28,12 +23,7 @@ if TYPE_CHECKING:
         parse_max_age,
         parse_retry_after,
     )
-    from news.ingest.localfiles import (
-        SNIFF_BYTES,
-        ImportedItem,
-        detect_kind,
-        read_path,
-    )
+    from news.ingest.localfiles import SNIFF_BYTES, ImportedItem, detect_kind, read_path
     from news.ingest.opml import parse_opml, render_opml
     from news.ingest.sources import (
         LANGUAGES,
@@ -81,10 +71,12 @@ __all__ = [
     "add_sources",
     "check_address",
     "check_url",
+    "clean_line",
     "default_sources_path",
     "detect_kind",
     "entry_text",
     "export_opml",
+    "first_image",
     "html_to_text",
     "import_opml",
     "is_allowed_address",

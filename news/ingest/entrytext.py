@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from news.ingest.feedparse import FeedEntry, html_to_text
+from news.ingest.feedhtml import html_to_text
+from news.ingest.feedparse import FeedEntry
 
 __all__ = ["entry_text"]
 

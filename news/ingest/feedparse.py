@@ -13,7 +13,6 @@ import html
 import io
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -25,11 +24,11 @@ import feedparser
 from news import errors
 from news.extract.textdoc import title_from_text
 from news.ingest.dates import parse_date
+from news.ingest.feedhtml import clean_line, first_image, html_to_text
 
 __all__ = [
     "FeedEntry",
     "ParsedFeed",
-    "html_to_text",
     "parse_feed",
     "parse_feed_sync",
 ]
@@ -41,20 +40,7 @@ _SOFT_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType
 _FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 )
-_BLOCK_TAGS = frozenset(
-    {
-        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
-        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
-        *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"),
-    }
-)
-_SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
 _MARKUP = re.compile(r"<(!--|!|\?|[A-Za-z_:])")
-_SPACES = re.compile(r"[^\S\n]+")
-_SOURCE_BREAKS = re.compile(r"[\r\n]+")
-_TAG = re.compile(r"</?[A-Za-z!?]")
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode Cc except \t and \n
 _MIN_DATE = datetime.min.replace(tzinfo=UTC)
 
 
@@ -135,7 +121,7 @@ def parse_feed_sync(
     entries = [_entry(raw_entries[i], dates[i], base_url) for i in keep]
     feed = result.feed
     return ParsedFeed(
-        title=_clean_line(_as_html(feed, "title")),
+        title=clean_line(_as_html(feed, "title")),
         link=_absolute_url(feed.get("link"), base_url),
         language=(feed.get("language") or "").strip().lower() or None,
         ttl_minutes=_positive_int(feed.get("ttl")),
@@ -219,15 +205,15 @@ def _entry(raw: Any, published: datetime | None, base_url: str) -> FeedEntry:
     summary_html = _as_html(raw, "summary")
     content_html = _content_html(raw)
     author = raw.get("author_detail", {}).get("name") or raw.get("author")
-    terms = (_clean_line(t.get("term") or t.get("label") or "") for t in raw.get("tags", []))
+    terms = (clean_line(t.get("term") or t.get("label") or "") for t in raw.get("tags", []))
     categories = tuple(dict.fromkeys(t for t in terms if t))
     image = _image_url(raw, base_url) or _absolute_url(
-        _first_image(summary_html) or _first_image(content_html or ""), base_url
+        first_image(summary_html) or first_image(content_html or ""), base_url
     )
-    summary_text = _TextExtractor.run(summary_html)
+    summary_text = html_to_text(summary_html)
     # Micro-blog items have no <title>: their first sentence stands in for one.
-    title = _clean_line(_as_html(raw, "title")) or title_from_text(
-        summary_text or _TextExtractor.run(content_html)
+    title = clean_line(_as_html(raw, "title")) or title_from_text(
+        summary_text or html_to_text(content_html)
     )
     return FeedEntry(
         guid=(raw.get("id") or "").strip() or None,
@@ -236,7 +222,7 @@ def _entry(raw: Any, published: datetime | None, base_url: str) -> FeedEntry:
         summary_text=summary_text,
         content_html=content_html,
         published=published,
-        author=_clean_line(author or "") or None,
+        author=clean_line(author or "") or None,
         categories=categories,
         image_url=image,
     )
@@ -301,93 +287,6 @@ def _positive_int(value: object) -> int | None:
     """int(value) when it is a positive whole number, else None."""
     text = str(value).strip() if value is not None else ""
     return int(text) if text.isdigit() and int(text) > 0 else None
-
-
-def _clean_line(value: str) -> str:
-    """HTML or text to one clean line: tags dropped, entities decoded, spaces collapsed, NFC."""
-    return " ".join(_TextExtractor.run(value).split())
-
-
-def html_to_text(value: str) -> str:
-    """HTML fragment to plain text: one line per block element, entities decoded, NFC."""
-    return _TextExtractor.run(value)
-
-
-def _first_image(fragment: str) -> str | None:
-    """The src of the first <img> in an HTML fragment that is not a 1x1 tracking pixel."""
-    for tag in _IMG_TAG.findall(fragment):
-        finder = _ImageFinder()
-        finder.feed(tag)
-        finder.close()
-        if finder.src:
-            return finder.src
-    return None
-
-
-class _ImageFinder(HTMLParser):
-    """Reads the attributes of one <img> tag (entities decoded, any quoting)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.src = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "img" and not {found.get("width"), found.get("height")} & {"0", "1"}:
-            self.src = found.get("src") or ""
-
-
-class _TextExtractor(HTMLParser):
-    """Collects text with line breaks at block elements, and only there: a line break in the
-    markup's source is white space, as a browser renders it (except inside <pre>), so an
-    inline element on its own source line never splits a paragraph.
-
-    The standard library's parser, because it never raises on broken markup and lxml ships
-    no type information; feedparser has already sanitised the HTML.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-        self._pre = 0
-
-    @classmethod
-    def run(cls, value: str | None) -> str:
-        """Extract the text of an HTML fragment."""
-        if not value:
-            return ""
-        if not _TAG.search(value):  # no markup at all: plain text keeps its lines
-            return _tidy(html.unescape(value)) if "&" in value else _tidy(value)
-        extractor = cls()
-        extractor.feed(value)
-        extractor.close()
-        return _tidy("".join(extractor.parts))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-            self._pre += tag == "pre"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-            self._pre = max(0, self._pre - (tag == "pre"))
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data if self._pre else _SOURCE_BREAKS.sub(" ", data))
-
-
-def _tidy(text: str) -> str:
-    """Collapse spaces within lines, drop empty lines and control characters, NFC."""
-    text = _CONTROLS.sub("", text.replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return unicodedata.normalize("NFC", "\n".join(line for line in lines if line))
 
 
 class _FeedLinkFinder(HTMLParser):

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
         split_sentences,
         strip_dateline,
     )
-    from news.summaries.service import SummaryBudget, SummaryResult, SummaryService, summary_for
+    from news.summaries.service import (
+        SummaryBudget,
+        SummaryResult,
+        SummaryService,
+        SummarySource,
+        summary_for,
+    )
     from news.summaries.writer import LANGUAGES, Summary, summarize
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "SummaryBudget",
     "SummaryResult",
     "SummaryService",
+    "SummarySource",
     "estimate_tokens",
     "is_arabic_letter",
     "is_boilerplate",
