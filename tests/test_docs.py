@@ -30,3 +30,32 @@ def test_every_command_is_in_the_readme() -> None:
     assert commands.choices is not None
     missing = [name for name in commands.choices if f"khabar {name}" not in readme]
     assert missing == []
+
+
+def test_architecture_map_names_modules_that_exist() -> None:
+    text = (REPO / "docs" / "architecture.md").read_text()
+    table = text.split("## Packages", 1)[1].split("## The path", 1)[0]
+    missing = []
+    for row in table.splitlines()[3:]:
+        cells = row.split("|")
+        if len(cells) < 3:
+            continue
+        packages = re.findall(r"`([a-z/_]+/)`", cells[1])
+        for name in re.findall(r"`([a-z_]+)`", cells[2]):
+            places = [REPO / p / f"{name}.py" for p in packages] + [
+                REPO / p / name for p in packages
+            ]
+            if not any(place.exists() for place in places):
+                missing.append(f"{packages}: {name}")
+    assert missing == []
+
+
+def test_architecture_map_lists_every_module_of_the_stage_packages() -> None:
+    text = (REPO / "docs" / "architecture.md").read_text()
+    missing = [
+        f"{package}/{path.stem}"
+        for package in ("news/ingest", "news/extract", "news/stories", "news/delivery", "bot/push")
+        for path in (REPO / package).glob("*.py")
+        if path.stem != "__init__" and f"`{path.stem}`" not in text
+    ]
+    assert missing == []
