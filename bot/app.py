@@ -30,7 +30,17 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.args import CleanCommandHandler
-from bot.handlers import admin, latest, prefs, read, search, sources, start, subscriptions
+from bot.handlers import (
+    admin,
+    latest,
+    prefs,
+    read,
+    search,
+    settings,
+    sources,
+    start,
+    subscriptions,
+)
 from bot.handlers.buttons import on_button
 from bot.handlers.fallback import CommandLimiter, on_error, unknown_command
 from bot.handlers.migrate import on_migrate
@@ -60,6 +70,7 @@ _COMMANDS: dict[str, Any] = {
     "quiet": prefs.quiet,
     "mute": prefs.mute,
     "unmute": prefs.unmute,
+    "settings": settings.settings_command,
     "stats": admin.stats,
     "addfeed": admin.addfeed,
     "removefeed": admin.removefeed,

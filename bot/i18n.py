@@ -41,6 +41,7 @@ __all__ = [
     "load_catalog",
     "normalize_language",
     "t",
+    "t_notice",
     "t_plain",
     "tn",
     "tn_plain",
@@ -71,6 +72,7 @@ PUBLIC_COMMANDS = (
     "quiet",
     "mute",
     "unmute",
+    "settings",
     "help",
     "start",
 )
@@ -190,6 +192,14 @@ def tn(lang: str, key: str, n: int, **params: object) -> Html:
 def t_plain(lang: str, key: str, **params: object) -> str:
     """Translate to plain text (no tags, entities decoded) for buttons and callback answers."""
     return to_plain_text(t(lang, key, **params))
+
+
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+def t_notice(lang: str, key: str) -> str:
+    """A callback answer: plain text without direction marks (Telegram shows it as a toast)."""
+    return t_plain(lang, key).translate(_BIDI_MARKS)
 
 
 def tn_plain(lang: str, key: str, n: int, **params: object) -> str:

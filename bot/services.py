@@ -21,6 +21,7 @@ from news.summaries.service import SummaryService
 from storage import Store
 
 __all__ = [
+    "KEPT_ADMIN_ANSWERS",
     "KEPT_CARDS",
     "KEPT_SEARCHES",
     "BotData",
@@ -32,6 +33,7 @@ __all__ = [
 
 KEPT_SEARCHES = 2000  # searches whose page buttons still work
 KEPT_CARDS = 2000  # article cards whose language a late summary checks
+KEPT_ADMIN_ANSWERS = 5000  # (chat, user) admin answers from getChatMember, kept briefly
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -84,6 +86,9 @@ class BotData:
         """The language each card message (chat id, message id) was last asked in."""
         self.late_summary_edits: set[asyncio.Task[None]] = set()
         """Card edits still waiting for a summary from the language model."""
+        self.admin_answers: Recent[tuple[int, int], tuple[float, bool]] = Recent(KEPT_ADMIN_ANSWERS)
+        """Whether (chat id, user id) administers the chat, and when that answer expires
+        (monotonic seconds): a channel configured from a private chat (bot.admincache)."""
 
     def install(self, services: Services) -> None:
         """Attach the services every callback uses."""

@@ -14,11 +14,13 @@ __all__ = [
     "deactivate_chat",
     "ensure_chat",
     "get_chat",
+    "list_mute_rows",
     "list_mutes",
     "migrate_chat",
     "mute_words",
     "reactivate_chat",
     "remove_mute",
+    "remove_mute_id",
     "set_chat_language",
     "set_chat_timezone",
     "set_quiet_hours",
@@ -143,6 +145,20 @@ async def list_mutes(session: AsyncSession, chat_id: int) -> list[str]:
     """The chat's muted words, alphabetically."""
     stmt = select(ChatMute.word).where(ChatMute.chat_id == chat_id).order_by(ChatMute.word)
     return list((await session.execute(stmt)).scalars())
+
+
+async def list_mute_rows(session: AsyncSession, chat_id: int) -> list[ChatMute]:
+    """The chat's muted words with their ids (for remove buttons), alphabetically."""
+    stmt = select(ChatMute).where(ChatMute.chat_id == chat_id).order_by(ChatMute.word)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def remove_mute_id(session: AsyncSession, chat_id: int, mute_id: int) -> bool:
+    """Unmute the chat's word with this id; return whether it was there."""
+    result = await session.execute(
+        delete(ChatMute).where(ChatMute.chat_id == chat_id, ChatMute.id == mute_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def mute_words(session: AsyncSession) -> list[str]:

@@ -353,6 +353,14 @@ def test_paginate_empty_text_is_one_empty_page() -> None:
         pytest.param("unsub", (12,), "unsub:12", id="unsub"),
         pytest.param("sources", (1,), "sources:1", id="sources"),
         pytest.param("noop", (), "noop", id="noop"),
+        pytest.param("set", (1001, "main"), "set:1001:main", id="settings-page"),
+        pytest.param("set", (-1001234567890, "tz"), "set:-1001234567890:tz", id="settings-channel"),
+        pytest.param(
+            "setv",
+            (-1001234567890, "quiet", "2300-0700"),
+            "setv:-1001234567890:quiet:2300-0700",
+            id="settings-value",
+        ),
     ],
 )
 def test_callback_round_trip(action: str, args: tuple[int | str, ...], data: str) -> None:
@@ -419,6 +427,12 @@ def test_encode_callback_rejects(action: str, args: tuple[int | str, ...]) -> No
         pytest.param("__class__:1", id="dunder"),
         pytest.param("topic:" + "a" * 60, id="over-64-bytes"),
         pytest.param("summary:1:اردو", id="non-ascii"),
+        pytest.param("set:-0:main", id="settings-minus-zero"),
+        pytest.param("set:--5:main", id="settings-double-minus"),
+        pytest.param("set:1:Main", id="settings-section-case"),
+        pytest.param("set:99999999999999999:main", id="settings-chat-too-big"),
+        pytest.param("setv:1:tz:a b", id="settings-value-space"),
+        pytest.param("setv:1:tz:" + "x" * 25, id="settings-value-too-long"),
     ],
 )
 def test_decode_callback_rejects_forged_data(data: object) -> None:

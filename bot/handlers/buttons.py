@@ -10,9 +10,10 @@ from bot.chatprefs import chat_prefs, is_chat_admin
 from bot.handlers.latest import latest_page
 from bot.handlers.read import also_reported, full_text_page, send_article_card, show_card
 from bot.handlers.search import search_page
+from bot.handlers.settings import settings_button
 from bot.handlers.start import lang_button
 from bot.handlers.subscriptions import subscribe_topic_button, unsubscribe_button
-from bot.i18n import t_plain
+from bot.i18n import t_notice
 from bot.render.callback import decode_callback
 from bot.services import KhabarContext
 
@@ -22,12 +23,6 @@ log = logging.getLogger(__name__)
 
 # Buttons that change the chat's settings: in groups only admins may press them.
 _SETTINGS_ACTIONS = frozenset({"lang", "sub", "topic", "unsub"})
-_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
-
-
-def _notice(lang: str, key: str) -> str:
-    """A callback answer: plain text (Telegram shows it as a toast, without markup)."""
-    return t_plain(lang, key).translate(_BIDI_MARKS)
 
 
 async def on_button(update: Update, context: KhabarContext) -> None:
@@ -39,13 +34,16 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     if decoded is None:
         log.info("button: refused callback data %r", (query.data or "")[:80])
         prefs = await chat_prefs(update, context)
-        await query.answer(_notice(prefs.language, "error.bad_callback"))
+        await query.answer(t_notice(prefs.language, "error.bad_callback"))
         return
     action, args = decoded.action, decoded.args
+    if action in ("set", "setv"):  # /settings checks who may change which chat itself
+        await settings_button(update, context, decoded)
+        return
     if action in _SETTINGS_ACTIONS and not await is_chat_admin(update, context):
         # Only the member who pressed sees why; the message stays as it is for the admins.
         prefs = await chat_prefs(update, context)
-        await query.answer(_notice(prefs.language, "group.admins_only"), show_alert=True)
+        await query.answer(t_notice(prefs.language, "group.admins_only"), show_alert=True)
         return
     await query.answer()
     if action == "lang":

@@ -30,6 +30,7 @@ __all__ = [
 MAX_CALLBACK_BYTES = 64
 _SEP = ":"
 _CANONICAL_INT = re.compile(r"0|[1-9][0-9]{0,18}")
+_CANONICAL_SIGNED = re.compile(r"0|-?[1-9][0-9]{0,18}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ _COUNT = IntArg(1, 100)
 _LANG = StrArg(re.compile(r"en|ur"))
 _TOPIC = StrArg(re.compile(r"[a-z0-9][a-z0-9_-]{0,31}"))
 _TOKEN = StrArg(re.compile(r"[0-9a-f]{1,32}"))
+_CHAT = IntArg(-(2**53), 2**53)  # a Telegram chat id: negative for groups and channels
+_SECTION = StrArg(re.compile(r"[a-z]{1,12}"))  # a /settings section key
+_CHOICE = StrArg(re.compile(r"[a-z0-9_-]{1,24}"))  # a /settings value, checked by its section
 
 CALLBACK_ACTIONS: Mapping[str, tuple[ArgSpec, ...]] = MappingProxyType(
     {
@@ -69,6 +73,8 @@ CALLBACK_ACTIONS: Mapping[str, tuple[ArgSpec, ...]] = MappingProxyType(
         "sub": (_TOPIC,),  # subscribe to a topic
         "unsub": (_ID,),  # remove a subscription by id
         "sources": (_PAGE,),  # /sources page
+        "set": (_CHAT, _SECTION),  # /settings: show a chat's settings page (or one section)
+        "setv": (_CHAT, _SECTION, _CHOICE),  # /settings: change one setting of a chat
         "noop": (),  # a page counter or other label-only button
     }
 )
@@ -107,7 +113,8 @@ def encode_callback(action: str, *args: int | str) -> str:
 
 def _parse(spec: ArgSpec, raw: str) -> int | str | None:
     if isinstance(spec, IntArg):
-        if _CANONICAL_INT.fullmatch(raw) is None:
+        canonical = _CANONICAL_SIGNED if spec.minimum < 0 else _CANONICAL_INT
+        if canonical.fullmatch(raw) is None:
             return None
         value = int(raw)
         return value if spec.minimum <= value <= spec.maximum else None
