@@ -11,6 +11,7 @@ from storage.types import utcnow
 
 __all__ = [
     "add_mute",
+    "channels_added_by",
     "deactivate_chat",
     "ensure_chat",
     "get_chat",
@@ -19,6 +20,7 @@ __all__ = [
     "migrate_chat",
     "mute_words",
     "reactivate_chat",
+    "record_channel",
     "remove_mute",
     "remove_mute_id",
     "set_chat_language",
@@ -90,6 +92,40 @@ async def deactivate_chat(session: AsyncSession, chat_id: int, reason: str) -> N
 async def reactivate_chat(session: AsyncSession, chat_id: int) -> None:
     """Push to a chat again (it wrote to the bot after blocking it)."""
     await _set(session, chat_id, active=True, inactive_reason=None)
+
+
+async def record_channel(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    title: str | None,
+    added_by: int | None,
+    language: str,
+    timezone: str,
+) -> Chat:
+    """A channel the bot may now post in: created with these defaults when new, else woken up
+    with its settings as they were; ``added_by`` (who made the bot an admin) replaces the last."""
+    chat = await ensure_chat(
+        session, chat_id, type="channel", language=language, timezone=timezone, title=title
+    )
+    values: dict[str, object] = {"active": True, "inactive_reason": None, "type": "channel"}
+    if title:
+        values["title"] = title
+    if added_by is not None:
+        values["added_by"] = added_by
+    await _set(session, chat_id, **values)
+    await session.refresh(chat)
+    return chat
+
+
+async def channels_added_by(session: AsyncSession, user_id: int) -> list[Chat]:
+    """The channels this user made the bot an administrator of, active ones first, by title."""
+    stmt = (
+        select(Chat)
+        .where(Chat.type == "channel", Chat.added_by == user_id)
+        .order_by(Chat.active.desc(), Chat.title, Chat.id)
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:

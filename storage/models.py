@@ -150,6 +150,8 @@ class Chat(Base):
     inactive_reason: Mapped[str | None] = mapped_column(CleanString(200))
     quiet_start: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
     quiet_end: Mapped[int | None] = mapped_column(Integer)
+    # A channel: the Telegram user who made the bot its administrator (they configure it).
+    added_by: Mapped[int | None] = mapped_column(BigInteger, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

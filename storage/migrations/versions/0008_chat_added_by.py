@@ -1,0 +1,28 @@
+"""chats.added_by: the user who made the bot a channel's administrator (who configures it).
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Add chats.added_by, empty for the chats already stored."""
+    op.add_column("chats", sa.Column("added_by", sa.BigInteger(), nullable=True))
+    op.create_index("ix_chats_added_by", "chats", ["added_by"])
+
+
+def downgrade() -> None:
+    """Drop chats.added_by."""
+    op.drop_index("ix_chats_added_by", table_name="chats")
+    with op.batch_alter_table("chats") as batch:
+        batch.drop_column("added_by")
