@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,11 @@ class BotHarness:
         message = self.fake.state.add_message(chat_id, sender, **fields)
         update = self.fake.push_update({"message": message})
         return await self._exchange(chat_id, update, mark, seen)
+
+    async def deliver(self, chat_id: int, push: Callable[[], dict[str, Any]]) -> Exchange:
+        """``push`` queues an update of any kind; what the bot did in ``chat_id`` for it."""
+        mark, seen = len(self.fake.calls), len(self.fake.messages(chat_id))
+        return await self._exchange(chat_id, push(), mark, seen)
 
     async def press(self, chat_id: int, data: str, message_id: int, **kwargs: Any) -> Exchange:
         """A user presses a button with ``data`` under the bot's message ``message_id``."""

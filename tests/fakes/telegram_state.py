@@ -79,6 +79,8 @@ class BotState:
                 "group chat was upgraded to a supergroup chat",
                 migrate_to_chat_id=state.migrated_to,
             )
+        if state.kicked and state.chat["type"] == "channel":
+            raise forbidden("bot is not a member of the channel chat")
         if state.kicked:
             kind = "supergroup" if state.chat["type"] == "supergroup" else "group"
             raise forbidden(f"bot was kicked from the {kind} chat")
@@ -88,6 +90,8 @@ class BotState:
     def add_message(self, chat_id: int | str, sender: JSON, **fields: Any) -> JSON:
         """Store a new message with the chat's next message_id and return a copy of its JSON."""
         state = self.chat(chat_id)
+        if state.chat["type"] == "channel":  # a channel's messages are all the channel's own
+            fields.setdefault("sender_chat", state.chat)
         message = make_message_json(state.next_message_id, state.chat, sender, **fields)
         state.messages[state.next_message_id] = StoredMessage(
             message, from_bot=sender["id"] == self.bot_user["id"]
