@@ -21,6 +21,7 @@ from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
@@ -32,6 +33,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.args import CleanCommandHandler
 from bot.handlers import (
     admin,
+    channels,
     latest,
     prefs,
     read,
@@ -52,6 +54,9 @@ __all__ = ["build_application", "register_commands"]
 log = logging.getLogger(__name__)
 
 COMMANDS_PER_MINUTE = 20
+# Commands come as messages (edits included, as PTB's default) and as posts in a channel the
+# bot administers (`/subscribe world` posted there subscribes the channel).
+_COMMAND_UPDATES = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
 
 _COMMANDS: dict[str, Any] = {
     "start": start.start,
@@ -71,6 +76,7 @@ _COMMANDS: dict[str, Any] = {
     "mute": prefs.mute,
     "unmute": prefs.unmute,
     "settings": settings.settings_command,
+    "channels": channels.channels_command,
     "stats": admin.stats,
     "addfeed": admin.addfeed,
     "removefeed": admin.removefeed,
@@ -120,9 +126,13 @@ def build_application(
     limiter = CommandLimiter(COMMANDS_PER_MINUTE, 60.0)
     application.add_handler(TypeHandler(Update, limiter), group=-1)
     for name, callback in _COMMANDS.items():
-        application.add_handler(CleanCommandHandler(name, callback))
+        application.add_handler(CleanCommandHandler(name, callback, filters=_COMMAND_UPDATES))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    # A group of its own: the bot's status changes in channels, whatever group 0 does with them.
+    application.add_handler(
+        ChatMemberHandler(channels.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=1
+    )
     # Same group as the commands, added last: only a command none of them took reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_error_handler(on_error)

@@ -71,7 +71,9 @@ async def is_chat_admin(update: Update, context: KhabarContext) -> bool:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or chat.type == ChatType.PRIVATE:
         return True
-    if message is not None and message.sender_chat is not None:
+    # A button's message is the bot's own (in a channel its sender_chat is the channel): the
+    # presser is who counts there, never the message's sender.
+    if update.callback_query is None and message is not None and message.sender_chat is not None:
         # An anonymous group admin posts as the group itself; a channel post is the channel's.
         return message.sender_chat.id == chat.id
     if user is None:

@@ -73,6 +73,7 @@ PUBLIC_COMMANDS = (
     "mute",
     "unmute",
     "settings",
+    "channels",
     "help",
     "start",
 )
