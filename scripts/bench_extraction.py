@@ -3,7 +3,7 @@
 Reports pages/s for trafilatura.extract alone (and with metadata, which extract_html needs for
 title, date and author), extract_html in this process, and the process
 pool with 1 and 2 workers (Extractor), plus peak memory (max RSS) of this process and of the
-pool's workers. Pages come from ``$KHABAR_DATA_DIR/extraction/{scrapinghub,fundus,wcxb}``.
+pool's workers (the whole pipeline, fetch to store, is timed in bench_ingest.py). Pages come from ``$KHABAR_DATA_DIR/extraction/{scrapinghub,fundus,wcxb}``.
 
 Example:
     .venv/bin/python scripts/bench_extraction.py --pages 120 --rounds 2
@@ -19,8 +19,6 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import trafilatura
@@ -95,42 +93,6 @@ def descendants_peak_rss_mib(pid: int) -> float:
     return max((peaks.get(child, 0) for child in found), default=0) / 1024
 
 
-async def time_pipeline(pages: list[bytes], workers: int) -> float:
-    """Pages/s through extract (body only, as for feed entries) → classify → dedup → store."""
-    import tempfile
-
-    from news.pipeline import Pipeline
-    from news.stories.candidate import page_candidate
-    from storage import open_store
-
-    with tempfile.TemporaryDirectory() as tmp:
-        store = await open_store(f"sqlite+aiosqlite:///{tmp}/bench.db")
-        async with Extractor(workers) as extractor:
-            pipeline = Pipeline(store, extractor=extractor)
-            if workers:
-                await extractor.extract(pages[0], None)  # start the pool outside the timing
-            semaphore = asyncio.Semaphore(max(1, workers) * 2)
-
-            async def one(n: int, page: bytes) -> None:
-                async with semaphore:
-                    url = f"https://bench.example/{n}"
-                    article = await extractor.extract(page, url, metadata=False)
-                if article is None:
-                    return
-                # Body-only extraction leaves the title to the feed; give each page one.
-                titled = replace(article, title=article.title or f"Bench page {n}")
-                candidate = await page_candidate(
-                    titled, url=url, source="bench", fetched_at=datetime.now(UTC)
-                )
-                await pipeline.ingest_candidate(candidate, push=False)
-
-            started = time.perf_counter()
-            await asyncio.gather(*(one(n, page) for n, page in enumerate(pages)))
-            elapsed = time.perf_counter() - started
-        await store.close()
-    return len(pages) / elapsed
-
-
 def main() -> int:
     """Run the benchmark and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -153,8 +115,6 @@ def main() -> int:
     rss_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pool1, rss1 = asyncio.run(time_pool(pages, 1, args.rounds))
     pool2, rss2 = asyncio.run(time_pool(pages, 2, args.rounds))
-    pipe0 = asyncio.run(time_pipeline(pages, 0))
-    pipe2 = asyncio.run(time_pipeline(pages, 2))
     print("| run | pages/s (wall) | vs trafilatura.extract | CPU ms/page |")
     print("|---|---:|---:|---:|")
     print(f"| trafilatura.extract, in process | {plain:.1f} | 1.00x | {plain_cpu:.1f} |")
@@ -165,11 +125,6 @@ def main() -> int:
     print(f"| extract_html, in process | {ours:.1f} | {ours / plain:.2f}x | {ours_cpu:.1f} |")
     print(f"| Extractor(1), process pool | {pool1:.1f} | {pool1 / plain:.2f}x | |")
     print(f"| Extractor(2), process pool | {pool2:.1f} | {pool2 / plain:.2f}x | |")
-    print(
-        f"| pipeline (extract body, classify, dedup, store), one core | {pipe0:.1f} "
-        f"| {pipe0 / plain:.2f}x | |"
-    )
-    print(f"| pipeline, process pool of 2 | {pipe2:.1f} | {pipe2 / plain:.2f}x | |")
     print(
         f"peak RSS: main process {rss_main:.0f} MiB (in-process runs); "
         f"pool worker {rss1:.0f} MiB (1 worker), {rss2:.0f} MiB (largest of 2)"
