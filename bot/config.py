@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from news.errors import SourcesError
 from news.ingest.sources import default_sources_path, load_sources
+from news.summaries.budget import DEFAULT_MAX_CHARS_UR, DEFAULT_MAX_WORDS_EN
 from storage import StorageConfigError, hide_password, normalize_database_url
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
@@ -105,8 +106,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_model: str = "qwen2.5:7b-instruct"
     summary_wait: float = Field(default=3.0, ge=0, le=60)
-    summary_max_words_en: int = Field(default=60, ge=5, le=1000)
-    summary_max_chars_ur: int = Field(default=450, ge=30, le=5000)
+    summary_max_words_en: int = Field(default=DEFAULT_MAX_WORDS_EN, ge=5, le=1000)
+    summary_max_chars_ur: int = Field(default=DEFAULT_MAX_CHARS_UR, ge=30, le=5000)
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -22,8 +22,9 @@ from news.ingest.feedlist import seed_feeds
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from news.stages import SummaryPrecompute
+from news.summaries.budget import SummaryBudget
 from news.summaries.llm import OpenAIBackend
-from news.summaries.service import SummaryBudget, SummaryService
+from news.summaries.service import SummaryService
 from storage import Store, open_store
 
 __all__ = [
@@ -82,13 +83,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """The store (migrated) and the summary service, closed on exit."""
     store = await open_store(settings.database_url)
     backend = llm_backend(settings)
-    budget = summary_budget(settings)
     summaries = SummaryService(
-        store,
-        backend,
-        wait=settings.summary_wait,
-        max_words_en=budget.max_words_en,
-        max_chars_ur=budget.max_chars_ur,
+        store, backend, wait=settings.summary_wait, budget=summary_budget(settings)
     )
     try:
         yield Services(settings=settings, store=store, summaries=summaries)

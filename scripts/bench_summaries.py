@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from news.summaries.extractive import Language, summarize_extractive
+from news.summaries.budget import Language
+from news.summaries.extractive import summarize_extractive
 from news.summaries.sentences import split_sentences
 
 _FILES: dict[Language, str] = {

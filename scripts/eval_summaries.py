@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from news.summaries.extractive import DEFAULT_ALPHA, Language, summarize_extractive
+from news.summaries.budget import Language
+from news.summaries.extractive import DEFAULT_ALPHA, summarize_extractive
 from news.summaries.sentences import split_sentences
 from scripts.rouge import RougeScores, score_rouge
 

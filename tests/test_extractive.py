@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from news.summaries import extractive
-from news.summaries.extractive import Budget, rank_centrality, summarize_extractive, trim_to_budget
+from news.summaries.budget import DEFAULT_MAX_CHARS_UR, Budget, Language, trim_to_budget
+from news.summaries.extractive import rank_centrality, summarize_extractive
 from news.summaries.sentences import split_sentences
 
 ENGLISH = """\
@@ -65,7 +66,7 @@ def _positions(summary: str, article: str) -> list[int]:
     ("article", "language"),
     [pytest.param(ENGLISH, "en", id="en"), pytest.param(URDU, "ur", id="ur")],
 )
-def test_never_picks_boilerplate(article: str, language: extractive.Language) -> None:
+def test_never_picks_boilerplate(article: str, language: Language) -> None:
     summary = summarize_extractive(article, language, max_sentences=100, alpha=0.0)
     assert [marker for marker in BOILERPLATE if marker in summary] == []
     assert len(split_sentences(summary)) == 7
@@ -76,7 +77,7 @@ def test_never_picks_boilerplate(article: str, language: extractive.Language) ->
     [pytest.param(ENGLISH, "en", id="en"), pytest.param(URDU, "ur", id="ur")],
 )
 @pytest.mark.parametrize("alpha", [0.0, 0.4, 1.0])
-def test_document_order(article: str, language: extractive.Language, alpha: float) -> None:
+def test_document_order(article: str, language: Language, alpha: float) -> None:
     positions = _positions(summarize_extractive(article, language, max_sentences=4), article)
     assert positions == sorted(positions)
     assert len(positions) == 4
@@ -89,7 +90,7 @@ def test_default_budget_english_words() -> None:
 
 def test_default_budget_urdu_characters() -> None:
     summary = summarize_extractive(URDU * 3, "ur")
-    assert 0 < len(summary) <= 450
+    assert 0 < len(summary) <= DEFAULT_MAX_CHARS_UR
     assert summary.endswith("۔")
 
 
@@ -102,7 +103,7 @@ def test_default_budget_urdu_characters() -> None:
         pytest.param("ur", {"max_words": 30, "max_sentences": 1}, id="ur-words-sentences"),
     ],
 )
-def test_budget_parameters(language: extractive.Language, budget: dict[str, int]) -> None:
+def test_budget_parameters(language: Language, budget: dict[str, int]) -> None:
     article = ENGLISH if language == "en" else URDU
     summary = summarize_extractive(article, language, **budget)
     assert summary
@@ -120,11 +121,11 @@ def test_first_sentence_longer_than_budget_is_cut_with_ellipsis() -> None:
     ("language", "word", "budget"),
     [
         pytest.param("en", "flood", Budget(max_words=60), id="en-60-words"),
-        pytest.param("ur", "سیلاب", Budget(max_chars=450), id="ur-450-chars"),
+        pytest.param("ur", "سیلاب", Budget(max_chars=400), id="ur-400-chars"),
     ],
 )
 def test_unpunctuated_text_cut_to_default_budget(
-    language: extractive.Language, word: str, budget: Budget
+    language: Language, word: str, budget: Budget
 ) -> None:
     summary = summarize_extractive(" ".join([word] * 1000), language)
     assert summary.endswith("…")
@@ -175,7 +176,7 @@ def test_trim_to_budget() -> None:
 
 def test_budget_defaults() -> None:
     assert Budget.for_language("en") == Budget(max_words=60)
-    assert Budget.for_language("ur") == Budget(max_chars=450)
+    assert Budget.for_language("ur") == Budget(max_chars=400)
     assert Budget.for_language("ur", max_sentences=1) == Budget(max_sentences=1)
 
 
@@ -196,7 +197,7 @@ def _shared_summaries() -> Path:
         pytest.param("xlsum-english/task1357_xlsum_summary_generation.json", "en", id="en"),
     ],
 )
-def test_real_articles_within_budget(path: str, language: extractive.Language) -> None:
+def test_real_articles_within_budget(path: str, language: Language) -> None:
     file = _shared_summaries() / path
     if not file.is_file():
         pytest.skip(f"{file} is absent")

@@ -13,7 +13,8 @@ import pytest
 
 from news.summaries import llm
 from news.summaries import writer as summarize_module
-from news.summaries.extractive import Budget, summarize_extractive
+from news.summaries.budget import Budget, SummaryBudget
+from news.summaries.extractive import summarize_extractive
 from news.summaries.llm import LLMError, OpenAIBackend, estimate_tokens
 from news.summaries.writer import Summary, summarize
 from tests.fakes.openai_api import FakeOpenAI, Reply
@@ -87,7 +88,7 @@ async def test_english_article_summarized_in_urdu(fake: FakeOpenAI) -> None:
     assert "in Urdu" in prompt
     assert "The article is in English" in prompt
     assert "Roman Urdu" in prompt
-    assert "450 characters" in prompt
+    assert "400 characters" in prompt
 
 
 async def test_urdu_article_summarized_in_english(fake: FakeOpenAI) -> None:
@@ -306,8 +307,10 @@ async def test_without_backend_cross_language_uses_article_language() -> None:
 
 
 async def test_budget_passed_through_facade() -> None:
-    result = await summarize(URDU, source_language="ur", target_language="ur", max_sentences=1)
-    assert result.text == URDU.split("۔ ")[0] + "۔"
+    first = URDU.split("۔ ")[0] + "۔"
+    budget = SummaryBudget(max_chars_ur=len(first) + 1)
+    result = await summarize(URDU, source_language="ur", target_language="ur", budget=budget)
+    assert result.text == first
 
 
 async def test_unknown_language_rejected() -> None:

@@ -14,9 +14,8 @@ from bot.wiring import llm_backend, open_services, summary_budget
 from news.extract.language import detect_language
 from news.extract.pages import Extractor, extract_text
 from news.ingest.localfiles import detect_kind
-from news.summaries.extractive import Language
+from news.summaries.budget import Language, SummaryBudget
 from news.summaries.llm import LLMBackend
-from news.summaries.service import SummaryBudget
 from news.summaries.writer import summarize
 from storage.articles import get_article
 
@@ -44,7 +43,7 @@ async def _summarize_text(
         source_language=source,
         target_language=wanted,
         backend=backend,
-        **budget.for_language(wanted),
+        budget=budget,
     )
     return {"language": summary.language, "summary": summary.text, "backend": summary.backend}
 

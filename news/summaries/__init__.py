@@ -5,14 +5,16 @@ from typing import TYPE_CHECKING
 from news.lazyexports import lazy_exports
 
 if TYPE_CHECKING:
-    from news.summaries.extractive import (
-        DEFAULT_ALPHA,
+    from news.summaries.budget import (
+        DEFAULT_MAX_CHARS_UR,
+        DEFAULT_MAX_WORDS_EN,
         Budget,
         Language,
-        rank_centrality,
-        summarize_extractive,
+        SummaryBudget,
         trim_to_budget,
+        truncate_sentence,
     )
+    from news.summaries.extractive import DEFAULT_ALPHA, rank_centrality, summarize_extractive
     from news.summaries.llm import LLMBackend, LLMError, OpenAIBackend, estimate_tokens
     from news.summaries.sentences import (
         is_arabic_letter,
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
         strip_dateline,
     )
     from news.summaries.service import (
-        SummaryBudget,
         SummaryResult,
         SummaryService,
         SummarySource,
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_ALPHA",
+    "DEFAULT_MAX_CHARS_UR",
+    "DEFAULT_MAX_WORDS_EN",
     "LANGUAGES",
     "Budget",
     "LLMBackend",
@@ -52,6 +55,7 @@ __all__ = [
     "summarize_extractive",
     "summary_for",
     "trim_to_budget",
+    "truncate_sentence",
 ]
 
 __getattr__ = lazy_exports(__name__, __path__)

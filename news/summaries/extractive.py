@@ -12,21 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+from news.summaries.budget import Budget, Language, truncate_sentence
 from news.summaries.sentences import is_boilerplate, split_sentences, strip_dateline
 from storage.textnorm import normalize_for_search
 
-__all__ = [
-    "DEFAULT_ALPHA",
-    "Budget",
-    "Language",
-    "rank_centrality",
-    "summarize_extractive",
-    "trim_to_budget",
-]
-
-Language = Literal["en", "ur"]
+__all__ = ["DEFAULT_ALPHA", "rank_centrality", "summarize_extractive"]
 
 # Weight of the position prior 1/sqrt(1+i) against centrality. News keeps its key facts at the
 # top (inverted pyramid); centrality rescues articles whose opening is noise. The research's
@@ -36,7 +27,6 @@ Language = Literal["en", "ur"]
 DEFAULT_ALPHA: dict[Language, float] = {"en": 0.45, "ur": 0.4}
 _POSITION_POWER = 0.5
 
-_ELLIPSIS = "…"
 _WORD = re.compile(r"[^\W_]+")
 _TERMINATED = re.compile(r"[.!?۔؟][\"'”’‘)\]]*$")
 
@@ -62,70 +52,6 @@ _STOP_WORDS = _stop_words(
     "اپنے اپنی اپنا ہم آپ وہاں یہاں کہا کہنا بعد پہلے ساتھ طرف دوران بارے جانب سکتا سکتی سکتے "
     "چاہیے رہ ہوگا ہوگی ہوں گے ایسے ایسا ایسی کسی کئی"
 )
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How long a summary may be, in sentences, words and characters; None means no limit."""
-
-    max_sentences: int | None = None
-    max_words: int | None = None
-    max_chars: int | None = None
-
-    @classmethod
-    def for_language(
-        cls,
-        language: Language,
-        *,
-        max_sentences: int | None = None,
-        max_words: int | None = None,
-        max_chars: int | None = None,
-    ) -> Budget:
-        """Return the given limits, or the default (60 words in English, 450 characters in Urdu)."""
-        if max_sentences is None and max_words is None and max_chars is None:
-            return cls(max_words=60) if language == "en" else cls(max_chars=450)
-        return cls(max_sentences=max_sentences, max_words=max_words, max_chars=max_chars)
-
-    def fits(self, sentences: Sequence[str]) -> bool:
-        """Return True when the sentences, joined by spaces, are within every limit."""
-        if self.max_sentences is not None and len(sentences) > self.max_sentences:
-            return False
-        if self.max_words is not None and sum(len(s.split()) for s in sentences) > self.max_words:
-            return False
-        chars = sum(len(s) for s in sentences) + max(len(sentences) - 1, 0)
-        return self.max_chars is None or chars <= self.max_chars
-
-
-def _truncate(sentence: str, budget: Budget) -> str:
-    """Cut one sentence at a word boundary, with an ellipsis, so that it fits the budget."""
-    if budget.max_sentences == 0:
-        return ""
-    words = sentence.split()
-    if budget.max_words is not None:
-        words = words[: budget.max_words]
-    if budget.max_chars is not None:
-        room = budget.max_chars - len(_ELLIPSIS) + 1  # the first word has no space before it
-        kept = 0
-        for word in words:
-            room -= len(word) + 1
-            if room < 0:
-                break
-            kept += 1
-        words = words[:kept]
-    return " ".join(words) + _ELLIPSIS if words else ""
-
-
-def trim_to_budget(text: str, budget: Budget) -> str:
-    """Keep the leading sentences of text that fit the budget, cutting the first if it must."""
-    kept: list[str] = []
-    for sentence in split_sentences(text):
-        if not budget.fits([*kept, sentence]):
-            break
-        kept.append(sentence)
-    if not kept:
-        sentences = split_sentences(text)
-        return _truncate(sentences[0], budget) if sentences else ""
-    return " ".join(kept)
 
 
 def rank_centrality(
@@ -260,5 +186,5 @@ def summarize_extractive(
         if budget.max_sentences is not None and len(chosen) >= budget.max_sentences:
             break
     if not chosen:
-        return _truncate(candidates[ranked[0]].text, budget)
+        return truncate_sentence(candidates[ranked[0]].text, budget)
     return " ".join(candidates[i].text for i in chosen)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import httpx
 
 from news.errors import LLMError
-from news.summaries.extractive import Budget, Language, trim_to_budget
+from news.summaries.budget import Budget, Language, trim_to_budget
 from news.summaries.sentences import is_arabic_letter, is_boilerplate, split_sentences
 
 __all__ = ["LLMBackend", "LLMError", "OpenAIBackend", "estimate_tokens"]

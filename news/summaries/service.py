@@ -15,14 +15,14 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from news.summaries.extractive import Language
+from news.summaries.budget import Language, SummaryBudget
 from news.summaries.llm import LLMBackend
 from news.summaries.writer import Summary, summarize
 from storage import Article, Store
 from storage.stories import story_articles
 from storage.summaries import get_summary, put_summary
 
-__all__ = ["SummaryBudget", "SummaryResult", "SummaryService", "SummarySource", "summary_for"]
+__all__ = ["SummaryResult", "SummaryService", "SummarySource", "summary_for"]
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +72,6 @@ class SummaryResult:
         return self.summary.language
 
 
-@dataclass(frozen=True)
-class SummaryBudget:
-    """How long a summary may be: words for English, characters for Urdu (settings)."""
-
-    max_words_en: int = 60
-    max_chars_ur: int = 450
-
-    def for_language(self, lang: Language) -> dict[str, int]:
-        """The summarize() keyword for the language's budget."""
-        if lang == "ur":
-            return {"max_chars": self.max_chars_ur}
-        return {"max_words": self.max_words_en}
-
-
 def _lang(code: str) -> Language:
     return "ur" if code == "ur" else "en"
 
@@ -99,13 +85,12 @@ class SummaryService:
         backend: LLMBackend | None = None,
         *,
         wait: float = 3.0,
-        max_words_en: int = 60,
-        max_chars_ur: int = 450,
+        budget: SummaryBudget | None = None,
     ) -> None:
         self.store = store
         self.backend = backend
         self.wait = wait
-        self.budget = SummaryBudget(max_words_en, max_chars_ur)
+        self.budget = budget or SummaryBudget()
         self._tasks: set[asyncio.Task[Summary]] = set()
         self._precomputing: set[asyncio.Task[None]] = set()
 
@@ -126,8 +111,9 @@ class SummaryService:
         if cached is not None:
             return cached
         text = article.text or article.lead or article.title
+        language = _lang(article.language)
         summary = await summarize(
-            text, source_language=_lang(article.language), target_language=_lang(article.language)
+            text, source_language=language, target_language=language, budget=self.budget
         )
         return await self._save(article.id, summary)
 
@@ -143,6 +129,7 @@ class SummaryService:
             source_language=_lang(article.language),
             target_language=_lang(lang),
             backend=self.backend,
+            budget=self.budget,
         )
         return await self._save(article.id, summary)
 

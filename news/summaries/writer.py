@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from news.summaries.extractive import Budget, Language, summarize_extractive
+from news.summaries.budget import Language, SummaryBudget
+from news.summaries.extractive import summarize_extractive
 from news.summaries.llm import LLMBackend, LLMError
 
 __all__ = ["LANGUAGES", "Summary", "summarize", "summarize_extractive"]
@@ -39,34 +40,31 @@ async def summarize(
     source_language: Language,
     target_language: Language,
     backend: LLMBackend | None = None,
-    max_sentences: int | None = None,
-    max_words: int | None = None,
-    max_chars: int | None = None,
+    budget: SummaryBudget | None = None,
 ) -> Summary:
-    """Summarize text for a reader of target_language, falling back to extractive on failure."""
+    """Summarize text for a reader of target_language, falling back to extractive on failure;
+    each summary within the budget of the language it is written in."""
     _check_language(source_language)
     _check_language(target_language)
+    lengths = budget or SummaryBudget()
     if backend is not None and text.strip():
-        budget = Budget.for_language(
-            target_language, max_sentences=max_sentences, max_words=max_words, max_chars=max_chars
-        )
         try:
             answer = await backend.summarize(
                 text,
                 source_language=source_language,
                 target_language=target_language,
-                budget=budget,
+                budget=lengths.budget(target_language),
             )
         except LLMError:
             pass  # the backend logged why; fall back below
         else:
             return Summary(answer, target_language, backend.name)
+    limit = lengths.budget(source_language)
     extract = await asyncio.to_thread(
         summarize_extractive,
         text,
         source_language,
-        max_sentences=max_sentences,
-        max_words=max_words,
-        max_chars=max_chars,
+        max_words=limit.max_words,
+        max_chars=limit.max_chars,
     )
     return Summary(extract, source_language, "extractive")
