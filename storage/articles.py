@@ -1,4 +1,4 @@
-"""Queries on articles: store one (once), which entries are stored, read by id, the latest, search."""
+"""Queries on articles: store one (once), which are stored, read by id, latest, search, images."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +24,7 @@ __all__ = [
     "known_entries",
     "latest_articles",
     "max_article_id",
+    "refuse_image",
     "search_articles",
 ]
 
@@ -137,3 +138,10 @@ async def max_article_id(session: AsyncSession) -> int:
 async def count_articles(session: AsyncSession) -> int:
     """How many articles are stored."""
     return (await session.execute(select(func.count(Article.id)))).scalar_one()
+
+
+async def refuse_image(session: AsyncSession, article_id: int) -> None:
+    """Remember that Telegram refused the article's picture: its cards go as text from now on."""
+    await session.execute(
+        update(Article).where(Article.id == article_id).values(image_refused=True)
+    )

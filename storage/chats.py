@@ -1,4 +1,4 @@
-"""Queries on chats: register one, its language, timezone, quiet hours and active state, mute words."""
+"""Queries on chats: register one, its language, timezone, quiet hours, pictures, state, mutes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ __all__ = [
     "remove_mute",
     "remove_mute_id",
     "set_chat_language",
+    "set_chat_pictures",
     "set_chat_timezone",
     "set_quiet_hours",
 ]
@@ -75,6 +76,11 @@ async def set_chat_language(session: AsyncSession, chat_id: int, language: str) 
 async def set_chat_timezone(session: AsyncSession, chat_id: int, timezone: str) -> None:
     """Set the chat's IANA timezone."""
     await _set(session, chat_id, timezone=timezone)
+
+
+async def set_chat_pictures(session: AsyncSession, chat_id: int, pictures: bool) -> None:
+    """Turn the chat's picture cards on or off (off: every card goes as text)."""
+    await _set(session, chat_id, pictures=pictures)
 
 
 async def set_quiet_hours(

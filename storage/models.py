@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -110,6 +111,8 @@ class Article(Base):
     topic: Mapped[str] = mapped_column(CleanString(32))
     author: Mapped[str | None] = mapped_column(CleanString(500))
     image_url: Mapped[str | None] = mapped_column(CleanString(2048))
+    # Telegram refused image_url once (bad URL, unreachable, not a picture): send text from then on.
+    image_refused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # When the feed gave no usable date, published_at holds fetched_at (so lists sort by when
     # the article arrived) and date_known is False: shown as "date unknown", never breaking.
     published_at: Mapped[datetime]
@@ -152,6 +155,8 @@ class Chat(Base):
     quiet_end: Mapped[int | None] = mapped_column(Integer)
     # A channel: the Telegram user who made the bot its administrator (they configure it).
     added_by: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Picture cards (sendPhoto) for articles with an image; off sends every card as text.
+    pictures: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

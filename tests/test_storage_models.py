@@ -14,6 +14,7 @@ from storage.articles import (
     get_article,
     known_entries,
     latest_articles,
+    refuse_image,
     search_articles,
 )
 from storage.chats import (
@@ -24,6 +25,7 @@ from storage.chats import (
     list_mutes,
     migrate_chat,
     set_chat_language,
+    set_chat_pictures,
 )
 from storage.deliveries import count_by_state, queue_delivery
 from storage.feeds import FeedIn, add_feed, claim_due_feeds, list_feeds, record_fetch_error
@@ -195,6 +197,33 @@ async def test_chat_subscriptions_mutes_and_migration(store: Store) -> None:
     async with store.read() as s:
         row = (await s.execute(select(Chat).where(Chat.id == -100200))).scalar_one()
     assert (row.active, row.inactive_reason) == (False, "Forbidden: bot was kicked")
+
+
+async def test_chat_pictures_default_on_and_turn_off(store: Store) -> None:
+    async with store.write() as s:
+        await ensure_chat(s, 7, type="private", language="en", timezone="UTC")
+    async with store.read() as s:
+        before = await get_chat(s, 7)
+    async with store.write() as s:
+        await set_chat_pictures(s, 7, False)
+    async with store.read() as s:
+        after = await get_chat(s, 7)
+    assert before is not None and after is not None
+    assert (before.pictures, after.pictures) == (True, False)
+
+
+async def test_refused_image_is_remembered(store: Store) -> None:
+    async with store.write() as s:
+        a = await add_article(s, article(1, image_url="https://example.com/1.jpg"))
+        assert a is not None
+    async with store.read() as s:
+        before = await get_article(s, a)
+    async with store.write() as s:
+        await refuse_image(s, a)
+    async with store.read() as s:
+        after = await get_article(s, a)
+    assert before is not None and after is not None
+    assert (before.image_refused, after.image_refused) == (False, True)
 
 
 async def test_delivery_once_per_chat_and_story(store: Store) -> None:
