@@ -3,6 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# pytest worker processes (pytest-xdist); 0 runs the suite in this process
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint typecheck pytest eval bench bench-scale clean
 
@@ -25,7 +27,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 ## eval: quality figures on ../shared/data (skips what is absent)
 eval: $(STAMP)
