@@ -17,7 +17,13 @@ from datetime import datetime, timedelta
 from bot.push.record import Recorder
 from news.delivery.policy import ChatTimes
 from storage import DeliveryState, Store
-from storage.deliveries import DeliveryView, claim_chats, delivery_views, requeue_stale
+from storage.deliveries import (
+    DeliveryView,
+    claim_chats,
+    delivery_views,
+    requeue_stale,
+    touch_sending,
+)
 from storage.stories import StoryReports, story_reports
 
 __all__ = ["ClaimedChat", "Claims"]
@@ -99,9 +105,14 @@ class Claims:
         return [i for ids in self.busy.values() for i in ids]
 
     async def requeue_stale(self) -> None:
-        """Put rows left in ``sending`` longer than the lease (a stopped sender's) back in the queue."""
+        """Put rows left in ``sending`` longer than the lease (a stopped sender's) back in the
+        queue. This process's own rows, held or with an outcome not yet written, are renewed in
+        the same transaction first: however late the sweep or the renewal runs on a loaded
+        machine, a live sender never takes back a row whose message it is sending or has sent."""
         now = self.clock()
+        own = self.leased() + self.recorder.pending()
         async with self.store.write() as session:
+            await touch_sending(session, own, now)
             requeued = await requeue_stale(session, now - timedelta(seconds=self.lease), now=now)
         if requeued:
             log.info(

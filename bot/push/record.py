@@ -29,6 +29,7 @@ class Recorder:
         self.store = store
         self.clock = clock
         self._outcomes: list[Outcome] = []
+        self._writing: list[Outcome] = []  # taken by a flush that has not committed yet
         self._dirty = asyncio.Event()
 
     def record(self, ids: Collection[int], state: str, **fields: object) -> None:
@@ -42,6 +43,10 @@ class Recorder:
         """Back to the queue untried (stopping, quiet hours, a 429): the try is not counted."""
         self.record(ids, DeliveryState.QUEUED, due_at=due, note=note, count_attempt=False)
 
+    def pending(self) -> list[int]:
+        """The delivery ids whose outcome is noted and not yet written (or being written)."""
+        return [o.delivery_id for o in (*self._writing, *self._outcomes)]
+
     def wake(self) -> None:
         """Make ``run`` look at its ``done`` event now."""
         self._dirty.set()
@@ -52,12 +57,15 @@ class Recorder:
         self._dirty.clear()
         if not outcomes:
             return
+        self._writing = outcomes
         try:
             async with self.store.write() as session:
                 await record_outcomes(session, outcomes, self.clock())
         except BaseException:
             self._outcomes[:0] = outcomes  # kept for the next try; the rows stay leased
             raise
+        finally:
+            self._writing = []
 
     async def run(
         self,
