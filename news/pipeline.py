@@ -25,7 +25,7 @@ from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stages import NewArticle, SummaryPrecompute
 from news.stories.candidate import Candidate, entry_candidate, file_candidate
 from news.stories.index import StoryIndex
-from news.stories.store import Stored, store_candidate
+from news.stories.store import Stored, store_candidate, store_candidates
 from storage import Feed, Store
 from storage.articles import known_entries
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
@@ -276,6 +276,7 @@ class Pipeline:
         pages = [asyncio.create_task(page(entry)) for entry in entries]
         problems = PageProblems()
         stop = asyncio.ensure_future(self.stopping.wait())
+        candidates: list[Candidate] = []
         try:
             for entry, fetching in zip(entries, pages, strict=True):
                 if not fetching.done():
@@ -286,42 +287,63 @@ class Pipeline:
                 if self.stopping.is_set():
                     raise Stopping
                 extracted = problems.article(fetching)  # past the deadline: the feed's text
-                await self._store_entry(feed, parsed, entry, extracted, outcome, push=not backlog)
+                candidate = await self._candidate(feed, parsed, entry, extracted)
+                if candidate is not None:
+                    candidates.append(candidate)
         finally:
             stop.cancel()
             for fetching in pages:
                 fetching.cancel()
             await asyncio.gather(*pages, return_exceptions=True)
+            # Stopped or not, what was built is stored: a stop never cuts a write.
+            await self._store_batch(candidates, outcome, push=not backlog)
         return problems
 
-    async def _store_entry(
+    async def _candidate(
         self,
         feed: Feed,
         parsed: ParsedFeed,
         entry: FeedEntry,
         extracted: ExtractedArticle | None,
-        outcome: FeedOutcome,
-        *,
-        push: bool = True,
-    ) -> None:
-        """Build and store one entry (queued for pushes unless ``push`` is off); a failure
-        skips only this entry."""
+    ) -> Candidate | None:
+        """The candidate of one entry; None (logged) when it cannot be built."""
         try:
-            candidate = await entry_candidate(
+            return await entry_candidate(
                 entry,
                 parsed,
                 feed=feed,
                 extracted=extracted,
                 boilerplate=self.boilerplate,
                 fetched_at=self.clock(),
+                extractor=self.extractor,
             )
-            stored = await self._store(candidate)
         except Exception:
             # One bad entry is logged and skipped; the rest of the feed still counts.
             log.exception("ingest: feed %s entry %r failed", feed.id, entry.link)
-            return
-        outcome.count(stored)
-        await self._after_store(candidate, stored, push=push)
+            return None
+
+    async def _store_batch(
+        self, candidates: list[Candidate], outcome: FeedOutcome, *, push: bool
+    ) -> None:
+        """Store a feed's candidates in one transaction (one by one when that fails, so a
+        bad entry skips only itself), then queue and summarize the new ones."""
+        try:
+            results = await store_candidates(self.store, candidates, self.stories)
+        except Exception:
+            log.warning("ingest: storing %d articles at once failed; one by one", len(candidates))
+            results = []
+            kept = []
+            for candidate in candidates:
+                try:
+                    results.append(await store_candidate(self.store, candidate, self.stories))
+                    kept.append(candidate)
+                except Exception:
+                    log.exception("ingest: entry %r failed", candidate.url)
+            candidates = kept
+        for candidate, stored in zip(candidates, results, strict=True):
+            self.stored_total += not stored.duplicate
+            outcome.count(stored)
+            await self._after_store(candidate, stored, push=push)
 
     async def ingest_candidate(self, candidate: Candidate, *, push: bool = True) -> Stored:
         """Store ``candidate`` once, in its story; queue the story for pushes (unless ``push``

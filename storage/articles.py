@@ -54,6 +54,9 @@ class ArticleIn:
     simhash: int = 0
     story_id: int | None = None
     fetched_at: datetime = field(default_factory=utcnow)
+    # The folded title and text (storage.textnorm), when the pipeline worked them out already.
+    search_title: str | None = None
+    search_text: str | None = None
 
 
 async def known_entries(
@@ -78,8 +81,12 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
     unique, and a clashing row is skipped (ON CONFLICT DO NOTHING)."""
     values = {
         **article.__dict__,
-        "search_title": normalize_for_search(article.title),
-        "search_text": normalize_for_search(article.text or article.lead),
+        "search_title": article.search_title
+        if article.search_title is not None
+        else normalize_for_search(article.title),
+        "search_text": article.search_text
+        if article.search_text is not None
+        else normalize_for_search(article.text or article.lead),
     }
     stmt = insert_ignore(session, Article.__table__, values).returning(Article.id)  # type: ignore[arg-type]
     return (await session.execute(stmt)).scalar_one_or_none()

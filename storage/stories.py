@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, String, cast, func, select, update
+from sqlalchemy import Select, String, cast, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.articles import ArticleIn
 from storage.models import Article, Story
 from storage.types import utcnow
 
@@ -49,22 +50,32 @@ class StoryCandidate:
     language: str
 
 
-async def create_story(session: AsyncSession, article_id: int) -> int:
-    """Make a new story from one stored article and link the article to it."""
-    article = await session.get(Article, article_id)
-    assert article is not None
-    story = Story(
-        title=article.title,
-        topic=article.topic,
-        language=article.language,
-        simhash=article.simhash,
-        article_count=1,
-        first_published_at=article.published_at,
-    )
-    session.add(story)
-    await session.flush()
-    article.story_id = story.id
-    return story.id
+async def create_story(
+    session: AsyncSession, article_id: int, article: ArticleIn | None = None
+) -> int:
+    """Make a new story from one stored article and link the article to it; ``article`` is
+    what was stored (then nothing is read back)."""
+    if article is None:
+        row = await session.get(Article, article_id)
+        assert row is not None
+        title, topic, language = row.title, row.topic, row.language
+        simhash, published_at = row.simhash, row.published_at
+    else:
+        title, topic, language = article.title, article.topic, article.language
+        simhash, published_at = article.simhash, article.published_at
+    values = {
+        "title": title,
+        "topic": topic,
+        "language": language,
+        "simhash": simhash,
+        "article_count": 1,
+        "first_published_at": published_at,
+    }
+    story_id: int = (
+        await session.execute(insert(Story).values(**values).returning(Story.id))
+    ).scalar_one()
+    await session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id))
+    return story_id
 
 
 async def attach_to_story(session: AsyncSession, article_id: int, story_id: int) -> None:

@@ -14,14 +14,15 @@ import logging
 import multiprocessing
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from multiprocessing import forkserver
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import trafilatura
@@ -54,6 +55,7 @@ _LANGUAGE_SAMPLE = 3000
 # Chinese and Japanese have no spaces) is a menu or a caption, not an article.
 _MIN_CHARS = 150
 _TAG = re.compile(r"<[^>]{0,200}>")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -270,11 +272,12 @@ class Extractor:
     def _new_pool(self) -> ProcessPoolExecutor:
         """Start a process pool (blocking: run in a thread)."""
         # forkserver, not fork: the bot process runs threads (asyncio, HTTP pools), and
-        # forking a threaded process can deadlock. The server preloads this module, so
-        # workers fork with trafilatura already imported; recycling a worker after
+        # forking a threaded process can deadlock. The server preloads this module and
+        # news.extract.poolwarm, so workers fork with trafilatura imported and the language
+        # model loaded; recycling a worker after
         # max_tasks_per_child pages bounds lxml's memory growth.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload([__name__, "news.extract.poolwarm"])
         pool = ProcessPoolExecutor(
             self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
         )
@@ -313,16 +316,27 @@ class Extractor:
 
         Raises ExtractError when the page's worker died on every try.
         """
-        job = (html, url, declared_language, metadata, describe)
+        job = partial(_extract_job, html, url, declared_language, metadata, describe)
+        return await self.run(job, what=url, extraction=True)
+
+    async def run(
+        self, job: Callable[[], _T], *, what: str | None = None, extraction: bool = False
+    ) -> _T:
+        """Run ``job`` (picklable: a module-level function, or a partial of one) in the pool,
+        or in a thread when workers is 0; ``what`` names it in errors. Only an ``extraction``
+        that succeeds ends ``failing`` (a cheaper job says nothing of the pages).
+
+        Raises ExtractError when the job's worker died on every try.
+        """
         if self.workers == 0:
-            return await asyncio.to_thread(_extract_job, *job)
+            return await asyncio.to_thread(job)
         loop = asyncio.get_running_loop()
         tries = 0
         while True:
             pool, generation = await self._current_pool()
             self.in_flight += 1
             try:
-                result = await loop.run_in_executor(pool, _extract_job, *job)
+                result = await loop.run_in_executor(pool, job)
             except BrokenProcessPool as exc:
                 await self._replace_pool(generation)
                 tries += 1
@@ -330,13 +344,14 @@ class Extractor:
                     continue
                 self.failed += 1
                 self.last_error = (
-                    f"extract: the worker process died while extracting {url} ({exc}); "
+                    f"extract: the worker process died while extracting {what} ({exc}); "
                     f"pool restarted {self.restarts} times"
                 )
                 raise errors.ExtractError(self.last_error) from exc
             finally:
                 self.in_flight -= 1
-            self.last_error = None
+            if extraction:
+                self.last_error = None
             return result
 
     async def extract_many(

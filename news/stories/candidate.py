@@ -11,19 +11,19 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.canonical import canonicalize_url
-from news.extract.language import language_label
-from news.extract.pages import ExtractedArticle
-from news.extract.textdoc import make_lead
+from news.extract.pages import ExtractedArticle, Extractor
 from news.extract.titles import strip_site_name
-from news.extract.topics import classify
 from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import FeedEntry, ParsedFeed
 from news.ingest.localfiles import ImportedItem
+from news.stories.keys import Described, TextKeys, describe, language_of
 from storage import Feed
 from storage.feeds import feed_title
 
@@ -35,8 +35,6 @@ __all__ = [
     "page_candidate",
     "read_language",
 ]
-
-_LANGUAGE_SAMPLE = 2000  # characters of the text read to tell its language
 
 
 @dataclass(frozen=True)
@@ -57,14 +55,25 @@ class Candidate:
     author: str | None = None
     image_url: str | None = None
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    keys: TextKeys | None = None  # None only for a Candidate made by hand: computed on store
 
 
 async def read_language(title: str, text: str, *, declared: str | None, fallback: str) -> str:
     """The language of an article's title and text (``declared`` breaks a tie; ``fallback``
     when nothing tells), read in a thread: naming a language other than English or Urdu loads
     a model (~1 s)."""
-    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
-    return await asyncio.to_thread(language_label, sample, declared=declared) or fallback
+    return await asyncio.to_thread(language_of, title, text, declared=declared, fallback=fallback)
+
+
+async def _described(
+    extractor: Extractor | None, title: str, text: str, **fields: Any
+) -> Described:
+    """news.stories.keys.describe off the event loop: in the extraction worker when there is
+    one (the process pool), else in a thread."""
+    job = partial(describe, title, text, **fields)
+    if extractor is None:
+        return await asyncio.to_thread(job)
+    return await extractor.run(job, what=fields.get("url"))
 
 
 def build_candidate(
@@ -85,26 +94,28 @@ def build_candidate(
     source: str = "",
     author: str | None = None,
     image_url: str | None = None,
+    keys: TextKeys | None = None,
 ) -> Candidate:
-    """A candidate from its fields; the canonical URL, and the topic and lead when not given,
-    are worked out here.
+    """A candidate from its fields; the canonical URL, and the topic, lead and keys when not
+    given, are worked out here.
 
     The canonical URL is ``url``'s, or the page's own (``rel_canonical``) when it names one on
     the same site; the topic is classified on it.
     """
     canonical = canonicalize_url(url, rel_canonical=rel_canonical)
-    if topic is None:
-        topic = classify(
-            feed_topic=feed_topic,
-            url=canonical,  # the page's own address when it states one on the same site
-            categories=categories,
-            title=title,
-            text=text,
+    if topic is None or lead is None or keys is None:
+        # The page's own address when it states one on the same site: the topic reads it.
+        found = describe(
+            title,
+            text,
+            url=canonical,
             language=language,
+            topic=topic,
+            feed_topic=feed_topic,
+            categories=categories,
+            lead=lead,
         )
-    if lead is None:
-        paragraphs = [p for p in text.split("\n\n") if p.strip()]
-        lead = make_lead(paragraphs) if paragraphs else ""
+        topic, lead, keys = found.topic, found.lead, found.keys
     return Candidate(
         url=url,
         canonical_url=canonical,
@@ -120,6 +131,7 @@ def build_candidate(
         author=author,
         image_url=image_url,
         fetched_at=fetched_at,
+        keys=keys,
     )
 
 
@@ -132,10 +144,12 @@ async def entry_candidate(
     boilerplate: BoilerplateFilter,
     fetched_at: datetime,
     source: str = "",
+    extractor: Extractor | None = None,
 ) -> Candidate:
     """A feed entry (of ``feed``; None for a feed read from a file), with its page's text when
     that is longer; the host's boilerplate is learnt and dropped. ``source`` names it when
-    neither the feed row nor the feed document has a title (else its host does)."""
+    neither the feed row nor the feed document has a title (else its host does). Language,
+    topic, lead and keys are worked out in ``extractor``'s worker (a thread without one)."""
     assert entry.link and entry.title
     text = entry_text(entry)
     rel_canonical = None
@@ -154,21 +168,27 @@ async def entry_candidate(
         ),
         url=entry.link,
     )
-    language = await read_language(
+    canonical = canonicalize_url(entry.link, rel_canonical=rel_canonical)
+    found = await _described(
+        extractor,
         title,
         text,
+        url=canonical,
         declared=feed.language if feed else parsed.language,
         fallback=feed.language if feed else "en",
+        feed_topic=feed.topic if feed else None,
+        categories=entry.categories,
     )
     return build_candidate(
         url=entry.link,
         title=title,
         text=text,
-        language=language,
+        language=found.language,
         fetched_at=fetched_at,
         rel_canonical=rel_canonical,
-        feed_topic=feed.topic if feed else None,
-        categories=entry.categories,
+        topic=found.topic,
+        lead=found.lead,
+        keys=found.keys,
         published_at=entry.published or (extracted.published_at if extracted else None),
         guid=entry.guid,
         feed_id=feed.id if feed else None,
@@ -190,17 +210,24 @@ async def page_candidate(
     """
     if not url.startswith(("http://", "https://")) and article.canonical_url:
         url = article.canonical_url
-    language = article.language or await read_language(
-        article.title, article.text, declared=None, fallback="en"
+    found = await _described(
+        None,
+        article.title,
+        article.text,
+        url=canonicalize_url(url, rel_canonical=article.canonical_url),
+        language=article.language,
+        lead=article.lead,
     )
     return build_candidate(
         url=url,
         title=article.title,
         text=article.text,
-        language=language,
+        language=found.language,
         fetched_at=fetched_at,
         rel_canonical=article.canonical_url,
-        lead=article.lead,
+        topic=found.topic,
+        lead=found.lead,
+        keys=found.keys,
         published_at=article.published_at,
         source=article.site_name or source,
         author=article.author,

@@ -61,7 +61,7 @@ class StoryIndex:
         self._newest: datetime | None = None
         self._loaded = False
         self._lock = asyncio.Lock()
-        # Held by store_candidate from matching an article to writing it (see there).
+        # Held by store_candidates from matching articles to writing them (see there).
         self.writing = asyncio.Lock()
 
     def __len__(self) -> int:
@@ -84,6 +84,16 @@ class StoryIndex:
             self._by_word[word].append(position)
         if self._newest is None or candidate.published_at > self._newest:
             self._newest = candidate.published_at
+
+    def reset(self) -> None:
+        """Forget everything: the next refresh reads the recent stories from the store again
+        (after a write that was rolled back, whose articles were added here)."""
+        self._entries.clear()
+        self._by_band.clear()
+        self._by_word.clear()
+        self._last_id = 0
+        self._newest = None
+        self._loaded = False
 
     def _rebuild(self, oldest: datetime) -> None:
         kept = [e.candidate for e in self._entries if e.candidate.published_at >= oldest]

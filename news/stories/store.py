@@ -1,27 +1,30 @@
-"""Storing a new article once and linking it to its story (the same event from other sources)."""
+"""Storing new articles once and linking each to its story (the same event from other sources).
+
+A feed's new articles are stored together: the story index refreshed once, every article
+matched and inserted in one write transaction (the insert is the duplicate check), nothing
+read back. Their keys (fingerprints, search keys) come computed with the candidate.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.ingest.dates import settle_published
 from news.stories.candidate import Candidate
-from news.stories.dedup import StoryKey, content_hash, simhash64, to_signed64
+from news.stories.dedup import StoryKey
 from news.stories.index import StoryIndex
+from news.stories.keys import text_keys
 from storage import Store
 from storage.articles import ArticleIn, add_article
-from storage.stories import attach_to_story, create_story
+from storage.stories import StoryCandidate, attach_to_story, create_story
 
-__all__ = ["Stored", "store_candidate"]
+__all__ = ["Stored", "store_candidate", "store_candidates"]
 
 log = logging.getLogger(__name__)
-
-_SIMHASH_MIN_WORDS = 50
-_HASH_BODY_WORDS = 40
-_SIMHASH_MAX_WORDS = 800  # below this the body's SimHash is stored as 0 and never compared
 
 
 @dataclass(frozen=True)
@@ -38,72 +41,73 @@ class Stored:
         return self.article_id is None
 
 
-def _fingerprints(c: Candidate) -> tuple[str, int, int]:
-    body = c.text or c.lead
-    tokens = body.split()
-    words = len(tokens)
-    # A long body identifies the article on its own (syndicated copies get new headlines);
-    # a short teaser does not, so the title is part of its key.
-    digest = content_hash(body if words >= _HASH_BODY_WORDS else f"{c.title}\n{body}")
-    # The opening words carry a copy's identity; hashing all of a 3,000-word body cost 9 ms.
-    head = " ".join(tokens[:_SIMHASH_MAX_WORDS])
-    simhash = to_signed64(simhash64(head)) if words >= _SIMHASH_MIN_WORDS else 0
-    return digest, simhash, words
-
-
 async def store_candidate(store: Store, c: Candidate, index: StoryIndex) -> Stored:
-    """Store ``c`` unless it is a duplicate, joining the story of a matching recent article.
+    """Store ``c`` unless it is a duplicate, joining the story of a matching recent article."""
+    return (await store_candidates(store, [c], index))[0]
+
+
+async def store_candidates(
+    store: Store, candidates: Sequence[Candidate], index: StoryIndex
+) -> list[Stored]:
+    """Store each candidate unless it is a duplicate, in order and in one transaction, each
+    joining the story of a matching recent article (an earlier one of the batch too).
 
     The insert is the one duplicate check (storage.articles.add_article): the story is looked
     up first, in the ``index`` of recent stories the pipeline keeps, and dropped with the
-    article when the store already has it."""
-    digest, simhash, words = await asyncio.to_thread(_fingerprints, c)
-    # Unknown and far-future dates are stored as the fetch time, flagged (date_known=False).
-    settled = settle_published(c.published_at, c.fetched_at)
-    key = StoryKey(c.title, simhash, settled, c.language, words)
-    # Matching and writing one article at a time: two reports of one event stored at once
+    article when the store already has it. When the transaction fails, nothing of the batch
+    is stored and the index forgets what it was told of it."""
+    if not candidates:
+        return []
+    # Matching and writing one batch at a time: two reports of one event stored at once
     # (two feeds in one pass) would otherwise each miss the other and start two stories.
     async with index.writing:
-        await index.refresh(c.fetched_at)
-        return await _write(store, c, digest, simhash, settled, index.find(key))
+        await index.refresh(max(c.fetched_at for c in candidates))
+        try:
+            async with store.write() as session:
+                return [await _write(session, c, index) for c in candidates]
+        except BaseException:
+            index.reset()  # it was told of rows that were rolled back
+            raise
 
 
-async def _write(
-    store: Store,
-    c: Candidate,
-    digest: str,
-    simhash: int,
-    settled: datetime | None,
-    story_id: int | None,
-) -> Stored:
-    """Insert the article and join ``story_id``, or start a story of its own."""
-    async with store.write() as session:
-        article_id = await add_article(
-            session,
-            ArticleIn(
-                canonical_url=c.canonical_url,
-                url=c.url,
-                title=c.title,
-                language=c.language,
-                topic=c.topic,
-                published_at=settled or c.fetched_at,
-                date_known=settled is not None,
-                content_hash=digest,
-                text=c.text,
-                lead=c.lead,
-                guid=c.guid,
-                feed_id=c.feed_id,
-                source=c.source,
-                author=c.author,
-                image_url=c.image_url,
-                simhash=simhash,
-                fetched_at=c.fetched_at,
-            ),
+async def _write(session: AsyncSession, c: Candidate, index: StoryIndex) -> Stored:
+    """Insert the article and join its story, or start a story of its own."""
+    keys = c.keys or text_keys(c.title, c.text, c.lead)
+    # Unknown and far-future dates are stored as the fetch time, flagged (date_known=False).
+    settled = settle_published(c.published_at, c.fetched_at)
+    story_id = index.find(StoryKey(c.title, keys.simhash, settled, c.language, keys.words))
+    article = ArticleIn(
+        canonical_url=c.canonical_url,
+        url=c.url,
+        title=c.title,
+        language=c.language,
+        topic=c.topic,
+        published_at=settled or c.fetched_at,
+        date_known=settled is not None,
+        content_hash=keys.content_hash,
+        text=c.text,
+        lead=c.lead,
+        guid=c.guid,
+        feed_id=c.feed_id,
+        source=c.source,
+        author=c.author,
+        image_url=c.image_url,
+        simhash=keys.simhash,
+        fetched_at=c.fetched_at,
+        search_title=keys.search_title,
+        search_text=keys.search_text,
+    )
+    article_id = await add_article(session, article)
+    if article_id is None:
+        return Stored(None)
+    new_story = story_id is None
+    if story_id is None:
+        story_id = await create_story(session, article_id, article)
+    else:
+        await attach_to_story(session, article_id, story_id)
+    index.add(
+        StoryCandidate(
+            story_id, article_id, c.title, keys.simhash, article.published_at, c.language
         )
-        if article_id is None:
-            return Stored(None)
-        if story_id is not None:
-            await attach_to_story(session, article_id, story_id)
-            return Stored(article_id, story_id, new_story=False)
-        new_id = await create_story(session, article_id)
-        return Stored(article_id, new_id, new_story=True)
+    )
+    return Stored(article_id, story_id, new_story=new_story)

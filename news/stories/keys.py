@@ -1,0 +1,98 @@
+"""What storing an article needs computed from its text, worked out off the event loop: its
+language, topic and lead, its fingerprints (body hash, SimHash) and its search keys.
+
+``describe`` is a pure function of picklable values, so the pipeline runs it in the extraction
+worker (news.extract.pages.Extractor.run) beside the page's extraction; the main process only
+matches and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from news.extract.language import language_label
+from news.extract.textdoc import make_lead
+from news.extract.topics import classify
+from news.stories.dedup import content_hash, simhash64, to_signed64
+from storage.textnorm import normalize_for_search
+
+__all__ = ["Described", "TextKeys", "describe", "language_of", "text_keys"]
+
+_LANGUAGE_SAMPLE = 2000  # characters of the text read to tell its language
+_SIMHASH_MIN_WORDS = 50
+_HASH_BODY_WORDS = 40
+_SIMHASH_MAX_WORDS = 800  # the opening words; hashing all of a 3,000-word body cost 9 ms
+
+
+@dataclass(frozen=True, slots=True)
+class TextKeys:
+    """An article's fingerprints and search keys (storage.articles stores them as given)."""
+
+    content_hash: str
+    simhash: int  # signed 64-bit; 0 for a body too short to trust
+    words: int
+    search_title: str
+    search_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What ``describe`` works out for a candidate."""
+
+    language: str
+    topic: str
+    lead: str
+    keys: TextKeys
+
+
+def text_keys(title: str, text: str, lead: str) -> TextKeys:
+    """The fingerprints and search keys of an article with this title, text and lead."""
+    body = text or lead
+    tokens = body.split()
+    words = len(tokens)
+    # A long body identifies the article on its own (syndicated copies get new headlines);
+    # a short teaser does not, so the title is part of its key.
+    digest = content_hash(body if words >= _HASH_BODY_WORDS else f"{title}\n{body}")
+    head = " ".join(tokens[:_SIMHASH_MAX_WORDS])
+    simhash = to_signed64(simhash64(head)) if words >= _SIMHASH_MIN_WORDS else 0
+    return TextKeys(digest, simhash, words, normalize_for_search(title), normalize_for_search(body))
+
+
+def language_of(title: str, text: str, *, declared: str | None, fallback: str) -> str:
+    """The language of an article's title and text (``declared`` breaks a tie; ``fallback``
+    when nothing tells)."""
+    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}"
+    return language_label(sample, declared=declared) or fallback
+
+
+def describe(
+    title: str,
+    text: str,
+    *,
+    url: str,
+    language: str | None = None,
+    declared: str | None = None,
+    fallback: str = "en",
+    topic: str | None = None,
+    feed_topic: str | None = None,
+    categories: Sequence[str] = (),
+    lead: str | None = None,
+) -> Described:
+    """Language (unless given), topic (unless given: classified on ``url``, the canonical
+    address), lead (unless given) and keys of an article."""
+    if language is None:
+        language = language_of(title, text, declared=declared, fallback=fallback)
+    if topic is None:
+        topic = classify(
+            feed_topic=feed_topic,
+            url=url,
+            categories=categories,
+            title=title,
+            text=text,
+            language=language,
+        )
+    if lead is None:
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        lead = make_lead(paragraphs) if paragraphs else ""
+    return Described(language, topic, lead, text_keys(title, text, lead))
