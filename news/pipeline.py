@@ -16,18 +16,17 @@ from news.deadline import OverDeadline, Stopping, bounded
 from news.delivery.policy import DeliveryPolicy
 from news.delivery.queue import route_stored
 from news.extract.boilerplate import BoilerplateFilter
-from news.extract.canonical import canonicalize_url
 from news.extract.pages import ExtractedArticle, Extractor
 from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
 from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
+from news.ingest.known import KnownEntries
 from news.ingest.localfiles import read_path
 from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stages import NewArticle, SummaryPrecompute
 from news.stories.candidate import Candidate, entry_candidate, file_candidate
 from news.stories.index import StoryIndex
-from news.stories.store import Stored, store_candidate, store_candidates
+from news.stories.store import Stored, store_candidate, store_each
 from storage import Feed, Store
-from storage.articles import known_entries
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
 
 __all__ = ["FEED_LEASE", "FeedOutcome", "Imported", "PassStats", "Pipeline"]
@@ -91,6 +90,7 @@ class Pipeline:
         self.stopping = asyncio.Event()  # set: feeds stop at the next safe point (no write cut)
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
+        self.known = KnownEntries(store)
 
     async def run_pass(
         self, progress: Callable[[int, int], None] | None = None, *, force: bool = False
@@ -165,7 +165,10 @@ class Pipeline:
         parsed: ParsedFeed | None,
         *,
         problem: str | None = None,
+        known: bool = False,
     ) -> None:
+        """Record a good fetch; ``known``: its document held nothing new (validators kept)."""
+        good = parsed is not None or result.not_modified or known
         delay = next_check_delay(
             base_interval=self.interval,
             max_age=result.max_age,
@@ -177,10 +180,8 @@ class Pipeline:
                 feed.id,
                 next_check_at=self.clock() + timedelta(seconds=delay),
                 # Validators change only after a good parse (miniflux response_handler.go).
-                etag=result.etag if parsed or result.not_modified else feed.etag,
-                last_modified=result.last_modified
-                if parsed or result.not_modified
-                else feed.last_modified,
+                etag=result.etag if good else feed.etag,
+                last_modified=result.last_modified if good else feed.last_modified,
                 title=parsed.title if parsed and parsed.title and not feed_title(feed) else None,
                 problem=problem,
             )
@@ -203,13 +204,15 @@ class Pipeline:
         # add`, OPML or a fresh install): stored for /latest and /search, never pushed, or a
         # subscriber would get dozens of old stories at once. Pushes start with the next item.
         backlog = feed.last_ok_at is None
-        entries = await self._new_entries(feed, parsed.entries)
+        entries = await self.known.new_entries(feed, parsed.entries)
         outcome.duplicates += len(parsed.entries) - len(entries)
         problems = await self._store_entries(feed, parsed, entries, deadline, outcome, backlog)
         outcome.error = problems.describe(self.feed_deadline)
         if outcome.error:
             log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
         await self._ok(feed, result, parsed, problem=outcome.error)
+        if outcome.error is None:
+            self.known.remember(feed.id, result.body, len(parsed.entries))
         outcome.backlog = backlog  # counted in the pass's summary line
         if backlog and outcome.new_articles:
             log.debug(
@@ -236,6 +239,11 @@ class Pipeline:
         if result.not_modified:
             await self._ok(feed, result, None)
             outcome.unchanged = True
+            return outcome
+        known = await self.known.document(feed, result.body)
+        if known is not None:
+            await self._ok(feed, result, None, known=True)
+            outcome.duplicates += known
             return outcome
         try:
             parsed = await bounded(
@@ -327,20 +335,8 @@ class Pipeline:
     ) -> None:
         """Store a feed's candidates in one transaction (one by one when that fails, so a
         bad entry skips only itself), then queue and summarize the new ones."""
-        try:
-            results = await store_candidates(self.store, candidates, self.stories)
-        except Exception:
-            log.warning("ingest: storing %d articles at once failed; one by one", len(candidates))
-            results = []
-            kept = []
-            for candidate in candidates:
-                try:
-                    results.append(await store_candidate(self.store, candidate, self.stories))
-                    kept.append(candidate)
-                except Exception:
-                    log.exception("ingest: entry %r failed", candidate.url)
-            candidates = kept
-        for candidate, stored in zip(candidates, results, strict=True):
+        results = await store_each(self.store, candidates, self.stories)
+        for candidate, stored in results:
             self.stored_total += not stored.duplicate
             outcome.count(stored)
             await self._after_store(candidate, stored, push=push)
@@ -382,15 +378,6 @@ class Pipeline:
                 self.on_queued()
         if self.summaries is not None:
             self.summaries.precompute_soon(NewArticle.of(c, stored.article_id, stored.story_id))
-
-    async def _new_entries(self, feed: Feed, entries: Sequence[FeedEntry]) -> list[FeedEntry]:
-        """The entries worth fetching, oldest first (so stories form in time order): with a
-        link and a title, and not stored yet by URL or by this feed's GUID (one query)."""
-        usable = [(e, canonicalize_url(e.link)) for e in reversed(entries) if e.link and e.title]
-        guids = {e.guid for e, _ in usable if e.guid}
-        async with self.store.read() as session:
-            urls, known = await known_entries(session, feed.id, {u for _, u in usable}, guids)
-        return [e for e, url in usable if url not in urls and not (e.guid and e.guid in known)]
 
     async def _page(self, entry: FeedEntry, declared: str) -> ExtractedArticle | None:
         url = entry.link

@@ -25,6 +25,7 @@ from news import errors
 from news.extract.textdoc import title_from_text
 from news.ingest.dates import parse_date
 from news.ingest.feedhtml import clean_line, first_image, html_to_text
+from news.ingest.feedscan import cap_items
 
 __all__ = [
     "FeedEntry",
@@ -42,6 +43,7 @@ _FEED_TYPES = frozenset(
 )
 _MARKUP = re.compile(r"<(!--|!|\?|[A-Za-z_:])")
 _MIN_DATE = datetime.min.replace(tzinfo=UTC)
+_CAP_FACTOR = 4  # items handed to feedparser per item kept: room for feeds not newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,9 @@ def parse_feed_sync(
     """Blocking version of parse_feed, for worker threads and benchmarks."""
     text = _sniff_text(body)
     _refuse_entity_declarations(text)
+    # The newest max_items are kept below; a document of many more (a 95,000-item dump) is cut
+    # first, so feedparser never builds them (document order: feeds list the newest first).
+    body = cap_items(body, _CAP_FACTOR * max_items)
     headers = {"content-location": base_url}
     if content_type:
         headers["content-type"] = content_type

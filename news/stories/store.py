@@ -22,7 +22,7 @@ from storage import Store
 from storage.articles import ArticleIn, add_article
 from storage.stories import StoryCandidate, attach_to_story, create_story
 
-__all__ = ["Stored", "store_candidate", "store_candidates"]
+__all__ = ["Stored", "store_candidate", "store_candidates", "store_each"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,24 @@ async def store_candidates(
         except BaseException:
             index.reset()  # it was told of rows that were rolled back
             raise
+
+
+async def store_each(
+    store: Store, candidates: Sequence[Candidate], index: StoryIndex
+) -> list[tuple[Candidate, Stored]]:
+    """store_candidates, and when the batch fails, each candidate on its own: a bad one is
+    logged and skipped, the others stored. Returns each candidate stored with its outcome."""
+    try:
+        return list(zip(candidates, await store_candidates(store, candidates, index), strict=True))
+    except Exception:
+        log.warning("ingest: storing %d articles at once failed; one by one", len(candidates))
+    done = []
+    for candidate in candidates:
+        try:
+            done.append((candidate, await store_candidate(store, candidate, index)))
+        except Exception:
+            log.exception("ingest: article %r failed", candidate.url)
+    return done
 
 
 async def _write(session: AsyncSession, c: Candidate, index: StoryIndex) -> Stored:
