@@ -46,6 +46,7 @@ from tests.fakes import (
     make_update_json,
 )
 from tests.fakes.telegram_flood import FloodControl
+from tests.fakes.telegram_photos import refuse_photo
 
 CHAT = 1001
 LONG_POLL = 60  # seconds: far longer than any wake-up takes, however slow the machine
@@ -193,6 +194,30 @@ async def test_callback_data_over_64_bytes_is_refused(bot: Bot) -> None:
 
     with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await bot.send_message(CHAT, "pick", reply_markup=markup)
+
+
+@pytest.mark.parametrize(
+    ("photo", "refused", "error"),
+    [
+        pytest.param("not a url", None, "wrong file identifier/http url specified", id="garbage"),
+        pytest.param("ftp://e.com/p.jpg", None, "wrong file identifier", id="not-http"),
+        pytest.param("https://img.invalid/p.jpg", None, "failed to get http url", id="no-host"),
+        pytest.param(
+            "https://e.com/page.html",
+            "wrong type of the web page content",
+            "wrong type of the web page content",
+            id="refused-by-the-test",
+        ),
+    ],
+)
+async def test_a_photo_telegram_cannot_fetch_is_a_400(
+    fake: FakeTelegramAPI, bot: Bot, photo: str, refused: str | None, error: str
+) -> None:
+    if refused:
+        refuse_photo(fake.state, photo, refused)
+    with pytest.raises(BadRequest, match=f"(?i){error}"):
+        await bot.send_photo(CHAT, photo, caption="c")
+    assert fake.sent("sendPhoto") == []
 
 
 async def test_photo_caption_and_upload(fake: FakeTelegramAPI, bot: Bot) -> None:

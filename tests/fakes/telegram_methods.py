@@ -9,6 +9,7 @@ from typing import Any
 from tests.fakes.telegram_errors import bad_request
 from tests.fakes.telegram_html import render_text
 from tests.fakes.telegram_objects import JSON, make_user_json, utf16_len
+from tests.fakes.telegram_photos import check_photo
 from tests.fakes.telegram_state import BotState, StoredMessage
 
 __all__ = ["CHAT_METHODS", "METHODS", "commands_key"]
@@ -133,6 +134,7 @@ def send_photo(state: BotState, params: JSON) -> JSON:
     chat_id = _chat_id(params)
     if not params.get("photo"):
         raise bad_request("there is no photo in the request")
+    check_photo(state, params["photo"])
     caption, entities = _caption(params)
     serial = f"{chat_id}_{state.chat(chat_id).next_message_id}"
     photo = {

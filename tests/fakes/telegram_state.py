@@ -60,6 +60,7 @@ class BotState:
         self.open_callback_queries: set[str] = set()
         self.updates: list[JSON] = []
         self.next_update_id = 1
+        self.refused_photos: dict[str, str] = {}  # photo URL -> the 400 Telegram answers
 
     def chat(self, chat_id: int | str, chat: JSON | None = None) -> ChatState:
         """Return the chat's state, creating it (from `chat` JSON or the id) on first sight."""
