@@ -23,6 +23,7 @@ class ChatPrefs:
     language: str
     timezone: str
     is_new: bool = False
+    pictures: bool = True  # picture cards (the chat may turn them off)
 
     @property
     def is_private(self) -> bool:
@@ -46,7 +47,7 @@ async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
     async with services.store.read() as session:
         row = await get_chat(session, chat.id)
     if row is not None and row.active:
-        return ChatPrefs(chat.id, row.type, row.language, row.timezone)
+        return ChatPrefs(chat.id, row.type, row.language, row.timezone, pictures=row.pictures)
     user = update.effective_user
     language = initial_language(
         user.language_code if user else None, services.settings.default_language
@@ -63,7 +64,9 @@ async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
         if not row.active:
             # A chat that blocked or removed the bot is writing again: push to it again.
             await reactivate_chat(session, chat.id)
-    return ChatPrefs(chat.id, row.type, row.language, row.timezone, is_new=True)
+    return ChatPrefs(
+        chat.id, row.type, row.language, row.timezone, is_new=True, pictures=row.pictures
+    )
 
 
 async def is_chat_admin(update: Update, context: KhabarContext) -> bool:

@@ -309,6 +309,11 @@ class DeliveryView:
     topic: str
     language: str
     published_at: datetime
+    date_known: bool = True
+    url: str = ""
+    image_url: str | None = None
+    image_refused: bool = False  # Telegram refused image_url once: never offer it again
+    chat_pictures: bool = True  # the chat wants picture cards
 
 
 async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> list[DeliveryView]:
@@ -334,6 +339,11 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
             Article.topic,
             Article.language,
             Article.published_at,
+            Article.date_known,
+            Article.url,
+            Article.image_url,
+            Article.image_refused,
+            Chat.pictures,
         )
         .join(Chat, Chat.id == Delivery.chat_id)
         .join(Story, Story.id == Delivery.story_id)

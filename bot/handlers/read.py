@@ -12,6 +12,7 @@ from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.i18n import t, tn
 from bot.render.callback import encode_callback
+from bot.render.cards import card_photo
 from bot.render.headlines import MAX_TITLE, headline_line, original_link, published_line, shorten
 from bot.render.html import Html, bold, concat, escape, italic
 from bot.render.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
@@ -20,7 +21,7 @@ from bot.services import BotData, KhabarContext
 from news.summaries.service import summary_for
 from news.summaries.writer import Summary
 from storage import Article
-from storage.articles import get_article
+from storage.articles import get_article, refuse_image
 from storage.stories import story_articles
 
 __all__ = [
@@ -123,17 +124,21 @@ async def send_article_card(
     chat = update.effective_chat
     assert chat is not None
     sent: Message | None = None
-    if article.image_url:
+    photo = None if article.image_refused or not prefs.pictures else card_photo(article.image_url)
+    if photo is not None:
         try:
             sent = await context.bot.send_photo(
                 chat.id,
-                article.image_url,
+                photo,
                 caption=truncate_caption(text, lang=lang),
                 reply_markup=keyboard(buttons),
             )
         except BadRequest as exc:
-            # Telegram could not fetch the image: the card still goes out, as text.
+            # Telegram could not fetch the image: the card still goes out, as text, and the
+            # picture is not offered again.
             log.info("read: image of article %s refused (%s); sending text", article.id, exc)
+            async with context.services.store.write() as session:
+                await refuse_image(session, article.id)
     if sent is None:
         sent = await reply(update, context, text, buttons=buttons, lang=lang)
     if sent is not None:

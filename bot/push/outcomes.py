@@ -21,6 +21,7 @@ __all__ = [
     "Failed",
     "Gone",
     "Migrate",
+    "PictureRefused",
     "ResendPlain",
     "RetryAt",
     "SendOutcome",
@@ -73,6 +74,14 @@ class ResendPlain:
 
 
 @dataclass(frozen=True)
+class PictureRefused:
+    """Telegram refused the picture card (its URL, its content, any 400 on the photo): send the
+    same card as text, and never offer that picture again."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Migrate:
     """The group became a supergroup: move the chat to ``chat_id`` and queue again."""
 
@@ -87,17 +96,18 @@ class Failed:
     refused: bool = False  # Telegram refused this message (else the retries ran out)
 
 
-SendOutcome = Sent | RetryAt | Gone | ResendPlain | Migrate | Failed
+SendOutcome = Sent | RetryAt | Gone | ResendPlain | PictureRefused | Migrate | Failed
 
 
 @dataclass(frozen=True)
 class Attempt:
     """What an answer is judged with: when it came, the tries so far (this one included), and
-    whether it answered the plain-text resend."""
+    whether it answered the plain-text resend or a picture card (sendPhoto)."""
 
     now: datetime
     attempts: int = 1
     plain: bool = False
+    photo: bool = False
 
 
 def _seconds(value: object) -> float:
@@ -119,15 +129,17 @@ def classify(
         return RetryAt(at, f"429: retry after {seconds:g} s", retry_after=seconds)
     if isinstance(answer, ChatMigrated):
         return Migrate(answer.new_chat_id)
+    gone = isinstance(answer, Forbidden) or any(g in reason.lower() for g in _GONE)
+    if isinstance(answer, BadRequest) and attempt.photo and not gone:
+        # "wrong file identifier/HTTP URL specified", "failed to get HTTP URL content", ...
+        return PictureRefused(reason)
     if (
         isinstance(answer, BadRequest)
         and not attempt.plain
         and "can't parse entities" in reason.lower()
     ):
         return ResendPlain(reason)
-    if isinstance(answer, Forbidden) or (
-        isinstance(answer, BadRequest) and any(gone in reason.lower() for gone in _GONE)
-    ):
+    if isinstance(answer, Forbidden) or (isinstance(answer, BadRequest) and gone):
         return Gone(reason)
     if isinstance(answer, BadRequest):
         return Failed(reason, refused=True)

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from bot.i18n import t, tn
 from bot.render.bidi import direction_for
 from bot.render.callback import encode_callback
+from bot.render.cards import Card, CardStory, card_photo, render_card
 from bot.render.headlines import topic_label
 from bot.render.html import Html, bold, escape, italic
 from bot.render.replies import Keyboard
 from bot.render.split import split_message, truncate_caption, utf16_len
 from storage.deliveries import DeliveryView
 
-__all__ = ["BACKLOG_SHOWN", "render_backlog", "render_push", "render_story"]
+__all__ = ["BACKLOG_SHOWN", "push_card", "render_backlog", "render_push", "render_story"]
 
 BACKLOG_SHOWN = 15
 _LEAD_CHARS = 600
@@ -96,3 +97,19 @@ def render_push(views: Sequence[DeliveryView], *, breaking: bool) -> tuple[str, 
     if direction_for(lang) == "rtl" or len(text) > _SHORT:
         return (split_message(text, lang=lang) or [text])[0], buttons
     return text, buttons
+
+
+def push_card(views: Sequence[DeliveryView], *, breaking: bool) -> Card | None:
+    """The card for a single story whose article has a picture: with the picture when Telegram
+    may fetch it (an http(s) address, not refused before) and the chat wants pictures, else as
+    text; None for other stories (a backlog digest stays one text message)."""
+    if len(views) != 1:
+        return None
+    v = views[0]
+    if v.article_id is None or v.image_url is None:
+        return None
+    photo = None if v.image_refused or not v.chat_pictures else card_photo(v.image_url)
+    story = CardStory(
+        v.article_id, v.title, v.source, v.published_at, v.date_known, v.lead, v.url, photo
+    )
+    return render_card(story, v.chat_language, v.chat_timezone, breaking=breaking)

@@ -19,6 +19,7 @@ from bot.push.outcomes import (
     Failed,
     Gone,
     Migrate,
+    PictureRefused,
     ResendPlain,
     RetryAt,
     SendOutcome,
@@ -27,10 +28,12 @@ from bot.push.outcomes import (
 )
 from bot.push.pacing import Pacing, PushConfig
 from bot.push.record import Recorder
-from bot.push.render import render_push
+from bot.push.render import push_card, render_push
+from bot.render.cards import Card
 from bot.render.html import to_plain_text
 from bot.render.replies import Keyboard, keyboard
 from storage import DeliveryState, Store
+from storage.articles import refuse_image
 from storage.chats import migrate_chat
 
 __all__ = ["Courier"]
@@ -58,7 +61,8 @@ class Courier:
         self.pacing = pacing
         self.config = config
         self.clock = clock
-        self.sent = self.failed = self.rate_limited = self.plain_text = 0
+        self.sent = self.failed = self.rate_limited = self.plain_text = self.pictures = 0
+        self.pictures_refused = 0
 
     async def _try(
         self, chat: ClaimedChat, text: str, buttons: Keyboard, *, plain: bool
@@ -78,11 +82,55 @@ class Courier:
         attempts = max(v.attempts for v in chat.views)
         return classify(answer, Attempt(self.clock(), attempts, plain), self.config)
 
+    async def _try_photo(self, chat: ClaimedChat, card: Card, photo: str) -> SendOutcome:
+        """Post the picture card (Telegram fetches the picture itself) and read the answer."""
+        answer: Message | TelegramError
+        try:
+            answer = await self.bot.send_photo(
+                chat.chat_id,
+                photo,
+                caption=card.caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(card.buttons),
+            )
+        except TelegramError as exc:
+            answer = exc
+        attempts = max(v.attempts for v in chat.views)
+        return classify(answer, Attempt(self.clock(), attempts, photo=True), self.config)
+
+    async def _picture(self, chat: ClaimedChat, card: Card, photo: str) -> SendOutcome | str:
+        """Send the card with its picture; when Telegram refuses the picture, remember that
+        (the article's cards go as text from now on) and return the reason to send text."""
+        outcome = await self._try_photo(chat, card, photo)
+        if not isinstance(outcome, PictureRefused):
+            if isinstance(outcome, Sent):
+                self.pictures += 1
+            return outcome
+        article_id = chat.views[0].article_id
+        log.info("push: picture of article %s refused: %s", article_id, outcome.reason)
+        self.pictures_refused += 1
+        if article_id is not None:
+            async with self.store.write() as session:
+                await refuse_image(session, article_id)
+        return f"picture refused: {outcome.reason}"
+
     async def send(self, chat: ClaimedChat, breaking: bool) -> None:
-        """Send the chat its stories as one message (the "Breaking" mark when ``breaking``)."""
-        text, buttons = render_push(chat.views, breaking=breaking)
+        """Send the chat its stories as one message (the "Breaking" mark when ``breaking``): a
+        picture card when the story has a picture, else (or when it is refused) text."""
+        card = push_card(chat.views, breaking=breaking)
+        note: str | None = None
+        if card is not None and card.photo is not None:
+            tried = await self._picture(chat, card, card.photo)
+            if not isinstance(tried, str):
+                await self._apply(chat, tried, None)
+                return
+            note = tried
+        text, buttons = (
+            (str(card.caption), card.buttons)
+            if card is not None
+            else render_push(chat.views, breaking=breaking)
+        )
         outcome = await self._try(chat, text, buttons, plain=False)
-        note = None
         if isinstance(outcome, ResendPlain):
             # Our HTML was refused: send the same words as plain text, once, and say so.
             log.warning(
@@ -116,7 +164,7 @@ class Courier:
             case Gone(reason):
                 await retire_chat(self.store, chat.chat_id, reason, during="push")
                 self.fail(ids, reason)
-            case Failed(reason, refused=True) | ResendPlain(reason):
+            case Failed(reason, refused=True) | ResendPlain(reason) | PictureRefused(reason):
                 log.warning("push: chat %s refused the message: %s", chat.chat_id, reason)
                 self.fail(ids, reason)
             case Failed(reason):  # the retries ran out

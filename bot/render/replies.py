@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.error import BadRequest
 
 from bot.render.bidi import direction_for, rtl_paragraph
-from bot.render.html import Html, to_plain_text
+from bot.render.html import Html, is_safe_url, to_plain_text
 from bot.render.split import MAX_MESSAGE_LENGTH, split_message, utf16_len
 from bot.services import KhabarContext
 
@@ -40,11 +40,17 @@ def message_parts(text: str, lang: str | None) -> list[str]:
     return split_message(text, lang=lang)
 
 
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    # Callback data never looks like a URL (bot.render.callback), so an http(s) URL is a link.
+    if is_safe_url(data):
+        return InlineKeyboardButton(label, url=data)
+    return InlineKeyboardButton(label, callback_data=data)
+
+
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from rows of (label, callback data); None when there are no buttons."""
-    built = [
-        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows
-    ]
+    """Inline keyboard from rows of (label, callback data or an http(s) URL for a link button);
+    None when there are no buttons."""
+    built = [[_button(label, data) for label, data in row] for row in rows]
     built = [row for row in built if row]
     return InlineKeyboardMarkup(built) if built else None
 
