@@ -11,9 +11,9 @@ from bot.render.html import Html, concat
 from bot.render.replies import reply
 from bot.render.timefmt import format_clock, parse_clock, resolve_timezone
 from bot.services import KhabarContext
+from news.delivery.rules import rule_for
 from storage.chats import add_mute, list_mutes, remove_mute, set_chat_timezone, set_quiet_hours
 from storage.subscriptions import set_digest_time
-from storage.textnorm import normalize_for_search
 
 __all__ = ["digest", "mute", "quiet", "timezone", "unmute"]
 
@@ -100,7 +100,8 @@ async def quiet(update: Update, context: KhabarContext) -> None:
 
 
 async def mute(update: Update, context: KhabarContext) -> None:
-    """``/mute <word>``: hide stories that contain it (news.delivery.matching); ``/mute`` alone lists."""
+    """``/mute <word | "phrase"> [-word]``: hide stories that contain it, unless they contain an
+    excluded word (news.delivery.rules); ``/mute`` alone lists."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     word = phrase_of(context.args or [])
@@ -112,9 +113,13 @@ async def mute(update: Update, context: KhabarContext) -> None:
         return
     if not await _admin_or_refuse(update, context, prefs):
         return
+    rule = rule_for(" ".join(context.args), word)
+    if rule is None:
+        await reply(update, context, t(lang, "mute.usage"), lang=lang)
+        return
     async with context.services.store.write() as session:
-        await add_mute(session, prefs.chat_id, normalize_for_search(word))
-    await reply(update, context, t(lang, "mute.done", word=word), lang=lang)
+        await add_mute(session, prefs.chat_id, rule[0])
+    await reply(update, context, t(lang, "mute.done", word=rule[1]), lang=lang)
 
 
 async def _mute_list(context: KhabarContext, prefs: ChatPrefs) -> Html:
@@ -139,6 +144,7 @@ async def unmute(update: Update, context: KhabarContext) -> None:
     if not await _admin_or_refuse(update, context, prefs):
         return
     async with context.services.store.write() as session:
-        removed = await remove_mute(session, prefs.chat_id, normalize_for_search(word))
+        rule = rule_for(" ".join(context.args or []), word)
+        removed = rule is not None and await remove_mute(session, prefs.chat_id, rule[0])
     key = "unmute.done" if removed else "unmute.not_found"
     await reply(update, context, t(lang, key, word=word), lang=lang)

@@ -15,10 +15,10 @@ from bot.render.html import Html
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.render.timefmt import format_clock, parse_clock
 from bot.services import KhabarContext
+from news.delivery.rules import rule_for
 from news.extract.topics import topic_by_name
 from storage import Subscription
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
-from storage.textnorm import normalize_for_search
 
 __all__ = [
     "MAX_PHRASE",
@@ -44,7 +44,10 @@ async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPr
 
 
 def _quoted(phrase: str, lang: str) -> str:
-    """A keyword phrase in the quotation marks of the chat's language."""
+    """A keyword phrase in the quotation marks of the chat's language (a rule, which has its
+    own quotes or exclusions, as typed)."""
+    if any(q in phrase for q in _QUOTES) or " -" in f" {phrase}":
+        return phrase
     return f"’{phrase}‘" if lang == "ur" else f"“{phrase}”"
 
 
@@ -121,10 +124,12 @@ async def subscribe_command(update: Update, context: KhabarContext) -> None:
     if len(phrase) > MAX_PHRASE:
         await reply(update, context, t(lang, "subscribe.too_long", max=MAX_PHRASE), lang=lang)
         return
-    # Unquoted words name a topic (English or Urdu); a quoted phrase is a keyword subscription.
-    quoted = " ".join(words).strip().startswith(_QUOTES)
-    folded = normalize_for_search(phrase).strip()
-    if not phrase or not folded:
+    # Unquoted words name a topic (English or Urdu); a quoted phrase is a keyword subscription,
+    # with more words, phrases or -word exclusions after it a keyword rule (news.delivery.rules).
+    raw = " ".join(words).strip()
+    quoted = raw.startswith(_QUOTES)
+    keyword = rule_for(raw, phrase)
+    if not phrase or keyword is None:
         await reply(update, context, t(lang, "subscribe.usage"), lang=lang)
         return
     topic = None if quoted else topic_by_name(phrase)
@@ -137,7 +142,7 @@ async def subscribe_command(update: Update, context: KhabarContext) -> None:
     if topic is not None:
         text = await _follow(context, prefs, "topic", topic, topic, digest_at)
     else:
-        text = await _follow(context, prefs, "keyword", folded, phrase, digest_at)
+        text = await _follow(context, prefs, "keyword", keyword[0], keyword[1], digest_at)
     await reply(update, context, text, lang=lang)
 
 
@@ -175,8 +180,9 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
             if topic is not None:
                 removed = await unsubscribe(session, prefs.chat_id, kind="topic", value=topic)
             if not removed:
-                removed = await unsubscribe(
-                    session, prefs.chat_id, kind="keyword", value=normalize_for_search(phrase)
+                keyword = rule_for(" ".join(context.args or []), phrase)
+                removed = keyword is not None and await unsubscribe(
+                    session, prefs.chat_id, kind="keyword", value=keyword[0]
                 )
             what = topic_label(topic, lang) if topic else _quoted(phrase, lang)
             done = t(lang, "unsubscribe.done" if removed else "unsubscribe.not_found", what=what)

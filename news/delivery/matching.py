@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Collection, Iterable
 from typing import Protocol
 
+from news.delivery.rules import parse_rule
 from storage import Article
 from storage.textnorm import normalize_for_search
 
@@ -44,12 +45,26 @@ def match_words(text: str) -> str:
     return " ".join(_WORD.findall(normalize_for_search(text)))
 
 
-_phrase_words = functools.lru_cache(maxsize=65536)(match_words)
+@functools.lru_cache(maxsize=65536)
+def _rule_words(stored: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A stored rule's phrases as match_words: those that must occur, those that must not."""
+    rule = parse_rule(stored)
+    if rule is None:
+        return None
+    include = tuple(match_words(p) for p in rule.include)
+    if not all(include):
+        return None
+    return include, tuple(w for w in map(match_words, rule.exclude) if w)
+
+
+def _occurs(key: str, padded: str, single: set[str]) -> bool:
+    return f" {key} " in padded if " " in key else key in single
 
 
 def matching_phrases(phrases: Iterable[str], words: str) -> list[str]:
-    """The phrases (as stored: folded by normalize_for_search, or already match_words) whose
-    words occur, whole and in order, in ``words`` (a match_words string).
+    """The stored keyword rules or mute words (news.delivery.rules) that hold for ``words`` (a
+    match_words string): every phrase of the rule occurs, whole and in order, and none of its
+    ``-word`` exclusions does.
 
     Both sides go through match_words, so "covid-19" matches "Covid 19" and "U.S." matches "us"
     only if the story says "U.S." too; punctuation never decides a match."""
@@ -57,8 +72,13 @@ def matching_phrases(phrases: Iterable[str], words: str) -> list[str]:
     single = set(words.split())
     found = []
     for phrase in phrases:
-        key = _phrase_words(phrase)
-        if key and (f" {key} " in padded if " " in key else key in single):
+        rule = _rule_words(phrase)
+        if rule is None:
+            continue
+        include, exclude = rule
+        if all(_occurs(k, padded, single) for k in include) and not any(
+            _occurs(k, padded, single) for k in exclude
+        ):
             found.append(phrase)
     return found
 
