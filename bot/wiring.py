@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 
+_EXTRACT_IDLE_CLOSE = 60.0  # seconds without a page before the extraction pool stops
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -135,7 +138,10 @@ async def open_pipeline(
     ``summaries`` and ``on_queued`` as for Pipeline."""
     async with AsyncExitStack() as stack:
         fetcher = await stack.enter_async_context(make_fetcher(settings))
-        extractor = await stack.enter_async_context(Extractor(settings.extract_workers))
+        # Between passes the pool and its fork server stop (~100 MB each): the bot idles small.
+        extractor = await stack.enter_async_context(
+            Extractor(settings.extract_workers, idle_close=_EXTRACT_IDLE_CLOSE)
+        )
         await seed_feeds(store, settings.khabar_feeds)
         yield Pipeline(
             store,

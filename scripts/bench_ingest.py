@@ -44,6 +44,7 @@ PAGES = 120
 PER_FEED = 24  # pages per feed in the pipeline cases: five feeds
 STEADY_PER_FEED = 25
 CORE = 0  # the core the one-core cases are pinned to
+IDLE_CLOSE = 1.0  # the bot stops an idle pool after a minute; here sooner
 
 
 def _pin() -> None:
@@ -79,7 +80,10 @@ async def _pipeline(base: str, workers: int, *, pages: bool) -> dict[str, float]
 
     with tempfile.TemporaryDirectory() as tmp:
         store = await open_store(f"sqlite+aiosqlite:///{tmp}/bench.db")
-        async with Fetcher(allow_private=True) as fetcher, Extractor(workers) as extractor:
+        async with (
+            Fetcher(allow_private=True) as fetcher,
+            Extractor(workers, idle_close=IDLE_CLOSE) as extractor,
+        ):
             pipeline = Pipeline(store, fetcher, extractor)
             if workers:  # the pool starts outside the timing, as it does once per bot
                 await extractor.extract(b"<html><body><p>warm</p></body></html>", None)
@@ -109,8 +113,10 @@ async def _pipeline(base: str, workers: int, *, pages: bool) -> dict[str, float]
                 pid: process_cpu(pid) - before.get(pid, 0.0) for pid in descendants(os.getpid())
             }
             pss = tree_pss_mib(os.getpid())
+            idle = await _idle_pss()
         await store.close()
     return {
+        "idle": idle,
         "pages": PAGES,
         "stored": stats.new_articles,
         "wall": wall,
@@ -119,6 +125,15 @@ async def _pipeline(base: str, workers: int, *, pages: bool) -> dict[str, float]
         "main": cpu,
         "pss": pss,
     }
+
+
+async def _idle_pss() -> float:
+    """The tree's PSS once the pool stopped for want of work (as between passes)."""
+    for _ in range(int(10 * (IDLE_CLOSE + 30))):
+        if not descendants(os.getpid()):
+            break
+        await asyncio.sleep(0.1)
+    return tree_pss_mib(os.getpid())
 
 
 def case_pipeline(base: str, args: argparse.Namespace) -> dict[str, float]:
@@ -219,8 +234,8 @@ def report(rounds: list[dict[str, dict[str, float]]]) -> None:
             f"{1000 * two['main'] / two['pages']:.1f}"
         )
         print(
-            f"  PSS of the process tree: one core {one['pss']:.0f} MiB, two workers "
-            f"{two['pss']:.0f} MiB"
+            f"  PSS of the process tree during the pass: one core {one['pss']:.0f} MiB, two "
+            f"workers {two['pss']:.0f} MiB; idle after it (pool stopped) {two['idle']:.0f} MiB"
         )
 
 

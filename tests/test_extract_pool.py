@@ -146,3 +146,15 @@ async def test_while_extraction_fails_the_feed_healthz_and_metrics_say_so(
                 assert "khabar_extract_failing 0.0" in (await web.get("/metrics")).text
         finally:
             await metrics_server.stop()
+
+
+async def test_an_idle_pool_stops_its_workers_and_starts_again_for_the_next_page() -> None:
+    async with Extractor(1, idle_close=0.05) as extractor:
+        assert await extractor.extract(PAGE, None) is not None
+        (pid,) = extractor.worker_pids()
+
+        await until(lambda: not alive(pid))
+        assert extractor.worker_pids() == []
+
+        assert await extractor.extract(PAGE, None) is not None
+        assert extractor.worker_pids() not in ([], [pid])

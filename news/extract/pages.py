@@ -9,10 +9,8 @@ input cap and a process pool so parsing never runs on the event loop.
 from __future__ import annotations
 
 import asyncio
-import html as html_lib
 import logging
 import multiprocessing
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,16 +21,12 @@ from functools import partial
 from multiprocessing import forkserver
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urljoin
-
-import trafilatura
-from trafilatura.utils import load_html
-from trafilatura.xml import xmltotxt
 
 from news import errors
 from news.extract.boilerplate import strip_edge_boilerplate
 from news.extract.language import language_label
 from news.extract.pagedates import choose_date, structured_date
+from news.extract.pagemeta import absolute_url, clean_inline, page_metadata
 from news.extract.paragraphs import join_split_paragraphs
 from news.extract.textdoc import is_prose, make_lead, split_text_document, strip_leading_metadata
 from news.extract.titles import strip_site_name
@@ -54,7 +48,6 @@ _LANGUAGE_SAMPLE = 3000
 # Without one sentence-like paragraph, less text than this (~25 English words; characters, as
 # Chinese and Japanese have no spaces) is a menu or a caption, not an article.
 _MIN_CHARS = 150
-_TAG = re.compile(r"<[^>]{0,200}>")
 _T = TypeVar("_T")
 
 
@@ -73,37 +66,6 @@ class ExtractedArticle:
     site_name: str | None
 
 
-def _clean_inline(value: object) -> str | None:
-    """Return a one-line NFC string with HTML tags and entities removed, or None if empty."""
-    if not isinstance(value, str):
-        return None
-    text = _TAG.sub(" ", html_lib.unescape(value))
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    return text or None
-
-
-def _page_metadata(tree: Any, url: str | None) -> tuple[str | None, str | None]:
-    """Return the page's declared language and its canonical URL (rel=canonical, og:url)."""
-    declared = tree.get("lang") or tree.get("xml:lang")
-    if not declared:
-        values = tree.xpath('//meta[@http-equiv="content-language"]/@content') or tree.xpath(
-            '//meta[@property="og:locale"]/@content'
-        )
-        declared = str(values[0]) if values else None
-    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        values = [str(v).strip() for v in tree.xpath(xpath) if str(v).strip()]
-        if values:
-            return declared, _absolute(values[0], url)
-    return declared, None
-
-
-def _absolute(link: str | None, base: str | None) -> str | None:
-    """Return ``link`` made absolute against ``base``; None unless it is http(s)."""
-    if link and base:
-        link = urljoin(base, link)
-    return link if link and link.startswith(("http://", "https://")) else None
-
-
 def _cap(document: str | bytes) -> str | bytes:
     """Cut a document to MAX_INPUT_BYTES (characters for str: near enough, and cheap)."""
     return document[:MAX_INPUT_BYTES] if len(document) > MAX_INPUT_BYTES else document
@@ -119,6 +81,8 @@ def _body_paragraphs(document: Any, title: str) -> tuple[list[str], datetime | N
     and author those lines gave."""
     text = document.text
     if document.body is not None and join_split_paragraphs(document.body):
+        from trafilatura.xml import xmltotxt
+
         text = xmltotxt(document.body, include_formatting=False)
     # One paragraph per line of trafilatura's text, now that no inline element splits one.
     paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
@@ -145,11 +109,16 @@ def extract_html(
     With ``describe=False`` the language and lead are left unset (None, ""): the pipeline
     works them out once, on the text it keeps (news.stories.candidate).
     """
+    # Imported here, not at the top: a bot whose extraction runs in a process pool never loads
+    # trafilatura (~60 MB) in its main process; the pool's fork server preloads it.
+    import trafilatura
+    from trafilatura.utils import load_html
+
     try:
         tree = load_html(_cap(html))
         if tree is None:
             return None
-        page_language, canonical = _page_metadata(tree, url)
+        page_language, canonical = page_metadata(tree, url)
         structured = structured_date(tree) if metadata else None
         document = trafilatura.bare_extraction(
             tree,
@@ -164,9 +133,9 @@ def extract_html(
         return None
     if document is None or isinstance(document, dict) or not document.text:
         return None
-    site_name = _clean_inline(document.sitename)
+    site_name = clean_inline(document.sitename)
     title = strip_site_name(
-        _clean_inline(document.title) or "", names=(site_name,), url=canonical or url
+        clean_inline(document.title) or "", names=(site_name,), url=canonical or url
     )
     paragraphs, text_date, text_author = _body_paragraphs(document, title)
     if not any(is_prose(p) for p in paragraphs) and sum(map(len, paragraphs)) < _MIN_CHARS:
@@ -179,8 +148,8 @@ def extract_html(
         text=text,
         lead=make_lead(paragraphs) if describe else "",
         published_at=choose_date(structured, document.date) or text_date,
-        author=_clean_inline(document.author) or text_author,
-        image_url=_absolute(_clean_inline(document.image), url),
+        author=clean_inline(document.author) or text_author,
+        image_url=absolute_url(clean_inline(document.image), url),
         language=language_label(sample, declared=declared) if describe else None,
         canonical_url=canonical,
         site_name=site_name,
@@ -238,10 +207,17 @@ class Extractor:
     The pool outlives its workers: when one dies (the OOM killer, SIGKILL) the pool breaks,
     so it is replaced and the lost job run again up to ``retries`` times; a job that still
     fails raises ExtractError. ``failing`` is true from such a failure until a job succeeds.
+    With ``idle_close``, the pool and its fork server stop after that many seconds without a
+    job (they start again with the next): between ingest passes the bot holds no workers.
     """
 
     def __init__(
-        self, workers: int = 1, *, max_tasks_per_child: int = 500, retries: int = 1
+        self,
+        workers: int = 1,
+        *,
+        max_tasks_per_child: int = 500,
+        retries: int = 1,
+        idle_close: float | None = None,
     ) -> None:
         """Create an extractor with ``workers`` processes (0: a thread of this process)."""
         if workers < 0:
@@ -256,6 +232,9 @@ class Extractor:
         self.restarts = 0  # pools replaced after a worker died
         self.failed = 0  # jobs lost to dead workers even after their retries
         self.last_error: str | None = None  # the last such failure, until a job succeeds
+        self.idle_close = idle_close
+        self._idle: asyncio.TimerHandle | None = None
+        self._closing: set[asyncio.Task[None]] = set()
 
     @property
     def failing(self) -> bool:
@@ -277,7 +256,7 @@ class Extractor:
         # model loaded; recycling a worker after
         # max_tasks_per_child pages bounds lxml's memory growth.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, "news.extract.poolwarm"])
+        context.set_forkserver_preload(["trafilatura", __name__, "news.extract.poolwarm"])
         pool = ProcessPoolExecutor(
             self.workers, mp_context=context, max_tasks_per_child=self._max_tasks_per_child
         )
@@ -331,6 +310,8 @@ class Extractor:
         if self.workers == 0:
             return await asyncio.to_thread(job)
         loop = asyncio.get_running_loop()
+        if self._idle is not None:
+            self._idle.cancel()
         tries = 0
         while True:
             pool, generation = await self._current_pool()
@@ -350,9 +331,34 @@ class Extractor:
                 raise errors.ExtractError(self.last_error) from exc
             finally:
                 self.in_flight -= 1
+                if self.in_flight == 0 and self.idle_close is not None:
+                    self._idle = loop.call_later(self.idle_close, self._close_when_idle)
             if extraction:
                 self.last_error = None
             return result
+
+    def _close_when_idle(self) -> None:
+        task = asyncio.get_running_loop().create_task(self._close_idle())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _close_idle(self) -> None:
+        """Stop the pool and the fork server (which holds trafilatura and the language model:
+        ~100 MB) when no job came meanwhile."""
+        async with self._pool_lock:
+            if self.in_flight or self._pool is None:
+                return
+            pool, self._pool = self._pool, None
+            self._generation += 1
+        await asyncio.to_thread(pool.shutdown, wait=True)
+        log.debug("extract: the pool was idle for %g s; stopped", self.idle_close)
+        async with self._pool_lock:
+            if self._pool is None:
+                # multiprocessing has no public way to stop its fork server; this private one
+                # has been there since 3.8 (CPython's own tests use it).
+                stop = getattr(forkserver._forkserver, "_stop", None)
+                if stop is not None:
+                    await asyncio.to_thread(stop)
 
     async def extract_many(
         self, pages: Iterable[tuple[str | bytes, str | None]]
