@@ -14,6 +14,8 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     Message,
     Update,
 )
@@ -46,6 +48,7 @@ from tests.fakes import (
     make_update_json,
 )
 from tests.fakes.telegram_flood import FloodControl
+from tests.fakes.telegram_inline import answers, inline_query
 from tests.fakes.telegram_photos import refuse_photo
 
 CHAT = 1001
@@ -529,3 +532,18 @@ async def test_application_polling_round_trip(fake: FakeTelegramAPI) -> None:
     assert len(fake.sent("answerCallbackQuery")) == 1
     assert fake.pending_updates == []
     assert [c.method for c in fake.calls][:3] == ["getMe", "deleteWebhook", "getUpdates"]
+
+
+async def test_answer_inline_query_follows_telegrams_rules(fake: FakeTelegramAPI, bot: Bot) -> None:
+    def article(n: int) -> InlineQueryResultArticle:
+        return InlineQueryResultArticle(str(n), f"t{n}", InputTextMessageContent(f"m{n}"))
+
+    query_id = inline_query(fake.state, 5, "words")["inline_query"]["id"]
+    with pytest.raises(BadRequest, match=r"(?i)result_id_duplicate"):
+        await bot.answer_inline_query(query_id, [article(1), article(1)])
+    with pytest.raises(BadRequest, match=r"(?i)results_too_much"):
+        await bot.answer_inline_query(query_id, [article(n) for n in range(51)])
+    assert await bot.answer_inline_query(query_id, [article(1)], next_offset="10")
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query_id, [article(2)])
+    assert answers(fake.state)[0]["next_offset"] == "10"

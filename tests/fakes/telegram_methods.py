@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.fakes.telegram_errors import bad_request
 from tests.fakes.telegram_html import render_text
+from tests.fakes.telegram_inline import answer_inline_query
 from tests.fakes.telegram_objects import JSON, make_user_json, utf16_len
 from tests.fakes.telegram_photos import check_photo
 from tests.fakes.telegram_state import BotState, StoredMessage
@@ -325,6 +326,7 @@ METHODS: dict[str, Handler] = {
     "editMessageReplyMarkup": edit_message_reply_markup,
     "deleteMessage": delete_message,
     "answerCallbackQuery": answer_callback_query,
+    "answerInlineQuery": answer_inline_query,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
@@ -340,6 +342,7 @@ CHAT_METHODS = frozenset(METHODS) - {
     "deleteWebhook",
     "getWebhookInfo",
     "answerCallbackQuery",
+    "answerInlineQuery",
     "setMyCommands",
     "getMyCommands",
     "deleteMyCommands",

@@ -61,6 +61,8 @@ class BotState:
         self.updates: list[JSON] = []
         self.next_update_id = 1
         self.refused_photos: dict[str, str] = {}  # photo URL -> the 400 Telegram answers
+        self.open_inline_queries: set[str] = set()
+        self.inline_answers: dict[str, JSON] = {}  # query id -> the answer's parameters
 
     def chat(self, chat_id: int | str, chat: JSON | None = None) -> ChatState:
         """Return the chat's state, creating it (from `chat` JSON or the id) on first sight."""
