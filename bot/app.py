@@ -24,6 +24,7 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -34,6 +35,7 @@ from bot.args import CleanCommandHandler
 from bot.handlers import (
     admin,
     channels,
+    inline,
     latest,
     prefs,
     read,
@@ -128,6 +130,7 @@ def build_application(
     for name, callback in _COMMANDS.items():
         application.add_handler(CleanCommandHandler(name, callback, filters=_COMMAND_UPDATES))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     # A group of its own: the bot's status changes in channels, whatever group 0 does with them.
     application.add_handler(
