@@ -35,6 +35,7 @@ from bot.args import CleanCommandHandler
 from bot.handlers import (
     admin,
     channels,
+    groups,
     inline,
     latest,
     prefs,
@@ -135,6 +136,9 @@ def build_application(
     # A group of its own: the bot's status changes in channels, whatever group 0 does with them.
     application.add_handler(
         ChatMemberHandler(channels.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=1
+    )
+    application.add_handler(
+        ChatMemberHandler(groups.on_group_member, ChatMemberHandler.MY_CHAT_MEMBER), group=2
     )
     # Same group as the commands, added last: only a command none of them took reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
