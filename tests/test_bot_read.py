@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from storage.chats import set_chat_pictures
 from tests.bot_harness import PRIVATE, BotHarness, plain
 from tests.factories import add_article, hours_ago
 from tests.fakes.telegram_objects import utf16_len
@@ -144,6 +145,28 @@ async def test_card_falls_back_to_text_when_telegram_refuses_the_image(bot: BotH
     assert card.methods == ["sendPhoto", "sendMessage"]
     assert card.text.startswith("Picture story\n")
     assert bot.errors.records == []
+
+
+async def test_a_refused_image_is_not_tried_again_and_pictures_off_is_text(
+    bot: BotHarness,
+) -> None:
+    article_id = (
+        await add_article(bot.store, title="Picture story", image_url="https://img.invalid/x.jpg")
+    ).article_id
+    other_id = (
+        await add_article(bot.store, title="Other story", image_url="https://img.example.com/y.jpg")
+    ).article_id
+    bot.expect_errors()  # the refused sendPhoto
+
+    first = await bot.send(PRIVATE, f"/read {article_id}")
+    again = await bot.send(PRIVATE, f"/read {article_id}")
+    async with bot.store.write() as session:
+        await set_chat_pictures(session, PRIVATE, False)
+    off = await bot.send(PRIVATE, f"/read {other_id}")
+
+    assert first.methods == ["sendPhoto", "sendMessage"]
+    assert again.methods == ["sendMessage"]
+    assert off.methods == ["sendMessage"]
 
 
 async def test_full_text_reader_pages_under_the_limit(bot: BotHarness) -> None:
