@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     UniqueConstraint,
     false,
@@ -21,6 +22,7 @@ from storage.types import CleanString, CleanText, UTCDateTime, utcnow
 
 __all__ = [
     "Article",
+    "ArticleEmbedding",
     "Base",
     "Chat",
     "ChatMute",
@@ -82,6 +84,8 @@ class Story(Base):
     title: Mapped[str] = mapped_column(CleanText)
     topic: Mapped[str] = mapped_column(CleanString(32))
     language: Mapped[str] = mapped_column(CleanString(8))
+    # Every language the story has an article in, space-separated ("en", "en ur").
+    languages: Mapped[str] = mapped_column(CleanString(32), default="")
     simhash: Mapped[int] = mapped_column(BigInteger, default=0)
     article_count: Mapped[int] = mapped_column(Integer, default=1)
     first_published_at: Mapped[datetime]
@@ -139,6 +143,18 @@ class Article(Base):
     )
 
 
+class ArticleEmbedding(Base):
+    """An article's multilingual embedding (news.embeddings.vectors), stored once."""
+
+    __tablename__ = "article_embeddings"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    model: Mapped[str] = mapped_column(CleanString(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Chat(Base):
     """A Telegram chat (private, group, supergroup or channel) and its preferences."""
 
@@ -147,7 +163,11 @@ class Chat(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(CleanString(16), default="private")
     title: Mapped[str | None] = mapped_column(CleanString(500))
-    language: Mapped[str] = mapped_column(CleanString(8))
+    language: Mapped[str] = mapped_column(CleanString(8))  # of the interface (/lang)
+    # The languages of news it is sent (/news): "en", "ur" or "both".
+    news_languages: Mapped[str] = mapped_column(
+        CleanString(8), default="both", server_default="both"
+    )
     timezone: Mapped[str] = mapped_column(CleanString(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(CleanString(200))

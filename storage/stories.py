@@ -67,6 +67,7 @@ async def create_story(
         "title": title,
         "topic": topic,
         "language": language,
+        "languages": language,
         "simhash": simhash,
         "article_count": 1,
         "first_published_at": published_at,

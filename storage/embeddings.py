@@ -1,0 +1,79 @@
+"""Queries on article embeddings: store one, read the recent ones, and a story's languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Article, ArticleEmbedding, Story
+
+__all__ = [
+    "EmbeddedArticle",
+    "add_story_language",
+    "recent_embeddings",
+    "save_embedding",
+    "story_languages",
+]
+
+
+@dataclass(frozen=True)
+class EmbeddedArticle:
+    """A recent article with its stored vector, as the story linker compares it."""
+
+    article_id: int
+    story_id: int | None
+    language: str
+    published_at: datetime
+    title: str
+    lead: str
+    vector: bytes
+
+
+async def save_embedding(session: AsyncSession, article_id: int, model: str, vector: bytes) -> None:
+    """Store an article's vector (once: the article is new)."""
+    session.add(ArticleEmbedding(article_id=article_id, model=model, vector=vector))
+    await session.flush()
+
+
+async def add_story_language(session: AsyncSession, story_id: int, language: str) -> None:
+    """Record that ``story_id`` now has an article in ``language`` (no change if it had one)."""
+    padded = literal(" ").concat(Story.languages).concat(" ")
+    await session.execute(
+        update(Story)
+        .where(Story.id == story_id, ~padded.contains(f" {language} ", autoescape=True))
+        .values(languages=func.trim(Story.languages.concat(f" {language}")))
+    )
+
+
+async def story_languages(session: AsyncSession, story_id: int) -> list[str]:
+    """The languages a story has an article in, as recorded."""
+    value = await session.scalar(select(Story.languages).where(Story.id == story_id))
+    return (value or "").split()
+
+
+async def recent_embeddings(
+    session: AsyncSession, *, model: str, since: datetime, after_id: int = 0, limit: int = 50000
+) -> list[EmbeddedArticle]:
+    """Articles published since ``since`` and stored after ``after_id`` with a ``model``
+    vector, by id."""
+    stmt = (
+        select(
+            Article.id,
+            Article.story_id,
+            Article.language,
+            Article.published_at,
+            Article.title,
+            Article.lead,
+            ArticleEmbedding.vector,
+        )
+        .join(ArticleEmbedding, ArticleEmbedding.article_id == Article.id)
+        .where(
+            ArticleEmbedding.model == model, Article.published_at >= since, Article.id > after_id
+        )
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    return [EmbeddedArticle(*row) for row in (await session.execute(stmt)).all()]
