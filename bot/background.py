@@ -45,6 +45,7 @@ class Background:
                 summaries=services.summaries,
                 on_queued=self.sender.wake.set,
                 clock=services.clock,
+                embeddings=services.embeddings,
             )
         )
         self._tasks.append(

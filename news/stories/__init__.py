@@ -1,4 +1,5 @@
-"""Stories: building a candidate, duplicate detection, the index of recent stories, storing once."""
+"""Stories: building a candidate, duplicate detection, the index of recent stories, storing once,
+linking reports across languages."""
 
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
         page_candidate,
         read_language,
     )
+    from news.stories.clues import Clues, read_clues, shared_clues
     from news.stories.dedup import (
         NEAR_DUPLICATE_BITS,
         STORY_WINDOW,
@@ -28,16 +30,21 @@ if TYPE_CHECKING:
         to_signed64,
     )
     from news.stories.index import StoryIndex
+    from news.stories.linking import LINK_WINDOW, Link, StoryLinker
     from news.stories.store import Stored, store_candidate
 
 __all__ = [
+    "LINK_WINDOW",
     "NEAR_DUPLICATE_BITS",
     "STORY_WINDOW",
     "TITLE_SIMILARITY",
     "Candidate",
+    "Clues",
+    "Link",
     "Stored",
     "StoryIndex",
     "StoryKey",
+    "StoryLinker",
     "build_candidate",
     "content_hash",
     "entry_candidate",
@@ -46,8 +53,10 @@ __all__ = [
     "hamming",
     "is_near_duplicate",
     "page_candidate",
+    "read_clues",
     "read_language",
     "same_story",
+    "shared_clues",
     "simhash64",
     "store_candidate",
     "title_similarity",

@@ -8,7 +8,7 @@ read back. Their keys (fingerprints, search keys) come computed with the candida
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from storage import Store
 from storage.articles import ArticleIn, add_article
 from storage.stories import StoryCandidate, attach_to_story, create_story
 
-__all__ = ["Stored", "store_candidate", "store_candidates", "store_each"]
+__all__ = ["LinkFinder", "Stored", "store_candidate", "store_candidates", "store_each"]
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +41,27 @@ class Stored:
         return self.article_id is None
 
 
-async def store_candidate(store: Store, c: Candidate, index: StoryIndex) -> Stored:
+# Asked when no story of the candidate's language matches: its story in the other language
+# (news.stories.linking), or None.
+LinkFinder = Callable[[Candidate], int | None]
+
+
+async def store_candidate(
+    store: Store, c: Candidate, index: StoryIndex, link: LinkFinder | None = None
+) -> Stored:
     """Store ``c`` unless it is a duplicate, joining the story of a matching recent article."""
-    return (await store_candidates(store, [c], index))[0]
+    return (await store_candidates(store, [c], index, link))[0]
 
 
 async def store_candidates(
-    store: Store, candidates: Sequence[Candidate], index: StoryIndex
+    store: Store, candidates: Sequence[Candidate], index: StoryIndex, link: LinkFinder | None = None
 ) -> list[Stored]:
     """Store each candidate unless it is a duplicate, in order and in one transaction, each
     joining the story of a matching recent article (an earlier one of the batch too).
 
     The insert is the one duplicate check (storage.articles.add_article): the story is looked
-    up first, in the ``index`` of recent stories the pipeline keeps, and dropped with the
+    up first, in the ``index`` of recent stories the pipeline keeps (then by ``link``, across
+    languages), and dropped with the
     article when the store already has it. When the transaction fails, nothing of the batch
     is stored and the index forgets what it was told of it."""
     if not candidates:
@@ -64,36 +72,41 @@ async def store_candidates(
         await index.refresh(max(c.fetched_at for c in candidates))
         try:
             async with store.write() as session:
-                return [await _write(session, c, index) for c in candidates]
+                return [await _write(session, c, index, link) for c in candidates]
         except BaseException:
             index.reset()  # it was told of rows that were rolled back
             raise
 
 
 async def store_each(
-    store: Store, candidates: Sequence[Candidate], index: StoryIndex
+    store: Store, candidates: Sequence[Candidate], index: StoryIndex, link: LinkFinder | None = None
 ) -> list[tuple[Candidate, Stored]]:
     """store_candidates, and when the batch fails, each candidate on its own: a bad one is
     logged and skipped, the others stored. Returns each candidate stored with its outcome."""
     try:
-        return list(zip(candidates, await store_candidates(store, candidates, index), strict=True))
+        stored = await store_candidates(store, candidates, index, link)
+        return list(zip(candidates, stored, strict=True))
     except Exception:
         log.warning("ingest: storing %d articles at once failed; one by one", len(candidates))
     done = []
     for candidate in candidates:
         try:
-            done.append((candidate, await store_candidate(store, candidate, index)))
+            done.append((candidate, await store_candidate(store, candidate, index, link)))
         except Exception:
             log.exception("ingest: article %r failed", candidate.url)
     return done
 
 
-async def _write(session: AsyncSession, c: Candidate, index: StoryIndex) -> Stored:
+async def _write(
+    session: AsyncSession, c: Candidate, index: StoryIndex, link: LinkFinder | None
+) -> Stored:
     """Insert the article and join its story, or start a story of its own."""
     keys = c.keys or text_keys(c.title, c.text, c.lead)
     # Unknown and far-future dates are stored as the fetch time, flagged (date_known=False).
     settled = settle_published(c.published_at, c.fetched_at)
     story_id = index.find(StoryKey(c.title, keys.simhash, settled, c.language, keys.words))
+    if story_id is None and link is not None:
+        story_id = link(c)
     article = ArticleIn(
         canonical_url=c.canonical_url,
         url=c.url,

