@@ -67,6 +67,7 @@ PUBLIC_COMMANDS = (
     "search",
     "sources",
     "lang",
+    "news",
     "timezone",
     "digest",
     "quiet",

@@ -26,6 +26,7 @@ __all__ = [
     "set_chat_language",
     "set_chat_pictures",
     "set_chat_timezone",
+    "set_news_languages",
     "set_quiet_hours",
 ]
 
@@ -71,6 +72,11 @@ async def _set(session: AsyncSession, chat_id: int, **values: object) -> None:
 async def set_chat_language(session: AsyncSession, chat_id: int, language: str) -> None:
     """Set the language the chat reads in."""
     await _set(session, chat_id, language=language)
+
+
+async def set_news_languages(session: AsyncSession, chat_id: int, languages: str) -> None:
+    """Set the languages of news the chat is sent: "en", "ur" or "both" (apart from /lang)."""
+    await _set(session, chat_id, news_languages=languages)
 
 
 async def set_chat_timezone(session: AsyncSession, chat_id: int, timezone: str) -> None:

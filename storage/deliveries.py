@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.dialect import insert_ignore
 from storage.models import Article, Chat, Delivery, DeliveryState, Story
@@ -86,8 +87,8 @@ def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
 
 
 async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -> int:
-    """Queue ``story`` once for each active chat in its language whose subscriptions match it
-    and whose mute words do not; chats that subscribed later than ``now`` are left out.
+    """Queue ``story`` once for each active chat that wants news in its language (/news) whose
+    subscriptions match it and whose mute words do not; chats that subscribed later than ``now`` are left out.
     Returns how many deliveries were queued (pairs queued before are never queued again)."""
     muted = (
         "AND NOT EXISTS (SELECT 1 FROM chat_mutes m WHERE m.chat_id = c.id AND m.word IN :mutes)"
@@ -101,7 +102,7 @@ async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -
         SELECT c.id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0, :now, :now, :now
         FROM chats c
         WHERE c.id IN ({_matching_subscriptions(story, None)})
-          AND c.active AND c.language = :language {muted}
+          AND c.active AND c.news_languages IN ('both', :language) {muted}
         ON CONFLICT DO NOTHING"""
     result = await session.execute(
         _params(story, now, sql),
@@ -317,9 +318,17 @@ class DeliveryView:
 
 
 async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> list[DeliveryView]:
-    """The claimed deliveries with their chat, story and article, oldest story first."""
+    """The claimed deliveries with their chat, story and article, oldest story first: the
+    story's first article in the chat's language when it has one by now, else the one queued."""
     if not delivery_ids:
         return []
+    other = aliased(Article)
+    in_chat_language = (
+        select(func.min(other.id))
+        .where(other.story_id == Delivery.story_id, other.language == Chat.language)
+        .correlate(Delivery, Chat)
+        .scalar_subquery()
+    )
     stmt = (
         select(
             Delivery.id,
@@ -347,7 +356,7 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
         )
         .join(Chat, Chat.id == Delivery.chat_id)
         .join(Story, Story.id == Delivery.story_id)
-        .join(Article, Article.id == Delivery.article_id)
+        .join(Article, Article.id == func.coalesce(in_chat_language, Delivery.article_id))
         .where(Delivery.id.in_(delivery_ids))
         .order_by(Article.published_at, Delivery.id)
     )

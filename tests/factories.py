@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from news.delivery.policy import DeliveryPolicy
+from news.embeddings.service import Embeddings
 from news.pipeline import Pipeline
 from news.stories.candidate import build_candidate
 from storage import Article, Chat, ChatMute, Store, Subscription
@@ -70,18 +71,19 @@ async def add_article(
     push: bool = False,
     now: datetime | None = None,
     policy: DeliveryPolicy | None = None,
+    embeddings: Embeddings | None = None,
 ) -> Added:
     """Store one article through the pipeline; fail if the store already has it.
 
     It is fetched when published (or at ``now``, or an hour before NOW, when it has no date:
     ``published_at=None``). With ``push`` its story is queued or released as the pipeline
     does it at ``now`` (default: when fetched), under ``policy``; the lead is the text's first
-    paragraph unless given."""
+    paragraph unless given; ``embeddings`` makes its vector (default: none)."""
     n = next(_serial)
     title = title or f"Headline number {n}"
     text = text or f"Body of article {n}. It has a first sentence.\n\nAnd a second paragraph."
     fetched = fetched_at or published_at or now or NOW - timedelta(hours=1)
-    pipeline = Pipeline(store, policy=policy, clock=lambda: now or fetched)
+    pipeline = Pipeline(store, policy=policy, clock=lambda: now or fetched, embeddings=embeddings)
     stored = await pipeline.ingest_candidate(
         build_candidate(
             url=url or f"https://news.example.com/{language}/{topic}/{n}",
@@ -130,6 +132,7 @@ async def add_chats(
     keywords: Iterable[str] = (),
     mutes: Iterable[str] = (),
     language: str = "en",
+    news_languages: str = "both",
     timezone: str = "UTC",
     mode: str = "instant",
     digest_time: int | None = None,
@@ -144,6 +147,7 @@ async def add_chats(
             "id": i,
             "type": "private" if i > 0 else "group",
             "language": language,
+            "news_languages": news_languages,
             "timezone": timezone,
             "active": True,
             "quiet_start": quiet[0] if quiet else None,

@@ -31,7 +31,9 @@ def render_story(view: DeliveryView, *, breaking: bool) -> tuple[Html, Keyboard]
     if breaking:
         lines.append(t(lang, "push.breaking"))
     lines.append(bold(view.title))
-    meta = " · ".join(x for x in (view.source, topic_label(view.topic, lang)) if x)
+    # A story with no report in the chat's language yet comes in the other, labelled so.
+    other = t(lang, "push.other_language_label") if view.language != lang else ""
+    meta = " · ".join(x for x in (other, view.source, topic_label(view.topic, lang)) if x)
     lines.append(italic(meta))
     if view.lead:
         lines += ["", truncate_caption(escape(view.lead), _LEAD_CHARS)]
