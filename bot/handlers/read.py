@@ -48,7 +48,19 @@ async def read(update: Update, context: KhabarContext) -> None:
     if article_id is None:
         await reply(update, context, t(prefs.language, "read.usage"), lang=prefs.language)
         return
+    article_id = await _in_language(context, article_id, prefs.language)
     await send_article_card(update, context, article_id, prefs)
+
+
+async def _in_language(context: KhabarContext, article_id: int, lang: str) -> int:
+    """The story's first report in ``lang`` when the article is in the other language and its
+    story has one, else the article itself."""
+    async with context.services.store.read() as session:
+        article = await get_article(session, article_id)
+        if article is None or article.language == lang or article.story_id is None:
+            return article_id
+        members = await story_articles(session, article.story_id)
+    return next((a.id for a in members if a.language == lang), article_id)
 
 
 def _source_key(article: Article) -> str:
@@ -56,14 +68,25 @@ def _source_key(article: Article) -> str:
     return f"feed:{article.feed_id}" if article.feed_id is not None else article.source.casefold()
 
 
-async def _other_sources(context: KhabarContext, article: Article) -> int:
-    """How many sources other than this article's own also reported its story."""
+async def _story_members(context: KhabarContext, article: Article) -> list[Article]:
+    """Every article of the article's story (just the article when it stands alone)."""
     if article.story is None or article.story.article_count < 2:
-        return 0
+        return [article]
     async with context.services.store.read() as session:
-        members = await story_articles(session, article.story.id)
-    own = _source_key(article)
-    return len({_source_key(a) for a in members} - {own})
+        return await story_articles(session, article.story.id)
+
+
+def _story_lines(article: Article, members: list[Article], lang: str) -> tuple[int, list[Html]]:
+    """How many other sources report the story, and "N sources (EN 3 · UR 2)" when the
+    story is reported in both languages."""
+    sources = {_source_key(a) for a in members}
+    others = len(sources - {_source_key(article)})
+    by_language = {
+        x: len({_source_key(a) for a in members if a.language == x}) for x in ("en", "ur")
+    }
+    if not all(by_language.values()):
+        return others, []
+    return others, [t(lang, "read.sources_by_language", count=len(sources), **by_language)]
 
 
 async def _card(
@@ -89,6 +112,9 @@ async def _render_card(
     ]
     if summary.language != lang:
         lines.append(italic(t(lang, "read.summary_other_language_note")))
+    members = await _story_members(context, article)
+    others, story_lines = _story_lines(article, members, lang)
+    lines += story_lines
     lines += [Html(""), original_link(article, lang)]
     text = Html("\n".join(lines))
     buttons: list[list[tuple[str, str]]] = [
@@ -98,7 +124,11 @@ async def _render_card(
         ],
         [(t(lang, "read.full_text_button"), encode_callback("read", article.id, 0))],
     ]
-    others = await _other_sources(context, article)
+    # The first report in the other language, when the story has one (EMBEDDINGS links them).
+    other = next((a for a in members if a.language not in (article.language, "")), None)
+    if other is not None and other.language in ("en", "ur"):
+        label = t(lang, f"read.other_report_{other.language}")
+        buttons.append([(label, encode_callback("open", other.id))])
     if others > 0:
         buttons.append(
             [(tn(lang, "read.also_reported", others), encode_callback("also", article.id))]
