@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from news.embeddings.nearest import RecentVectors
 from news.embeddings.service import Embeddings
 from news.summaries.service import SummaryService
 from storage import Store
@@ -53,6 +54,7 @@ class Services:
     summaries: SummaryService
     clock: Callable[[], datetime] = _utcnow
     embeddings: Embeddings = field(default_factory=Embeddings)  # query vectors for /search
+    vectors: RecentVectors | None = None  # recent articles' vectors (None: embeddings off)
 
     def install(self, application: KhabarApp) -> None:
         """Make these services reachable as ``context.services`` in every callback."""

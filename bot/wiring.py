@@ -18,6 +18,7 @@ from bot.push.sender import PushConfig, Sender
 from bot.services import Services
 from news.delivery.policy import DeliveryPolicy
 from news.embeddings.backend import load_embedder
+from news.embeddings.nearest import RecentVectors
 from news.embeddings.service import Embeddings
 from news.extract.pages import Extractor
 from news.ingest.feedlist import seed_feeds
@@ -98,8 +99,15 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         store, backend, wait=settings.summary_wait, budget=summary_budget(settings)
     )
     embeddings = make_embeddings(settings)
+    vectors = RecentVectors(store, embeddings) if embeddings.enabled else None
     try:
-        yield Services(settings=settings, store=store, summaries=summaries, embeddings=embeddings)
+        yield Services(
+            settings=settings,
+            store=store,
+            summaries=summaries,
+            embeddings=embeddings,
+            vectors=vectors,
+        )
     finally:
         embeddings.close()
         await summaries.close()

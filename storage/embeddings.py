@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,8 +15,10 @@ __all__ = [
     "EmbeddedArticle",
     "add_story_language",
     "recent_embeddings",
+    "recent_vectors",
     "save_embedding",
     "story_languages",
+    "vectors_of",
 ]
 
 
@@ -77,3 +80,37 @@ async def recent_embeddings(
         .limit(limit)
     )
     return [EmbeddedArticle(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def recent_vectors(
+    session: AsyncSession, *, model: str, since: datetime, after_id: int = 0, limit: int = 20000
+) -> list[tuple[int, datetime, str, bytes]]:
+    """(article id, published, language, vector) of articles published since ``since`` and stored after
+    ``after_id`` with a ``model`` vector, by id (the search index's incremental read)."""
+    stmt = (
+        select(
+            ArticleEmbedding.article_id,
+            Article.published_at,
+            Article.language,
+            ArticleEmbedding.vector,
+        )
+        .join(Article, ArticleEmbedding.article_id == Article.id)
+        .where(
+            ArticleEmbedding.model == model,
+            ArticleEmbedding.article_id > after_id,
+            Article.published_at >= since,
+        )
+        .order_by(ArticleEmbedding.article_id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in (await session.execute(stmt)).all()]
+
+
+async def vectors_of(session: AsyncSession, article_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored vectors of these articles (those without one left out)."""
+    if not article_ids:
+        return {}
+    stmt = select(ArticleEmbedding.article_id, ArticleEmbedding.vector).where(
+        ArticleEmbedding.article_id.in_(list(article_ids))
+    )
+    return {row[0]: row[1] for row in (await session.execute(stmt)).all()}

@@ -16,7 +16,7 @@ from bot.render.html import Html
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
-from storage.articles import search_articles
+from news.embeddings.crosssearch import search_both_languages
 from storage.chats import list_mutes
 
 __all__ = ["MAX_QUERY", "search", "search_page"]
@@ -36,14 +36,18 @@ async def _page(
     context: KhabarContext, prefs: ChatPrefs, query: str, token: str, page: int
 ) -> tuple[Html, Keyboard]:
     lang = prefs.language
-    async with context.services.store.read() as session:
+    services = context.services
+    async with services.store.read() as session:
         mutes = await list_mutes(session, prefs.chat_id)
-        found = await unmuted_page(
-            functools.partial(search_articles, session, query),
-            mutes,
-            limit=PAGE_SIZE + 1,
-            offset=page * PAGE_SIZE,
-        )
+    # Full text and, with embeddings on, the nearest recent articles in either language.
+    found = await unmuted_page(
+        functools.partial(
+            search_both_languages, services.store, services.vectors, query, services.clock()
+        ),
+        mutes,
+        limit=PAGE_SIZE + 1,
+        offset=page * PAGE_SIZE,
+    )
     if not found:
         return t(lang, "search.empty"), []
     now = context.services.clock()

@@ -1,0 +1,43 @@
+"""Search in both languages: full-text matches and the query's nearest recent articles,
+ranked together by reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from news.embeddings.nearest import RecentVectors
+from storage import Article, Store
+from storage.articles import get_articles, search_articles
+
+__all__ = ["search_both_languages"]
+
+_RRF_K = 60  # the constant of the paper: a top rank counts, but no single list dominates
+
+
+async def search_both_languages(
+    store: Store,
+    vectors: RecentVectors | None,
+    query: str,
+    now: datetime,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[Article]:
+    """Up to ``limit`` articles after ``offset``: full-text hits (in the query's words) and
+    recent articles in either language about the query, each list's ranks fused."""
+    depth = offset + limit
+    async with store.read() as session:
+        lexical = await search_articles(session, query, limit=depth)
+    nearest = await vectors.nearest(query, now, depth) if vectors is not None else []
+    if not nearest:
+        return lexical[offset:depth]
+    scores: dict[int, float] = {}
+    for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
+        for rank, article_id in enumerate(ranked):
+            scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    order = sorted(scores, key=lambda i: (-scores[i], -i))[offset:depth]
+    known = {a.id: a for a in lexical}
+    missing = [i for i in order if i not in known]
+    async with store.read() as session:
+        known.update((a.id, a) for a in await get_articles(session, missing))
+    return [known[i] for i in order if i in known]
