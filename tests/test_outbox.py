@@ -71,7 +71,8 @@ def test_matching_phrases_accepts_both_stored_forms() -> None:
 async def test_who_gets_a_story(store: Store) -> None:
     await add_chats(store, [1])  # subscribed to world
     await add_chats(store, [2], topics=("sports",))  # other topic
-    await add_chats(store, [3], language="ur")  # reads Urdu
+    await add_chats(store, [3], language="ur")  # reads Urdu, news in both languages (/news)
+    await add_chats(store, [9], language="ur", news_languages="ur")  # Urdu news only
     await add_chats(store, [4], mutes=["cricket"])  # mutes a word in the story
     await add_chats(store, [5], mutes=["cricke"])  # a part of a word mutes nothing
     await add_chats(store, [6], subscribed_at=T0 + timedelta(minutes=5))  # subscribed later
@@ -86,7 +87,7 @@ async def test_who_gets_a_story(store: Store) -> None:
         published_at=T0,
         push=True,
     )
-    assert sorted(await _queued(store)) == [1, 5, 7]
+    assert sorted(await _queued(store)) == [1, 3, 5, 7]
 
 
 async def test_digest_subscriptions_wait_for_the_matching_digest_time(store: Store) -> None:
