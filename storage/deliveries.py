@@ -83,6 +83,10 @@ def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
         params.append(bindparam("keywords", list(story.keywords), expanding=True))
     if story.mutes and ":mutes" in sql:
         params.append(bindparam("mutes", list(story.mutes), expanding=True))
+    if ":wanted" in sql:
+        # "both" is English and Urdu: news in another language reaches chats that chose it.
+        wanted = [story.language, "both"] if story.language in ("en", "ur") else [story.language]
+        params.append(bindparam("wanted", wanted, expanding=True))
     return text(sql).bindparams(*params)
 
 
@@ -102,7 +106,7 @@ async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -
         SELECT c.id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0, :now, :now, :now
         FROM chats c
         WHERE c.id IN ({_matching_subscriptions(story, None)})
-          AND c.active AND c.news_languages IN ('both', :language) {muted}
+          AND c.active AND c.news_languages IN :wanted {muted}
         ON CONFLICT DO NOTHING"""
     result = await session.execute(
         _params(story, now, sql),

@@ -306,7 +306,8 @@ async def test_an_article_in_another_language_is_labelled_and_not_pushed(
                 )
             )
         ).all()
-    assert sorted(queued) == [(1, "en"), (2, "en")]
+    # Chat 3 reads Urdu and gets news in both languages (/news): English, not French.
+    assert sorted(queued) == [(1, "en"), (2, "en"), (3, "en")]
 
 
 async def test_each_new_article_is_summarized_by_the_summary_stage(harness: Harness) -> None:

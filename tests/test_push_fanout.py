@@ -122,8 +122,8 @@ async def _wait_for_title(fake: FakeTelegramAPI, title: str, count: int) -> None
 async def test_a_backlog_goes_out_as_one_message(store: Store) -> None:
     clock = Clock()
     both = ("world", "sports")
-    await add_chats(store, [1, 2], topics=both, quiet=(0, 8 * 60))
-    await add_chats(store, [3], topics=both, quiet=(0, 8 * 60), language="ur")
+    await add_chats(store, [1, 2], topics=both, quiet=(0, 8 * 60), news_languages="en")
+    await add_chats(store, [3], topics=both, quiet=(0, 8 * 60), language="ur", news_languages="ur")
     night = T0.replace(hour=1)
     for n in range(30):
         topic = "world" if n % 3 else "sports"
