@@ -1,0 +1,220 @@
+"""Timing commands through the real Application, each beside a replay of the SQL it ran.
+
+Shared by ``scripts/bench_bot.py`` (100,000 articles) and ``scripts/scale_bench.py`` (a million).
+Each command goes from a raw update through ``build_application``'s handlers to the console
+transport (``ConsoleBotAPI``: no HTTP, no rate limiter). Every statement the handler sends to the
+database is recorded (SQLAlchemy's ``before_cursor_execute``) and, right after the command, the
+same statements are replayed through the bare driver (``sqlite3`` on the same file, ``asyncpg``
+on the same PostgreSQL database): that replay is the baseline, measured interleaved with the bot
+so load from other processes hits both alike. The bot's overhead is, per pair, bot minus replay,
+by wall time and by CPU time of this process (``time.process_time``: the event loop and the
+aiosqlite thread together); p50 and p99 are taken over those differences.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
+
+from bot.console.request import ConsoleMessage
+from bot.services import KhabarApp
+
+__all__ = [
+    "GOAL_P50_MS",
+    "GOAL_P99_MS",
+    "BotDriver",
+    "Pair",
+    "Replay",
+    "SqlLog",
+    "measure",
+    "open_replay",
+    "print_table",
+]
+
+GOAL_P50_MS = 3.0
+GOAL_P99_MS = 10.0
+_READS = ("select", "with", "set", "pragma")
+
+Statement = tuple[str, Any]
+
+
+class SqlLog:
+    """Every statement the engine sends while ``take`` is not called (reads only are replayed)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements: list[Statement] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: Any, cursor: Any, sql: str, params: Any, *_: Any) -> None:
+        self.statements.append((sql, params))
+
+    def take(self) -> list[Statement]:
+        """The statements recorded since the last call."""
+        taken, self.statements = self.statements, []
+        return taken
+
+
+class Replay:
+    """Runs recorded statements through the bare driver: the baseline of one command."""
+
+    def __init__(self, sqlite_path: Path | None, pg: Any = None) -> None:
+        self._db = sqlite3.connect(sqlite_path) if sqlite_path else None
+        self._pg = pg
+
+    async def run(self, statements: Sequence[Statement]) -> None:
+        """Execute each read statement and fetch all its rows."""
+        reads = [(s, p) for s, p in statements if s.lstrip().lower().startswith(_READS)]
+        if self._db is not None:
+            self._db.execute("BEGIN")
+            for sql, params in reads:
+                self._db.execute(sql, params or ()).fetchall()
+            self._db.execute("ROLLBACK")
+            return
+        async with self._pg.transaction():
+            for sql, params in reads:
+                await self._pg.fetch(sql, *(params or ()))
+
+    async def close(self) -> None:
+        """Close the driver's connection."""
+        if self._db is not None:
+            self._db.close()
+        if self._pg is not None:
+            await self._pg.close()
+
+
+async def open_replay(database_url: str) -> Replay:
+    """A replay connection to the store at ``database_url`` (SQLite file or PostgreSQL)."""
+    if database_url.startswith("sqlite"):
+        return Replay(Path(database_url.split("///", 1)[1]))
+    import asyncpg  # type: ignore[import-untyped]
+
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    return Replay(None, await asyncpg.connect(dsn))
+
+
+@dataclass
+class Pair:
+    """The times of one command and of its replay: wall and CPU seconds, and its statements."""
+
+    bot_wall: list[float] = field(default_factory=list)
+    bot_cpu: list[float] = field(default_factory=list)
+    base_wall: list[float] = field(default_factory=list)
+    base_cpu: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+
+
+class BotDriver:
+    """Feeds raw updates to the Application and times each until its reply reaches the transport.
+
+    Updates come from ``chats`` chats in turn, registered beforehand, so the per-chat command
+    limit (20 a minute) never answers instead of the handler.
+    """
+
+    def __init__(self, app: KhabarApp, chat_ids: range, language: str) -> None:
+        self.app = app
+        self.chat_ids = chat_ids
+        self.language = language
+        self.replied = (0.0, 0.0)
+        self._ids = count(1_000_000 * chat_ids.start)
+        self._turn = count()
+
+    def show(self, message: ConsoleMessage) -> None:
+        """Called by ConsoleBotAPI for every message the bot sends to one of these chats."""
+        self.replied = (time.perf_counter(), time.process_time())
+
+    def raw_update(self, text: str) -> dict[str, Any]:
+        """A user's command as Telegram sends it."""
+        chat_id = self.chat_ids[next(self._turn) % len(self.chat_ids)]
+        command = text.split(maxsplit=1)[0]
+        user = {"id": chat_id, "is_bot": False, "first_name": "Bench"}
+        user["language_code"] = self.language
+        return {
+            "update_id": next(self._ids),
+            "message": {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private", "first_name": "Bench"},
+                "from": user,
+                "text": text,
+                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+            },
+        }
+
+    async def time(self, text: str) -> tuple[float, float]:
+        """Wall and CPU seconds from the raw update to the reply."""
+        raw = json.loads(json.dumps(self.raw_update(text)))
+        self.replied = (0.0, 0.0)
+        wall, cpu = time.perf_counter(), time.process_time()
+        await self.app.process_update(Update.de_json(raw, self.app.bot))
+        if not self.replied[0]:
+            raise RuntimeError(f"bench: no reply to {text!r}")
+        return self.replied[0] - wall, self.replied[1] - cpu
+
+
+async def measure(driver: BotDriver, log: SqlLog, replay: Replay, texts: Sequence[str]) -> Pair:
+    """Each command, then at once the replay of the SQL it ran."""
+    pair = Pair()
+    for text in texts:
+        log.take()
+        wall, cpu = await driver.time(text)
+        statements = log.take()
+        pair.bot_wall.append(wall)
+        pair.bot_cpu.append(cpu)
+        pair.statements.append(len(statements))
+        started, started_cpu = time.perf_counter(), time.process_time()
+        await replay.run(statements)
+        pair.base_wall.append(time.perf_counter() - started)
+        pair.base_cpu.append(time.process_time() - started_cpu)
+    return pair
+
+
+def _p(samples: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of ``samples``, in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[round(q * (len(ordered) - 1))] * 1000
+
+
+def print_table(rows: dict[str, Pair], *, goals: bool = True) -> bool:
+    """One line per command: bot and replay p50 (wall), overhead p50/p99 by wall and by CPU.
+
+    Returns whether every command met the goals (p50 < 3 ms, p99 < 10 ms, by wall and CPU)."""
+    print(
+        f"\n{len(next(iter(rows.values())).bot_wall)} runs each; ms from the raw update to the reply"
+    )
+    header = (
+        f"{'command':34} {'bot p50':>8} {'sql p50':>8} {'stmts':>5} "
+        f"{'wall +p50':>9} {'wall +p99':>9} {'cpu +p50':>9} {'cpu +p99':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    met = True
+    for name, pair in rows.items():
+        wall = [b - s for b, s in zip(pair.bot_wall, pair.base_wall, strict=True)]
+        cpu = [b - s for b, s in zip(pair.bot_cpu, pair.base_cpu, strict=True)]
+        figures = (_p(wall, 0.5), _p(wall, 0.99), _p(cpu, 0.5), _p(cpu, 0.99))
+        ok = all(f < g for f, g in zip(figures, (GOAL_P50_MS, GOAL_P99_MS) * 2, strict=True))
+        judged = goals and "not cached" not in name
+        mark = (" ok" if ok else " over goal") if judged else ""
+        met &= ok or not judged
+        print(
+            f"{name:34} {_p(pair.bot_wall, 0.5):8.2f} {_p(pair.base_wall, 0.5):8.2f} "
+            f"{statistics.median(pair.statements):5.0f} "
+            + " ".join(f"{f:9.2f}" for f in figures)
+            + mark
+        )
+    print(
+        f"\n+p50/+p99: the bot's overhead, per command minus the replay of its SQL run right after"
+        f" it; goal p50 < {GOAL_P50_MS:.0f} ms, p99 < {GOAL_P99_MS:.0f} ms (uncached summaries excluded)"
+    )
+    return met
