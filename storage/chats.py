@@ -163,14 +163,17 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
             )
             .values(chat_id=new_id)
         )
+        # Deliveries have no foreign key to cascade (storage/models.py, Delivery).
+        await session.execute(delete(Delivery).where(Delivery.chat_id == old_id))
         await session.execute(delete(Chat).where(Chat.id == old_id))
         return
-    # ON UPDATE CASCADE moves subscriptions, mutes and deliveries along.
+    # ON UPDATE CASCADE moves subscriptions and mutes along; deliveries are moved here.
     await session.execute(
         update(Chat)
         .where(Chat.id == old_id)
         .values(id=new_id, type="supergroup", updated_at=utcnow())
     )
+    await session.execute(update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id))
 
 
 async def add_mute(session: AsyncSession, chat_id: int, word: str) -> bool:

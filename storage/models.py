@@ -136,7 +136,7 @@ class Article(Base):
         Index("ix_articles_topic_latest", "topic", "language", "published_at"),
         Index("ix_articles_published", "published_at"),
         Index("ix_articles_fetched", "fetched_at"),
-        Index("ix_articles_story", "story_id"),
+        Index("ix_articles_story_published", "story_id", "published_at"),
         # Unique: with canonical_url and content_hash, what makes inserting the one duplicate
         # check (an article without a feed, feed_id NULL, never clashes on its GUID).
         Index("ix_articles_feed_guid", "feed_id", "guid", unique=True),
@@ -233,12 +233,17 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
 
+    # No foreign keys (migration 0010): on PostgreSQL each one is a trigger run per inserted row,
+    # three per chat a story is queued for. What they guaranteed holds without them: rows are
+    # only inserted by queue_story (chat ids read from chats, in the same statement, for a story
+    # just created) and queue_delivery (a chat that wrote to the bot); the cascades are done
+    # where chats, stories and articles are deleted or move (chats.migrate_chat, retention).
+    # A row that still outlives its chat, story or article (a delete racing a queueing) is
+    # found by the sender and marked failed (bot.push.claim), never sent.
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(
-        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE")
-    )
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
-    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    story_id: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(CleanString(16), default=DeliveryState.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(CleanText)

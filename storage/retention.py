@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Article, Story
+from storage.models import Article, Delivery, Story
 
 __all__ = ["delete_articles_under", "prune_articles_batch"]
 
@@ -18,12 +18,16 @@ async def _delete(session: AsyncSession, rows: Sequence[tuple[int, int | None]])
 
     Summaries go with them (ON DELETE CASCADE), the FTS index follows through its triggers,
     stories left without articles are deleted (their deliveries with them) and the others get
-    their article count corrected."""
+    their article count corrected. Deliveries have no foreign keys (storage/models.py,
+    Delivery): their article is unset and their story's rows deleted here."""
     if not rows:
         return 0
     ids = [r[0] for r in rows]
     story_ids = sorted({r[1] for r in rows if r[1] is not None})
     await session.execute(delete(Article).where(Article.id.in_(ids)))
+    await session.execute(
+        update(Delivery).where(Delivery.article_id.in_(ids)).values(article_id=None)
+    )
     if story_ids:
         remaining = (
             select(func.count(Article.id)).where(Article.story_id == Story.id).scalar_subquery()
@@ -31,9 +35,9 @@ async def _delete(session: AsyncSession, rows: Sequence[tuple[int, int | None]])
         await session.execute(
             update(Story).where(Story.id.in_(story_ids)).values(article_count=remaining)
         )
-        await session.execute(
-            delete(Story).where(Story.id.in_(story_ids), Story.article_count == 0)
-        )
+        empty = select(Story.id).where(Story.id.in_(story_ids), Story.article_count == 0)
+        await session.execute(delete(Delivery).where(Delivery.story_id.in_(empty)))
+        await session.execute(delete(Story).where(Story.id.in_(empty)))
     return len(ids)
 
 

@@ -85,3 +85,35 @@ async def test_repeated_guids_of_one_feed_are_kept_as_rows_without_the_guid(
         assert [tuple(r) for r in rows] == [(1, "urn:1"), (2, None), (3, "urn:1"), (4, "urn:1")]
     finally:
         await store.close()
+
+
+async def test_deliveries_keep_their_rows_when_their_foreign_keys_go(database_url: str) -> None:
+    store = await open_store(database_url, upgrade=False)
+    try:
+        await upgrade_to(store.engine, "0009")
+        async with store.engine.begin() as conn:
+            for sql in (
+                "INSERT INTO chats (id, type, language, timezone, active, created_at, updated_at)"
+                " VALUES (7, 'private', 'en', 'UTC', true, '2026-01-01', '2026-01-01')",
+                "INSERT INTO stories (id, title, topic, language, simhash, article_count,"
+                " first_published_at, created_at, updated_at) VALUES (3, 'T', 'world', 'en', 0,"
+                " 1, '2026-01-01', '2026-01-01', '2026-01-01')",
+                "INSERT INTO deliveries (id, chat_id, story_id, state, attempts, created_at,"
+                " due_at, updated_at) VALUES (9, 7, 3, 'queued', 0, '2026-01-01', '2026-01-01',"
+                " '2026-01-01')",
+            ):
+                await conn.execute(text(sql))
+        await store.upgrade()
+        async with store.engine.begin() as conn:
+            rows = (await conn.execute(text("SELECT id, chat_id, story_id FROM deliveries"))).all()
+            # No foreign key left: a row for a chat not (yet) stored is accepted.
+            await conn.execute(
+                text(
+                    "INSERT INTO deliveries (chat_id, story_id, state, attempts, created_at,"
+                    " due_at, updated_at) VALUES (8, 3, 'queued', 0, '2026-01-01', '2026-01-01',"
+                    " '2026-01-01')"
+                )
+            )
+        assert [tuple(r) for r in rows] == [(9, 7, 3)]
+    finally:
+        await store.close()
