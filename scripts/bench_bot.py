@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import random
 import sys
 import tempfile
@@ -30,19 +31,14 @@ from sqlalchemy import insert
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.app import build_application  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.console.request import ConsoleBotAPI, ConsoleMessage  # noqa: E402
-from bot.services import Services  # noqa: E402
 from bot.wiring import open_services  # noqa: E402
-from scripts.botbench import BotDriver, Pair, Replay, SqlLog, measure, open_replay, print_table  # noqa: E402
+from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
 from storage import Article, Store  # noqa: E402
 from storage.articles import count_articles  # noqa: E402
-from storage.chats import ensure_chat  # noqa: E402
 from storage.textnorm import normalize_for_search  # noqa: E402
 
 BATCH = 5000
-CHATS = 500  # per language; see BotDriver
 TOPICS = ("world", "pakistan", "business", "sports", "technology", "science", "health")
 EN_WORDS = ["government", "minister", "flood", "rain", "election", "court", "cricket", "market", "prices", "power", "school", "hospital", "bridge", "road", "city", "province", "police", "budget", "talks", "border", "trade", "oil", "gas", "wheat", "farmers", "students", "teachers", "doctors", "bank", "loan", "inflation", "rupee", "energy", "solar", "water", "dam", "river", "port", "airport"]  # fmt: skip
 UR_WORDS = ["حکومت", "وزیر", "سیلاب", "بارش", "انتخابات", "عدالت", "کرکٹ", "مارکیٹ", "قیمتیں", "بجلی", "اسکول", "ہسپتال", "پل", "سڑک", "شہر", "صوبہ", "پولیس", "بجٹ", "مذاکرات", "سرحد", "تجارت", "تیل", "گیس", "گندم", "کسان", "طلبہ", "اساتذہ", "ڈاکٹر", "بینک", "قرض", "مہنگائی", "روپیہ"]  # fmt: skip
@@ -143,61 +139,18 @@ async def run(articles: int, runs: int, directory: Path) -> int:
         if stored != articles:
             seconds = await generate(services.store, articles, now)
             print(f"generated {articles:,} articles (FTS included) in {seconds:.1f} s", flush=True)
-        rows = await time_commands(services, url, articles, runs)
+        rows = await time_commands(
+            services, url, functools.partial(_measure_all, articles=articles, runs=runs)
+        )
     met = print_table(rows)
     return 0 if met else 1
 
 
-async def register(services: Services, chats: range, language: str) -> None:
-    """Register the bench chats (as their first /start would)."""
-    async with services.store.write() as session:
-        for chat_id in chats:
-            await ensure_chat(
-                session, chat_id, type="private", language=language, timezone="Asia/Karachi"
-            )
-
-
-async def time_commands(
-    services: Services, url: str, articles: int, runs: int, first_chat: int = 100_000
-) -> dict[str, Pair]:
-    """/latest, /read and /search through the Application, each beside the replay of its SQL."""
-    drivers: dict[str, BotDriver] = {}
-
-    def show(message: ConsoleMessage) -> None:
-        for driver in drivers.values():
-            if message.chat_id in driver.chat_ids:
-                driver.show(message)
-
-    app = build_application(
-        services, request=ConsoleBotAPI(show), with_updater=False, rate_limiter=False
-    )
-    for n, language in enumerate(("en", "ur")):
-        chats = range(first_chat + n * CHATS, first_chat + (n + 1) * CHATS)
-        await register(services, chats, language)
-        drivers[language] = BotDriver(app, chats, language)
-    log = SqlLog(services.store.engine)
-    replay = await open_replay(url)
-    try:
-        async with app:
-            await app.start()
-            try:
-                return await _measure_all(drivers, log, replay, articles, runs)
-            finally:
-                await app.stop()
-    finally:
-        await replay.close()
-
-
-async def _measure_all(
-    drivers: dict[str, BotDriver], log: SqlLog, replay: Replay, articles: int, runs: int
-) -> dict[str, Pair]:
+async def _measure_all(bench: Bench, articles: int, runs: int) -> dict[str, Pair]:
     rng = random.Random(3)
-    en, ur = drivers["en"], drivers["ur"]
-    for driver in (en, ur):  # warms caches and code paths
-        for text in ("/latest", "/search rain", "/read 1"):
-            await driver.time(text)
+    await bench.warm(("/latest", "/search rain", "/read 1"))
     reads = [f"/read {i}" for i in rng.sample(range(1, articles + 1), min(runs, articles))]
-    cold = await measure(en, log, replay, reads)
+    cold = await bench.measure("en", reads)
     en_names = [f"/search {rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}" for _ in range(runs)]
     # Typed with the Arabic kaf, as some keyboards do; the fold makes it match Urdu text.
     ur_names = [
@@ -205,12 +158,12 @@ async def _measure_all(
         for _ in range(runs)
     ]
     return {
-        "/latest": await measure(en, log, replay, ["/latest"] * runs),
-        "/latest کھیل (ur)": await measure(ur, log, replay, ["/latest کھیل"] * runs),
-        "/read <id>": await measure(en, log, replay, reads),
+        "/latest": await bench.measure("en", ["/latest"] * runs),
+        "/latest کھیل (ur)": await bench.measure("ur", ["/latest کھیل"] * runs),
+        "/read <id>": await bench.measure("en", reads),
         "/read <id>, summary not cached": cold,
-        "/search <name>": await measure(en, log, replay, en_names),
-        "/search <name> (ur, Arabic kaf)": await measure(ur, log, replay, ur_names),
+        "/search <name>": await bench.measure("en", en_names),
+        "/search <name> (ur, Arabic kaf)": await bench.measure("ur", ur_names),
     }
 
 

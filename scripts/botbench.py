@@ -17,7 +17,7 @@ import json
 import sqlite3
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -27,12 +27,15 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 
-from bot.console.request import ConsoleMessage
-from bot.services import KhabarApp
+from bot.app import build_application
+from bot.console.request import ConsoleBotAPI, ConsoleMessage
+from bot.services import KhabarApp, Services
+from storage.chats import ensure_chat
 
 __all__ = [
     "GOAL_P50_MS",
     "GOAL_P99_MS",
+    "Bench",
     "BotDriver",
     "Pair",
     "Replay",
@@ -40,10 +43,12 @@ __all__ = [
     "measure",
     "open_replay",
     "print_table",
+    "time_commands",
 ]
 
 GOAL_P50_MS = 3.0
 GOAL_P99_MS = 10.0
+CHATS = 500  # per language; see BotDriver
 _READS = ("select", "with", "set", "pragma")
 
 Statement = tuple[str, Any]
@@ -218,3 +223,64 @@ def print_table(rows: dict[str, Pair], *, goals: bool = True) -> bool:
         f" it; goal p50 < {GOAL_P50_MS:.0f} ms, p99 < {GOAL_P99_MS:.0f} ms (uncached summaries excluded)"
     )
     return met
+
+
+@dataclass
+class Bench:
+    """The drivers of one run (an English and an Urdu chat set), the SQL log and the replay."""
+
+    drivers: dict[str, BotDriver]
+    log: SqlLog
+    replay: Replay
+
+    async def warm(self, texts: Iterable[str]) -> None:
+        """Send each command once from each language (caches and code paths warm up)."""
+        for driver in self.drivers.values():
+            for text in texts:
+                await driver.time(text)
+
+    async def measure(self, language: str, texts: Sequence[str]) -> Pair:
+        """Each command from a chat of ``language``, beside the replay of its SQL."""
+        return await measure(self.drivers[language], self.log, self.replay, texts)
+
+
+async def _register(services: Services, chats: range, language: str) -> None:
+    """Register the bench chats (as their first /start would)."""
+    async with services.store.write() as session:
+        for chat_id in chats:
+            await ensure_chat(
+                session, chat_id, type="private", language=language, timezone="Asia/Karachi"
+            )
+
+
+async def time_commands(
+    services: Services,
+    url: str,
+    plan: Callable[[Bench], Awaitable[dict[str, Pair]]],
+    first_chat: int = 10_000_000,
+) -> dict[str, Pair]:
+    """Run ``plan`` against the Application built on ``services`` (chats from ``first_chat``)."""
+    drivers: dict[str, BotDriver] = {}
+
+    def show(message: ConsoleMessage) -> None:
+        for driver in drivers.values():
+            if message.chat_id in driver.chat_ids:
+                driver.show(message)
+
+    app = build_application(
+        services, request=ConsoleBotAPI(show), with_updater=False, rate_limiter=False
+    )
+    for n, language in enumerate(("en", "ur")):
+        chats = range(first_chat + n * CHATS, first_chat + (n + 1) * CHATS)
+        await _register(services, chats, language)
+        drivers[language] = BotDriver(app, chats, language)
+    replay = await open_replay(url)
+    try:
+        async with app:
+            await app.start()
+            try:
+                return await plan(Bench(drivers, SqlLog(services.store.engine), replay))
+            finally:
+                await app.stop()
+    finally:
+        await replay.close()

@@ -1,8 +1,11 @@
 """`make bench-scale`: a million articles and 100,000 chats, then the bot's queries, memory and fan-out.
 
-Figures are printed beside their goals; queries are timed through the same storage functions the
-handlers call. DATABASE_URL selects the database (a fresh SQLite file under bench-results/ by
-default; PostgreSQL is emptied first). BENCH_ARTICLES and BENCH_CHATS shrink the run.
+Figures are printed beside their goals. Articles belong to stories as the pipeline would make
+them (about two in three start one, the rest join a recent one). /latest, /read and /search go
+through the bot (scripts/botbench.py), each beside a replay of its SQL by the bare driver.
+DATABASE_URL selects the database (a fresh SQLite file under bench-results/ by default;
+PostgreSQL is emptied first). BENCH_ARTICLES and BENCH_CHATS shrink the run; BENCH_REUSE=1 keeps
+a store generated before.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from sqlalchemy import insert, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot.config import load_settings  # noqa: E402
 from bot.push.sender import PushConfig, Sender  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.wiring import open_services  # noqa: E402
 from news.delivery.policy import DeliveryPolicy  # noqa: E402
 from news.delivery.queue import queue_new_story  # noqa: E402
 from news.embeddings.backend import E5Backend, Embedder, load_embedder  # noqa: E402
@@ -33,102 +39,20 @@ from news.embeddings.vectors import DIM  # noqa: E402
 from news.pipeline import Pipeline  # noqa: E402
 from news.stories.candidate import build_candidate  # noqa: E402
 from news.stories.store import Stored  # noqa: E402
-from storage import Article, Chat, Store, Subscription, open_store  # noqa: E402
-from storage.articles import get_article, search_articles  # noqa: E402
+from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
+from scripts.scalestories import StoryMaker  # noqa: E402
+from storage import Article, Chat, Store, Story, Subscription  # noqa: E402
+from storage.articles import count_articles  # noqa: E402
 from storage.models import ArticleEmbedding  # noqa: E402
-from storage.stories import latest_stories, story_source_counts  # noqa: E402
 from storage.textnorm import normalize_for_search  # noqa: E402
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI  # noqa: E402
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000000"))
 CHATS = int(os.environ.get("BENCH_CHATS", "100000"))
 BATCH = 5000
-TOPICS = [
-    "world",
-    "pakistan",
-    "business",
-    "sports",
-    "technology",
-    "science",
-    "health",
-    "entertainment",
-]
-EN_WORDS = [
-    "government",
-    "minister",
-    "flood",
-    "rain",
-    "election",
-    "court",
-    "cricket",
-    "market",
-    "prices",
-    "power",
-    "school",
-    "hospital",
-    "bridge",
-    "road",
-    "city",
-    "province",
-    "police",
-    "budget",
-    "talks",
-    "border",
-    "trade",
-    "oil",
-    "gas",
-    "wheat",
-    "farmers",
-    "students",
-    "teachers",
-    "doctors",
-    "bank",
-    "loan",
-    "inflation",
-    "rupee",
-    "dollar",
-    "energy",
-    "solar",
-    "water",
-    "dam",
-    "river",
-    "port",
-    "airport",
-]
-UR_WORDS = [
-    "حکومت",
-    "وزیر",
-    "سیلاب",
-    "بارش",
-    "انتخابات",
-    "عدالت",
-    "کرکٹ",
-    "مارکیٹ",
-    "قیمتیں",
-    "بجلی",
-    "اسکول",
-    "ہسپتال",
-    "پل",
-    "سڑک",
-    "شہر",
-    "صوبہ",
-    "پولیس",
-    "بجٹ",
-    "مذاکرات",
-    "سرحد",
-    "تجارت",
-    "تیل",
-    "گیس",
-    "گندم",
-    "کسان",
-    "طلبہ",
-    "اساتذہ",
-    "ڈاکٹر",
-    "بینک",
-    "قرض",
-    "مہنگائی",
-    "روپیہ",
-]
+TOPICS = ["world", "pakistan", "business", "sports", "technology", "science", "health", "entertainment"]  # fmt: skip
+EN_WORDS = ["government", "minister", "flood", "rain", "election", "court", "cricket", "market", "prices", "power", "school", "hospital", "bridge", "road", "city", "province", "police", "budget", "talks", "border", "trade", "oil", "gas", "wheat", "farmers", "students", "teachers", "doctors", "bank", "loan", "inflation", "rupee", "dollar", "energy", "solar", "water", "dam", "river", "port", "airport"]  # fmt: skip
+UR_WORDS = ["حکومت", "وزیر", "سیلاب", "بارش", "انتخابات", "عدالت", "کرکٹ", "مارکیٹ", "قیمتیں", "بجلی", "اسکول", "ہسپتال", "پل", "سڑک", "شہر", "صوبہ", "پولیس", "بجٹ", "مذاکرات", "سرحد", "تجارت", "تیل", "گیس", "گندم", "کسان", "طلبہ", "اساتذہ", "ڈاکٹر", "بینک", "قرض", "مہنگائی", "روپیہ"]  # fmt: skip
 CITIES_EN = ["Karachi", "Lahore", "Islamabad", "Quetta", "Peshawar", "Multan"]
 CITIES_UR = ["کراچی", "لاہور", "اسلام آباد", "کوئٹہ", "پشاور", "ملتان"]
 
@@ -161,46 +85,57 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def _article_rows(
-    start: int, count: int, now: datetime, rng: random.Random
-) -> list[dict[str, object]]:
-    rows = []
+    start: int, count: int, now: datetime, rng: random.Random, maker: StoryMaker
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """``count`` articles from id ``start``, and the rows of the stories they start."""
+    rows: list[dict[str, object]] = []
+    stories: list[dict[str, object]] = []
     for i in range(start, start + count):
         urdu = i % 3 == 0
         words, cities = (UR_WORDS, CITIES_UR) if urdu else (EN_WORDS, CITIES_EN)
         title = " ".join([rng.choice(cities), *rng.sample(words, 6)])
         body = " ".join(rng.choices(words, k=60)) + f" {rng.choice(cities)} ref{i}"
-        rows.append(
-            {
-                "id": i,
-                "canonical_url": f"https://bench.example/{i}",
-                "url": f"https://bench.example/{i}",
-                "source": f"Source {i % 40}",
-                "title": title,
-                "text": body,
-                "lead": body[:200],
-                "language": "ur" if urdu else "en",
-                "topic": TOPICS[i % len(TOPICS)],
-                "published_at": now - timedelta(seconds=(ARTICLES - i) * 5),
-                "fetched_at": now,
-                "content_hash": f"h{i}",
-                "simhash": 0,
-                "search_title": normalize_for_search(title),
-                "search_text": normalize_for_search(body),
-            }
-        )
-    return rows
+        row: dict[str, object] = {
+            "id": i,
+            "canonical_url": f"https://bench.example/{i}",
+            "url": f"https://bench.example/{i}",
+            "source": f"Source {i % 40}",
+            "title": title,
+            "text": body,
+            "lead": body[:200],
+            "language": "ur" if urdu else "en",
+            "topic": TOPICS[i % len(TOPICS)],
+            "published_at": now - timedelta(seconds=(ARTICLES - i) * 5),
+            "fetched_at": now,
+            "content_hash": f"h{i}",
+            "simhash": 0,
+            "search_title": normalize_for_search(title),
+            "search_text": normalize_for_search(body),
+        }
+        maker.assign(row, stories)
+        rows.append(row)
+    return rows, stories
 
 
 async def generate(store: Store, now: datetime) -> float:
     """Fill the store; return the seconds it took."""
     rng = random.Random(7)
+    maker = StoryMaker(rng)
     started = time.perf_counter()
     for start in range(1, ARTICLES + 1, BATCH):
-        rows = _article_rows(start, min(BATCH, ARTICLES + 1 - start), now, rng)
+        rows, stories = _article_rows(start, min(BATCH, ARTICLES + 1 - start), now, rng, maker)
         async with store.write() as session:
+            await session.execute(insert(Story), stories)
             await session.execute(insert(Article), rows)
         if start % 100_000 == 1:
             print(f"  articles: {start + len(rows) - 1:,}", flush=True)
+    async with store.write() as session:
+        await session.execute(
+            text(
+                "UPDATE stories SET article_count = (SELECT count(*) FROM articles"
+                " WHERE articles.story_id = stories.id)"
+            )
+        )
     for start in range(1, CHATS + 1, BATCH):
         ids = range(start, min(start + BATCH, CHATS + 1))
         async with store.write() as session:
@@ -301,31 +236,78 @@ async def _search_both_languages(
     return ("/search en+ur", p50, p99, "p99 < 50 ms (query embedded, 30-day vectors)")
 
 
+async def _prepare(store: Store, path: Path | None, now: datetime) -> float:
+    """Generate the store (unless BENCH_REUSE=1 finds it generated); the seconds it took."""
+    if os.environ.get("BENCH_REUSE") == "1":
+        async with store.read() as session:
+            if await count_articles(session) >= ARTICLES:
+                return 0.0
+    seconds = await generate(store, now)
+    async with store.write() as session:
+        if not store.is_sqlite:
+            # Rows were inserted with explicit ids: move the id sequences past them.
+            for table in ("articles", "stories"):
+                await session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id))"
+                        f" FROM {table}"
+                    )
+                )
+        await session.execute(text("ANALYZE"))  # fresh statistics, as autovacuum would give
+    return seconds
+
+
+async def _commands(bench: Bench) -> dict[str, Pair]:
+    """/latest, /read and /search through the bot on the full store, beside their SQL."""
+    rng = random.Random(1)
+    await bench.warm(("/latest", "/search rain", "/read 1"))
+    searches = [*EN_WORDS[:10], "karachi flood", "ref12345"]
+    return {
+        "/latest": await bench.measure("en", ["/latest"] * 300),
+        "/latest <topic> (ur)": await bench.measure(
+            "ur", [f"/latest {rng.choice(TOPICS)}" for _ in range(300)]
+        ),
+        "/read <id>": await bench.measure(
+            "en", [f"/read {rng.randint(1, ARTICLES)}" for _ in range(300)]
+        ),
+        "/search <words>": await bench.measure(
+            "en", [f"/search {rng.choice(searches)}" for _ in range(200)]
+        ),
+        "/search <words> (ur)": await bench.measure(
+            "ur", [f"/search {rng.choice(UR_WORDS[:10])}" for _ in range(200)]
+        ),
+    }
+
+
 async def main() -> int:
+    """Fill the store, then time commands, ingest, queueing and a fan-out on it."""
     url = (
         os.environ.get("DATABASE_URL")
         or f"sqlite+aiosqlite:///{REPO / 'bench-results' / 'scale.db'}"
     )
     path = Path(url.split("///", 1)[1]) if url.startswith("sqlite") else None
-    if path is not None:
-        _fresh_file(path)
-    else:
-        from tests.conftest import reset_postgres
+    if os.environ.get("BENCH_REUSE") != "1":
+        if path is not None:
+            _fresh_file(path)
+        else:
+            from tests.conftest import reset_postgres
 
-        await reset_postgres(url)
+            await reset_postgres(url)
     now = datetime.now(UTC)
-    store = await open_store(url)
+    settings = load_settings(
+        telegram_bot_token=None,
+        database_url=url,
+        summary_backend="extractive",
+        default_language="en",
+    )
+    async with open_services(settings) as services:
+        return await _run(services, url, path, now)
+
+
+async def _run(services: Services, url: str, path: Path | None, now: datetime) -> int:
+    store = services.store
     print(f"bench-scale on {store.dialect}: {ARTICLES:,} articles, {CHATS:,} chats", flush=True)
-    seconds = await generate(store, now)
-    async with store.write() as session:
-        if not store.is_sqlite:
-            # Rows were inserted with explicit ids: move the id sequence past them.
-            await session.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
-                )
-            )
-        await session.execute(text("ANALYZE"))  # fresh statistics, as autovacuum would give
+    seconds = await _prepare(store, path, now)
     if store.is_sqlite:
         size = _file_size(path)
     else:
@@ -333,42 +315,15 @@ async def main() -> int:
             size = (
                 await session.execute(text("SELECT pg_database_size(current_database())"))
             ).scalar_one()
-    rng = random.Random(1)
     idle = rss_mb()
-
-    async def latest() -> None:
-        async with store.read() as session:
-            found = await latest_stories(
-                session,
-                language=rng.choice(["en", "ur"]),
-                topic=rng.choice([None, *TOPICS]),
-                limit=11,
-                offset=rng.choice([0, 0, 10, 20]),
-            )
-            await story_source_counts(session, [a.story_id for a in found if a.story_id])
-
-    async def read() -> None:
-        async with store.read() as session:
-            await get_article(session, rng.randint(1, ARTICLES))
-
-    async def search() -> None:
-        async with store.read() as session:
-            query = rng.choice(
-                [*EN_WORDS[:10], *UR_WORDS[:10], "karachi flood", "ref12345", "کراچی بارش"]
-            )
-            await search_articles(session, query, limit=9)
-
-    rows = [
-        ("/latest", *(await timed(300, latest)), "p99 < 10 ms"),
-        ("/read", *(await timed(300, read)), "p99 < 10 ms"),
-        ("/search", *(await timed(200, search)), "p99 < 50 ms"),
-    ]
+    commands = await time_commands(services, url, _commands)
     embedder = load_embedder()
+    queries: list[tuple[str, float, float, str]] = []
     if embedder is not None:
-        rows.append(await _search_both_languages(store, embedder, now, rng))
+        queries.append(await _search_both_languages(store, embedder, now, random.Random(1)))
 
     # Ingest with the full store: de-duplicate, cluster and store 300 new articles.
-    rng2 = random.Random(3)
+    rng2 = random.Random(int(now.timestamp()))  # new words each run: a reused store has the last
     pipeline = Pipeline(store)  # its story index, as the ingest pipeline keeps one
     started = time.perf_counter()
     stored: list[Stored] = []
@@ -377,7 +332,7 @@ async def main() -> int:
         stored.append(
             await pipeline.ingest_candidate(
                 build_candidate(
-                    url=f"https://new.example/{i}",
+                    url=f"https://new.example/{now.timestamp():.0f}/{i}",
                     title=title,
                     language="en",
                     topic="pakistan",
@@ -390,11 +345,13 @@ async def main() -> int:
         )
     ingest_rate = 300 / (time.perf_counter() - started)
 
-    # Queue one story for every matching subscription (all chats follow "pakistan").
-    story = next(s for s in stored if s.new_story)
-    started = time.perf_counter()
-    queued = await queue_new_story(store, story, now + timedelta(seconds=1), DeliveryPolicy())
-    queue_seconds = time.perf_counter() - started
+    # Queue new stories for every matching subscription (all chats follow "pakistan"), three
+    # times; by wall and CPU time (the database's own work is in the wall time only).
+    queueing: list[tuple[int, float, float]] = []
+    for story in [s for s in stored if s.new_story][:3]:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        queued = await queue_new_story(store, story, now + timedelta(seconds=1), DeliveryPolicy())
+        queueing.append((queued, time.perf_counter() - started, time.process_time() - started_cpu))
 
     # Fan-out against the fake Bot API, rate limit lifted, for 10 s: peak memory meanwhile.
     peak = rss_mb()
@@ -410,22 +367,25 @@ async def main() -> int:
                 peak = max(peak, rss_mb())
             stop.set()
             await task
-    await store.close()
 
     print()
     print(f"generation: {seconds:.0f} s; database size {size / 2**20:,.0f} MiB")
-    print(f"{'query':10s} {'p50 ms':>8s} {'p99 ms':>8s}  goal")
-    for name, p50, p99, goal in rows:
-        print(f"{name:10s} {p50:8.2f} {p99:8.2f}  {goal}")
+    print_table(commands)
+    for name, p50, p99, goal in queries:
+        print(f"{name:16s} {p50:8.2f} {p99:8.2f}  {goal}")
     print(
-        f"resident memory: idle {idle:.0f} MB, during fan-out {peak:.0f} MB (goal < 200 MB); fan-out sent {sender.sent:,} in 10 s"
+        f"resident memory: idle {idle:.0f} MB, during fan-out {peak:.0f} MB (goal < 200 MB);"
+        f" fan-out sent {sender.sent:,} in 10 s"
     )
     print(
         f"ingest with the full store: {ingest_rate:.0f} articles/s (dedup, story clustering, store)"
     )
-    print(
-        f"queue a story matching {queued:,} subscriptions: {queue_seconds:.2f} s (goal < 2 s on SQLite)"
-    )
+    for queued, wall, cpu in queueing:
+        mark = "ok" if wall < 1 else "over goal"
+        print(
+            f"queue a story matching {queued:,} subscriptions: {wall:.2f} s wall,"
+            f" {cpu:.2f} s CPU (goal < 1 s) {mark}"
+        )
     return 0
 
 
