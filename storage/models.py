@@ -233,7 +233,7 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
 
-    # No foreign keys (migration 0010): on PostgreSQL each one is a trigger run per inserted row,
+    # No foreign keys (migration 0011): on PostgreSQL each one is a trigger run per inserted row,
     # three per chat a story is queued for. What they guaranteed holds without them: rows are
     # only inserted by queue_story (chat ids read from chats, in the same statement, for a story
     # just created) and queue_delivery (a chat that wrote to the bot); the cascades are done

@@ -90,7 +90,7 @@ async def test_repeated_guids_of_one_feed_are_kept_as_rows_without_the_guid(
 async def test_deliveries_keep_their_rows_when_their_foreign_keys_go(database_url: str) -> None:
     store = await open_store(database_url, upgrade=False)
     try:
-        await upgrade_to(store.engine, "0009")
+        await upgrade_to(store.engine, "0010")
         async with store.engine.begin() as conn:
             for sql in (
                 "INSERT INTO chats (id, type, language, timezone, active, created_at, updated_at)"

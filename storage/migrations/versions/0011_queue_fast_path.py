@@ -11,16 +11,16 @@
   statement, and the deletes and id moves that cascaded (storage/retention.py,
   storage/chats.py ``migrate_chat``) now say so themselves.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
