@@ -39,6 +39,7 @@ from news.embeddings.vectors import DIM  # noqa: E402
 from news.pipeline import Pipeline  # noqa: E402
 from news.stories.candidate import build_candidate  # noqa: E402
 from news.stories.store import Stored  # noqa: E402
+from scripts.benchproc import tree_pss_mib  # noqa: E402
 from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
 from scripts.scalestories import StoryMaker  # noqa: E402
 from storage import Article, Chat, Store, Story, Subscription  # noqa: E402
@@ -58,11 +59,9 @@ CITIES_UR = ["کراچی", "لاہور", "اسلام آباد", "کوئٹہ", "�
 
 
 def rss_mb() -> float:
-    """Resident memory of this process, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """PSS of this process and its descendants, in MiB: what the process tree costs (shared
+    pages split between the processes that map them)."""
+    return tree_pss_mib(os.getpid())
 
 
 def _fresh_file(path: Path) -> None:
@@ -374,8 +373,8 @@ async def _run(services: Services, url: str, path: Path | None, now: datetime) -
     for name, p50, p99, goal in queries:
         print(f"{name:16s} {p50:8.2f} {p99:8.2f}  {goal}")
     print(
-        f"resident memory: idle {idle:.0f} MB, during fan-out {peak:.0f} MB (goal < 200 MB);"
-        f" fan-out sent {sender.sent:,} in 10 s"
+        f"memory (PSS of the process tree): idle {idle:.0f} MiB, during fan-out {peak:.0f} MiB "
+        f"(goal < 200 MB); fan-out sent {sender.sent:,} in 10 s"
     )
     print(
         f"ingest with the full store: {ingest_rate:.0f} articles/s (dedup, story clustering, store)"

@@ -338,13 +338,13 @@ class Extractor:
             return result
 
     def _close_when_idle(self) -> None:
-        task = asyncio.get_running_loop().create_task(self._close_idle())
+        task = asyncio.get_running_loop().create_task(self.stop_idle())
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
-    async def _close_idle(self) -> None:
+    async def stop_idle(self) -> None:
         """Stop the pool and the fork server (which holds trafilatura and the language model:
-        ~100 MB) when no job came meanwhile."""
+        ~100 MB) unless a job is running; the next job starts them again."""
         async with self._pool_lock:
             if self.in_flight or self._pool is None:
                 return
