@@ -36,6 +36,7 @@ class FeedIn:
     language: str
     topic: str | None = None
     fetch_pages: bool = False
+    shared: bool = True  # False: added by a chat with /follow, its articles reach its followers
 
 
 def feed_title(feed: Feed) -> str | None:
@@ -53,6 +54,7 @@ async def add_feed(session: AsyncSession, feed: FeedIn) -> tuple[Feed, bool]:
         "language": feed.language,
         "topic": feed.topic,
         "fetch_pages": feed.fetch_pages,
+        "shared": feed.shared,
         "enabled": True,
         "error_count": 0,
         "created_at": utcnow(),

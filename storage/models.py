@@ -63,6 +63,8 @@ class Feed(Base):
     topic: Mapped[str | None] = mapped_column(CleanString(32))
     fetch_pages: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False for a feed only chats that follow it added (/follow): its articles reach only them.
+    shared: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     etag: Mapped[str | None] = mapped_column(CleanString(500))
     last_modified: Mapped[str | None] = mapped_column(CleanString(100))
     next_check_at: Mapped[datetime | None]
@@ -196,7 +198,8 @@ class ChatMute(Base):
 
 
 class Subscription(Base):
-    """A chat's interest in a topic or a keyword phrase, pushed instantly or in a daily digest."""
+    """A chat's interest in a topic, a keyword phrase or a feed of its own, pushed instantly or in
+    a daily digest."""
 
     __tablename__ = "subscriptions"
 
@@ -209,6 +212,10 @@ class Subscription(Base):
     display: Mapped[str] = mapped_column(CleanString(500))  # what the user typed
     mode: Mapped[str] = mapped_column(CleanString(16), default="instant")  # "instant" | "digest"
     digest_time: Mapped[int | None] = mapped_column(Integer)  # minutes after local midnight
+    # kind "feed" (a chat's own source, /follow): the feed; value holds its id as text.
+    feed_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (

@@ -1,0 +1,176 @@
+"""Queries on own sources: chats following a feed (subscriptions of kind "feed") and the feeds only
+their followers added (``feeds.shared`` false), fetched once for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import insert_ignore
+from storage.feeds import FeedIn, add_feed
+from storage.models import Article, Chat, ChatMute, Feed, Subscription
+from storage.types import utcnow
+
+__all__ = [
+    "FEED",
+    "Follower",
+    "article_is_shared",
+    "count_follows",
+    "failing_followed_feeds",
+    "feed_followers",
+    "follow_feed",
+    "followed_feed_ids",
+    "has_followers",
+    "list_follows",
+    "remove_unfollowed_feeds",
+    "unfollow_feed",
+]
+
+FEED = "feed"  # subscriptions.kind of a follow; its value is the feed's id as text
+_SUBSCRIPTIONS: Table = Subscription.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Follower:
+    """An active chat following a feed, with what decides when its deliveries go out."""
+
+    chat_id: int
+    timezone: str
+    quiet_start: int | None
+    quiet_end: int | None
+    digest_time: int | None  # set when the follow is delivered in a daily digest
+    language: str
+
+
+async def follow_feed(
+    session: AsyncSession, chat_id: int, url: str, *, display: str, language: str
+) -> tuple[Feed, bool]:
+    """Follow the feed at ``url`` (added, not shared, when no feed has it); return the feed and
+    whether the chat did not follow it before."""
+    feed, _ = await add_feed(session, FeedIn(url=url, title=url, language=language, shared=False))
+    values = {
+        "chat_id": chat_id,
+        "kind": FEED,
+        "value": str(feed.id),
+        "display": display,
+        "mode": "instant",
+        "digest_time": None,
+        "feed_id": feed.id,
+        "created_at": utcnow(),
+    }
+    result = await session.execute(insert_ignore(session, _SUBSCRIPTIONS, values))
+    return feed, bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unfollow_feed(session: AsyncSession, chat_id: int, feed_id: int) -> bool:
+    """Stop following a feed; return whether the chat followed it."""
+    result = await session.execute(
+        delete(Subscription).where(
+            Subscription.chat_id == chat_id,
+            Subscription.kind == FEED,
+            Subscription.feed_id == feed_id,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def count_follows(session: AsyncSession, chat_id: int) -> int:
+    """How many feeds the chat follows."""
+    stmt = select(func.count(Subscription.id)).where(
+        Subscription.chat_id == chat_id, Subscription.kind == FEED
+    )
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def list_follows(session: AsyncSession, chat_id: int) -> list[Feed]:
+    """The feeds the chat follows, in the order it followed them."""
+    stmt = (
+        select(Feed)
+        .join(Subscription, Subscription.feed_id == Feed.id)
+        .where(Subscription.chat_id == chat_id, Subscription.kind == FEED)
+        .order_by(Subscription.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def followed_feed_ids(session: AsyncSession, chat_id: int) -> set[int]:
+    """The ids of the feeds the chat follows."""
+    stmt = select(Subscription.feed_id).where(
+        Subscription.chat_id == chat_id, Subscription.kind == FEED
+    )
+    return {feed_id for feed_id in (await session.execute(stmt)).scalars() if feed_id is not None}
+
+
+async def has_followers(session: AsyncSession, feed_id: int) -> bool:
+    """Whether any chat follows the feed (ix_subscriptions_match answers it)."""
+    stmt = select(exists().where(Subscription.kind == FEED, Subscription.value == str(feed_id)))
+    return bool((await session.execute(stmt)).scalar())
+
+
+async def feed_followers(
+    session: AsyncSession, feed_id: int, now: datetime, mutes: Sequence[str] = ()
+) -> list[Follower]:
+    """The active chats that followed the feed by ``now`` and muted none of ``mutes``."""
+    stmt = (
+        select(
+            Chat.id,
+            Chat.timezone,
+            Chat.quiet_start,
+            Chat.quiet_end,
+            Subscription.mode,
+            Subscription.digest_time,
+            Chat.language,
+        )
+        .join(Chat, Chat.id == Subscription.chat_id)
+        .where(
+            Subscription.kind == FEED,
+            Subscription.value == str(feed_id),
+            Subscription.created_at <= now,
+            Chat.active.is_(True),
+        )
+        .order_by(Chat.id)
+    )
+    if mutes:
+        muted = exists().where(ChatMute.chat_id == Chat.id, ChatMute.word.in_(list(mutes)))
+        stmt = stmt.where(~muted)
+    rows = (await session.execute(stmt)).all()
+    return [
+        Follower(chat, tz, qs, qe, digest if mode == "digest" else None, language)
+        for chat, tz, qs, qe, mode, digest, language in rows
+    ]
+
+
+async def article_is_shared(session: AsyncSession, article_id: int) -> bool:
+    """Whether the article may reach every chat: it has no feed, or an admin's (shared) feed."""
+    stmt = (
+        select(Feed.shared)
+        .select_from(Article)
+        .join(Feed, Feed.id == Article.feed_id)
+        .where(Article.id == article_id)
+    )
+    shared = (await session.execute(stmt)).scalar_one_or_none()
+    return shared is None or bool(shared)
+
+
+async def failing_followed_feeds(session: AsyncSession, since: datetime) -> list[Feed]:
+    """Feeds only chats follow that have failed, with no good fetch (or none at all), since
+    ``since``."""
+    last_good = func.coalesce(Feed.last_ok_at, Feed.created_at)
+    stmt = (
+        select(Feed)
+        .where(Feed.shared.is_(False), Feed.error_count > 0, last_good < since)
+        .order_by(Feed.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def remove_unfollowed_feeds(session: AsyncSession) -> int:
+    """Delete the feeds only chats added that no chat follows any more; how many (their
+    articles stay, unlinked)."""
+    followed = exists().where(Subscription.feed_id == Feed.id)
+    result = await session.execute(delete(Feed).where(Feed.shared.is_(False), ~followed))
+    return int(result.rowcount)  # type: ignore[attr-defined]
