@@ -384,7 +384,7 @@ class Pipeline:
             return
         if push:
             # The outbox lives in the store, so a bot in another process pushes this story too.
-            await route_stored(self.store, stored, self.clock(), self.policy)
+            await route_stored(self.store, stored, self.clock(), self.policy, feed_id=c.feed_id)
             if self.on_queued is not None:
                 self.on_queued()
         if self.summaries is not None:

@@ -15,7 +15,12 @@ if TYPE_CHECKING:
         unmuted_page,
     )
     from news.delivery.policy import Action, ChatTimes, Decision, DeliveryPolicy
-    from news.delivery.queue import queue_new_story, release_if_breaking, route_stored
+    from news.delivery.queue import (
+        queue_followers,
+        queue_new_story,
+        release_if_breaking,
+        route_stored,
+    )
     from news.delivery.schedule import in_window, next_local_time, zone
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "match_words",
     "matching_phrases",
     "next_local_time",
+    "queue_followers",
     "queue_new_story",
     "release_if_breaking",
     "route_stored",

@@ -9,12 +9,21 @@ from news.delivery.matching import headline_words, matching_phrases
 from news.delivery.policy import Action, ChatTimes, DeliveryPolicy
 from news.stories.store import Stored
 from storage import Store
+from storage.articles import get_article
 from storage.chats import mute_words
-from storage.deliveries import QueuedForChat, StoryMatch, held_deliveries, queue_story, set_due
+from storage.deliveries import (
+    QueuedForChat,
+    StoryMatch,
+    held_deliveries,
+    queue_delivery,
+    queue_story,
+    set_due,
+)
+from storage.follows import article_is_shared, feed_followers, has_followers
 from storage.stories import StoryReports, first_article, story_reports
 from storage.subscriptions import keyword_values
 
-__all__ = ["queue_new_story", "release_if_breaking", "route_stored"]
+__all__ = ["queue_followers", "queue_new_story", "release_if_breaking", "route_stored"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +61,10 @@ async def queue_new_story(
     match = await _story_match(store, stored.story_id)
     if match is None:
         return 0
+    async with store.read() as session:
+        # A story first told by a feed of the chats that follow it reaches only them.
+        if not await article_is_shared(session, match.article_id):
+            return 0
     async with store.write() as session:
         queued = await queue_story(session, match, now)
         held = await held_deliveries(session, match, now) if queued else []
@@ -100,12 +113,54 @@ async def release_if_breaking(
     return len(released)
 
 
-async def route_stored(store: Store, stored: Stored, now: datetime, policy: DeliveryPolicy) -> int:
-    """After an article is stored: queue its story if new, else release it if it became breaking.
+async def queue_followers(
+    store: Store, stored: Stored, feed_id: int, now: datetime, policy: DeliveryPolicy
+) -> int:
+    """Queue a feed's new article for the chats that follow the feed (its story new or not),
+    each when its quiet hours and digest allow; return how many deliveries were queued."""
+    if stored.article_id is None or stored.story_id is None:
+        return 0
+    async with store.read() as session:
+        if not await has_followers(session, feed_id):
+            return 0
+        article = await get_article(session, stored.article_id)
+        if article is None:
+            return 0
+        mutes = matching_phrases(await mute_words(session), headline_words(article))
+        followers = await feed_followers(session, feed_id, now, mutes)
+        story = (await story_reports(session, [stored.story_id]))[stored.story_id]
+    queued = 0
+    async with store.write() as session:
+        for chat in followers:
+            times = ChatTimes(chat.timezone, chat.quiet_start, chat.quiet_end, chat.digest_time)
+            decision = policy.decide(now, times, story)
+            due = now if decision.action is Action.SEND else decision.at
+            queued += await queue_delivery(
+                session,
+                chat_id=chat.chat_id,
+                story_id=stored.story_id,
+                article_id=stored.article_id,
+                due_at=due,
+            )
+    log.debug("outbox: article %s queued for %d followers of feed %s", article.id, queued, feed_id)
+    return queued
+
+
+async def route_stored(
+    store: Store,
+    stored: Stored,
+    now: datetime,
+    policy: DeliveryPolicy,
+    *,
+    feed_id: int | None = None,
+) -> int:
+    """After an article is stored: queue it for the chats that follow its feed, then queue its
+    story if new, else release it if it became breaking.
 
     Returns how many deliveries became due or were queued (0 when nothing changed)."""
     if stored.duplicate or stored.story_id is None:
         return 0
+    followers = 0 if feed_id is None else await queue_followers(store, stored, feed_id, now, policy)
     if stored.new_story:
-        return await queue_new_story(store, stored, now, policy)
-    return await release_if_breaking(store, stored.story_id, now, policy)
+        return followers + await queue_new_story(store, stored, now, policy)
+    return followers + await release_if_breaking(store, stored.story_id, now, policy)

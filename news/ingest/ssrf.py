@@ -25,6 +25,7 @@ __all__ = [
     "GuardedBackend",
     "IPAddress",
     "check_address",
+    "check_public_url",
     "check_url",
     "is_allowed_address",
     "resolve_host",
@@ -185,3 +186,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     async def sleep(self, seconds: float) -> None:
         """Sleep using the delegate backend (httpcore uses this between retries)."""
         await self._delegate.sleep(seconds)
+
+
+async def check_public_url(url: str, *, allow_private: bool = False) -> httpx.URL:
+    """``check_url``, then the host resolved and every address checked as a fetch checks them:
+    to refuse a URL before it is stored (a chat's /follow). The fetch checks again each time."""
+    parsed = check_url(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    await resolve_host(parsed.host, port, allow_private=allow_private)
+    return parsed
