@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import ssl
 from typing import Any
 
@@ -35,6 +36,7 @@ from bot.args import CleanCommandHandler
 from bot.handlers import (
     admin,
     channels,
+    follow,
     groups,
     inline,
     latest,
@@ -61,6 +63,11 @@ COMMANDS_PER_MINUTE = 20
 # Commands come as messages (edits included, as PTB's default) and as posts in a channel the
 # bot administers (`/subscribe world` posted there subscribes the channel).
 _COMMAND_UPDATES = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POST
+_BARE_LINK = (
+    filters.ChatType.PRIVATE
+    & filters.UpdateType.MESSAGE
+    & filters.Regex(re.compile(r"\A\s*https?://\S+\s*\Z", re.IGNORECASE))
+)
 
 _COMMANDS: dict[str, Any] = {
     "start": start.start,
@@ -82,6 +89,8 @@ _COMMANDS: dict[str, Any] = {
     "unmute": prefs.unmute,
     "settings": settings.settings_command,
     "channels": channels.channels_command,
+    "follow": follow.follow_command,
+    "unfollow": follow.unfollow_command,
     "stats": admin.stats,
     "addfeed": admin.addfeed,
     "removefeed": admin.removefeed,
@@ -142,6 +151,8 @@ def build_application(
     application.add_handler(
         ChatMemberHandler(groups.on_group_member, ChatMemberHandler.MY_CHAT_MEMBER), group=2
     )
+    # A link alone in a private chat: offered as a feed to follow.
+    application.add_handler(MessageHandler(_BARE_LINK, follow.offer_link))
     # Same group as the commands, added last: only a command none of them took reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_error_handler(on_error)

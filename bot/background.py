@@ -1,4 +1,5 @@
-"""The bot's background work: the ingest loop and the push sender, started and stopped together."""
+"""The bot's background work: the ingest loop, the push sender and own sources' upkeep, started
+and stopped together."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import AsyncExitStack
 
 from telegram import Bot
 
+from bot.feedupkeep import run_upkeep
 from bot.services import Services
 from bot.wiring import make_sender, open_pipeline
 from news.ingestloop import run_forever
@@ -24,6 +26,7 @@ class Background:
     def __init__(self, services: Services, push_bot: Bot, *, ingest: bool = True) -> None:
         self.services = services
         self.sender = make_sender(services, push_bot)
+        self.push_bot = push_bot
         self.ingest = ingest
         self.pipeline: Pipeline | None = None
         self._stop = asyncio.Event()
@@ -50,6 +53,9 @@ class Background:
         )
         self._tasks.append(
             asyncio.create_task(run_forever(self.pipeline, self._stop), name="ingest")
+        )
+        self._tasks.append(
+            asyncio.create_task(run_upkeep(services, self.push_bot, self._stop), name="follows")
         )
 
     async def stop(self) -> None:

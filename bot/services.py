@@ -25,6 +25,7 @@ from storage import Store
 __all__ = [
     "KEPT_ADMIN_ANSWERS",
     "KEPT_CARDS",
+    "KEPT_FOLLOW_OFFERS",
     "KEPT_SEARCHES",
     "BotData",
     "KhabarApp",
@@ -35,6 +36,7 @@ __all__ = [
 
 KEPT_SEARCHES = 2000  # searches whose page buttons still work
 KEPT_CARDS = 2000  # article cards whose language a late summary checks
+KEPT_FOLLOW_OFFERS = 2000  # links offered as feeds whose Follow button still works
 KEPT_ADMIN_ANSWERS = 5000  # (chat, user) admin answers from getChatMember, kept briefly
 
 K = TypeVar("K")
@@ -90,6 +92,8 @@ class BotData:
         """The language each card message (chat id, message id) was last asked in."""
         self.late_summary_edits: set[asyncio.Task[None]] = set()
         """Card edits still waiting for a summary from the language model."""
+        self.follow_links: Recent[str, str] = Recent(KEPT_FOLLOW_OFFERS)
+        """Links sent in private chats by the short token of their Follow button."""
         self.admin_answers: Recent[tuple[int, int], tuple[float, bool]] = Recent(KEPT_ADMIN_ANSWERS)
         """Whether (chat id, user id) administers the chat, and when that answer expires
         (monotonic seconds): a channel configured from a private chat (bot.admincache)."""

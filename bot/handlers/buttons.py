@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from bot.chatprefs import chat_prefs, is_chat_admin
+from bot.handlers.follow import follow_button, unfollow_button
 from bot.handlers.latest import latest_page
 from bot.handlers.read import also_reported, full_text_page, send_article_card, show_card
 from bot.handlers.search import search_page
@@ -22,7 +23,7 @@ __all__ = ["on_button"]
 log = logging.getLogger(__name__)
 
 # Buttons that change the chat's settings: in groups only admins may press them.
-_SETTINGS_ACTIONS = frozenset({"lang", "sub", "topic", "unsub"})
+_SETTINGS_ACTIONS = frozenset({"lang", "sub", "topic", "unsub", "follow", "unfollow"})
 
 
 async def on_button(update: Update, context: KhabarContext) -> None:
@@ -62,5 +63,9 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         await subscribe_topic_button(update, context, str(args[0]))
     elif action == "unsub":
         await unsubscribe_button(update, context, int(args[0]))
+    elif action == "follow":
+        await follow_button(update, context, str(args[0]))
+    elif action == "unfollow":
+        await unfollow_button(update, context, int(args[0]))
     elif action == "search":
         await search_page(update, context, str(args[0]), int(args[1]))

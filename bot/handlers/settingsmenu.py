@@ -23,6 +23,7 @@ from bot.render.timefmt import format_clock
 from news.extract.topics import TOPICS
 from storage import Chat, ChatMute, Subscription
 from storage.chats import remove_mute_id, set_chat_language, set_chat_timezone, set_quiet_hours
+from storage.follows import remove_unfollowed_feeds
 from storage.subscriptions import set_digest_time, subscribe, unsubscribe
 
 __all__ = ["DIGEST_TIMES", "QUIET_WINDOWS", "SECTIONS", "TIMEZONES", "Choice", "Section", "View"]
@@ -249,6 +250,8 @@ async def _mutes_apply(session: AsyncSession, view: View, value: str) -> bool:
 def _sub_name(sub: Subscription, lang: str) -> str:
     if sub.kind == "topic":
         return topic_label(sub.value, lang)
+    if sub.kind == "feed":
+        return sub.display
     return f"’{sub.display}‘" if lang == "ur" else f"“{sub.display}”"
 
 
@@ -280,6 +283,8 @@ async def _subs_apply(session: AsyncSession, view: View, value: str) -> bool:
     if sub is None:
         return False
     await unsubscribe(session, view.chat.id, kind=sub.kind, value=sub.value)
+    if sub.kind == "feed":
+        await remove_unfollowed_feeds(session)  # the chat's own feed: no follower, no fetch
     return True
 
 

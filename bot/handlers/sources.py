@@ -1,4 +1,5 @@
-"""/sources: the feeds and their health (their URLs and errors for admins only)."""
+"""/sources: the feeds and their health (their URLs and errors for admins only), with the chat's
+own (/follow) marked; other chats' own feeds are not listed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.render.timefmt import format_age
 from bot.services import KhabarContext
 from storage import Feed
 from storage.feeds import feed_title, list_feeds
+from storage.follows import followed_feed_ids
 
 __all__ = ["sources"]
 
@@ -36,6 +38,9 @@ async def sources(update: Update, context: KhabarContext) -> None:
     )
     async with context.services.store.read() as session:
         feeds = await list_feeds(session, enabled_only=True)
+        mine = await followed_feed_ids(session, prefs.chat_id)
+    # A feed a chat follows of its own is that chat's business (the operator sees them all).
+    feeds = [f for f in feeds if f.shared or f.id in mine or admin]
     now = context.services.clock()
     lines = [t(lang, "sources.header"), ""]
     for feed in feeds:
@@ -48,7 +53,8 @@ async def sources(update: Update, context: KhabarContext) -> None:
         else:
             health = "✅ " + t(lang, "sources.ok") + f" ({format_age(feed.last_ok_at, now, lang)})"
         name = (feed.title or feed.url) if admin else _public_name(feed)
-        lines.append(f"{bold(str(feed.id))} · {escape(name)} [{feed.language}]\n    {health}")
+        own = f" · {t(lang, 'sources.followed')}" if feed.id in mine else ""
+        lines.append(f"{bold(str(feed.id))} · {escape(name)} [{feed.language}]{own}\n    {health}")
     if not feeds:
         lines.append(t(lang, "sources.empty"))
     await reply(update, context, Html("\n".join(lines)), lang=lang)

@@ -18,6 +18,7 @@ from bot.services import KhabarContext
 from news.delivery.rules import rule_for
 from news.extract.topics import topic_by_name
 from storage import Subscription
+from storage.follows import remove_unfollowed_feeds
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
 
 __all__ = [
@@ -53,6 +54,8 @@ def _quoted(phrase: str, lang: str) -> str:
 
 def _what(sub_kind: str, value: str, display: str, lang: str) -> str:
     """How a subscription is named in messages: the topic's name or the quoted phrase."""
+    if sub_kind == "feed":  # a feed of the chat's own (/follow), named by its host
+        return display
     return topic_label(value, lang) if sub_kind == "topic" else _quoted(display, lang)
 
 
@@ -173,6 +176,7 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
     async with context.services.store.write() as session:
         if phrase.lower() in _ALL:
             await unsubscribe_all(session, prefs.chat_id)
+            await remove_unfollowed_feeds(session)
             done = t(lang, "unsubscribe.all_done")
         else:
             topic = topic_by_name(phrase)
@@ -196,11 +200,12 @@ def _listing(lang: str, subs: list[Subscription]) -> tuple[Html, Keyboard]:
     lines = [t(lang, "subscriptions.header"), ""]
     buttons = []
     for s in subs:
-        label = (
-            t(lang, "subscriptions.topic", topic=topic_label(s.value, lang))
-            if s.kind == "topic"
-            else t(lang, "subscriptions.keyword", phrase=s.display)
-        )
+        if s.kind == "topic":
+            label = t(lang, "subscriptions.topic", topic=topic_label(s.value, lang))
+        elif s.kind == "feed":
+            label = t(lang, "subscriptions.feed", feed=s.display)
+        else:
+            label = t(lang, "subscriptions.keyword", phrase=s.display)
         if s.mode == "digest" and s.digest_time is not None:
             mode = _digest_line(lang, s.digest_time)
         else:
@@ -236,6 +241,7 @@ async def unsubscribe_button(update: Update, context: KhabarContext, subscriptio
         return
     async with context.services.store.write() as session:
         await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value)
+        await remove_unfollowed_feeds(session)
     done = t(lang, "unsubscribe.done", what=_what(sub.kind, sub.value, sub.display, lang))
     rest, buttons = _listing(lang, list(subs.values()))
     await edit_or_reply(update, context, Html(done + "\n\n" + rest), buttons=buttons, lang=lang)

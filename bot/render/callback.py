@@ -75,6 +75,8 @@ CALLBACK_ACTIONS: Mapping[str, tuple[ArgSpec, ...]] = MappingProxyType(
         "sources": (_PAGE,),  # /sources page
         "set": (_CHAT, _SECTION),  # /settings: show a chat's settings page (or one section)
         "setv": (_CHAT, _SECTION, _CHOICE),  # /settings: change one setting of a chat
+        "follow": (_TOKEN,),  # follow a link sent in a private chat (its stored token)
+        "unfollow": (_ID,),  # stop following a feed of the chat's own, by feed id
         "noop": (),  # a page counter or other label-only button
     }
 )

@@ -1,0 +1,188 @@
+"""Own sources: /follow <url>, /unfollow, and a bare link sent in a private chat offered as one.
+
+A followed feed is fetched once however many chats follow it, and its articles reach only those
+chats (news.delivery.queue). The URL goes through the fetcher's SSRF guard before it is stored;
+each chat follows at most FOLLOW_LIMIT feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.args import parse_id
+from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
+from bot.i18n import t
+from bot.render.callback import encode_callback
+from bot.render.headlines import shorten
+from bot.render.html import Html, concat, is_safe_url
+from bot.render.replies import Keyboard, edit_or_reply, reply
+from bot.services import KhabarContext
+from news.errors import FetchError
+from news.ingest.ssrf import check_public_url
+from storage import Feed
+from storage.feeds import feed_title, get_feed_by_url
+from storage.follows import (
+    follow_feed,
+    list_follows,
+    remove_unfollowed_feeds,
+    unfollow_feed,
+)
+
+__all__ = [
+    "feed_name",
+    "follow_button",
+    "follow_command",
+    "offer_link",
+    "unfollow_button",
+    "unfollow_command",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_URL = 2048
+_RESOLVE_SECONDS = 10.0
+
+
+def feed_name(feed: Feed) -> str:
+    """A followed feed as chats see it: its title, else its host (never a URL's path or query)."""
+    return shorten(feed_title(feed) or urlsplit(feed.url).hostname or "?", 60)
+
+
+async def _refusal(context: KhabarContext, url: str, lang: str) -> Html | None:
+    """Why the URL cannot be followed (None when it can): malformed, or the SSRF guard says no."""
+    if len(url) > MAX_URL or not is_safe_url(url):
+        return t(lang, "follow.invalid_url")
+    allow_private = context.services.settings.fetch_allow_private
+    try:
+        async with asyncio.timeout(_RESOLVE_SECONDS):
+            await check_public_url(url, allow_private=allow_private)
+    except (FetchError, TimeoutError) as exc:
+        log.info("follow: refused %s: %s", url[:200], exc)
+        return t(lang, "follow.refused")
+    return None
+
+
+async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url: str) -> Html:
+    """Follow ``url`` for the chat if it may; the answer to show."""
+    lang = prefs.language
+    limit = context.services.settings.follow_limit
+    if limit == 0:
+        return t(lang, "follow.off")
+    if not await is_chat_admin(update, context):
+        return t(lang, "group.admins_only")
+    refusal = await _refusal(context, url, lang)
+    if refusal is not None:
+        return refusal
+    async with context.services.store.read() as session:
+        known = await get_feed_by_url(session, url)
+        follows = await list_follows(session, prefs.chat_id)
+    if known is not None and any(f.id == known.id for f in follows):
+        return t(lang, "follow.already", feed=feed_name(known))
+    if len(follows) >= limit:
+        return t(lang, "follow.too_many", max=limit)
+    host = urlsplit(url).hostname or url
+    async with context.services.store.write() as session:
+        feed, _ = await follow_feed(
+            session, prefs.chat_id, url, display=host[:200], language=prefs.language
+        )
+    log.info("follow: chat %s follows feed %s", prefs.chat_id, feed.id)
+    return t(lang, "follow.done", feed=feed_name(feed))
+
+
+async def follow_command(update: Update, context: KhabarContext) -> None:
+    """``/follow <feed URL>``: the chat's own source; ``/follow`` alone lists them."""
+    prefs = await chat_prefs(update, context)
+    args = context.args or []
+    if not args:
+        text, buttons = await _listing(context, prefs)
+        await reply(update, context, text, buttons=buttons, lang=prefs.language)
+        return
+    if len(args) != 1:
+        await reply(update, context, t(prefs.language, "follow.usage"), lang=prefs.language)
+        return
+    text = await _follow(update, context, prefs, args[0])
+    await reply(update, context, text, lang=prefs.language)
+
+
+async def _listing(context: KhabarContext, prefs: ChatPrefs) -> tuple[Html, Keyboard]:
+    """The feeds the chat follows, each with a button that unfollows it."""
+    lang = prefs.language
+    async with context.services.store.read() as session:
+        feeds = await list_follows(session, prefs.chat_id)
+    if not feeds:
+        return t(lang, "follow.none"), []
+    lines = [t(lang, "follow.header"), ""]
+    lines += [concat(f"{feed.id} · ", feed_name(feed)) for feed in feeds]
+    buttons = [[(f"✕ {feed_name(feed)}", encode_callback("unfollow", feed.id))] for feed in feeds]
+    return Html("\n".join([*lines, "", t(lang, "follow.footer")])), buttons
+
+
+async def _unfollow(context: KhabarContext, prefs: ChatPrefs, feed: Feed | None) -> Html:
+    lang = prefs.language
+    if feed is None:
+        return t(lang, "unfollow.not_found")
+    async with context.services.store.write() as session:
+        removed = await unfollow_feed(session, prefs.chat_id, feed.id)
+        await remove_unfollowed_feeds(session)  # no follower left: no fetch any more
+    key = "unfollow.done" if removed else "unfollow.not_found"
+    return t(lang, key, feed=feed_name(feed))
+
+
+async def unfollow_command(update: Update, context: KhabarContext) -> None:
+    """``/unfollow <number | URL>`` (the number /follow and /sources show); alone, the list."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    args = context.args or []
+    if len(args) != 1:
+        text, buttons = await _listing(context, prefs)
+        await reply(update, context, text, buttons=buttons, lang=lang)
+        return
+    if not await is_chat_admin(update, context):
+        await reply(update, context, t(lang, "group.admins_only"), lang=lang)
+        return
+    feed_id = parse_id(args[0])
+    async with context.services.store.read() as session:
+        follows = await list_follows(session, prefs.chat_id)
+    feed = next((f for f in follows if f.id == feed_id or f.url == args[0]), None)
+    await reply(update, context, await _unfollow(context, prefs, feed), lang=lang)
+
+
+async def unfollow_button(update: Update, context: KhabarContext, feed_id: int) -> None:
+    """A ✕ under the list of followed feeds: unfollow it and show what is left."""
+    prefs = await chat_prefs(update, context)
+    async with context.services.store.read() as session:
+        follows = await list_follows(session, prefs.chat_id)
+    done = await _unfollow(context, prefs, next((f for f in follows if f.id == feed_id), None))
+    rest, buttons = await _listing(context, prefs)
+    text = Html(done + "\n\n" + rest)
+    await edit_or_reply(update, context, text, buttons=buttons, lang=prefs.language)
+
+
+async def offer_link(update: Update, context: KhabarContext) -> None:
+    """A bare link sent in a private chat: offer to follow it as a feed (one button)."""
+    message = update.effective_message
+    prefs = await chat_prefs(update, context)
+    url = (message.text or "").strip() if message else ""
+    lang = prefs.language
+    if len(url) > MAX_URL or not is_safe_url(url) or context.services.settings.follow_limit == 0:
+        return
+    token = secrets.token_hex(8)
+    context.bot_data.follow_links[token] = url
+    buttons = [[(t(lang, "follow.offer_button"), encode_callback("follow", token))]]
+    await reply(update, context, t(lang, "follow.offer"), buttons=buttons, lang=lang)
+
+
+async def follow_button(update: Update, context: KhabarContext, token: str) -> None:
+    """The offer's button: follow the link it was made for."""
+    prefs = await chat_prefs(update, context)
+    url = context.bot_data.follow_links.get(token)
+    if url is None:  # an offer from before a restart, or forged data
+        await reply(update, context, t(prefs.language, "error.bad_callback"), lang=prefs.language)
+        return
+    text = await _follow(update, context, prefs, url)
+    await edit_or_reply(update, context, text, lang=prefs.language)

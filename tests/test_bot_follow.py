@@ -1,0 +1,250 @@
+"""End to end: a chat's own sources. /follow, a bare link offered, /unfollow, the limit and the SSRF
+guard; the feed fetched once from a local server, its articles reaching only its followers; a
+feed failing for days dropped with a message."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.feedupkeep import drop_failing_feeds
+from bot.push.pacing import PushConfig
+from bot.push.sender import Sender
+from news.extract.pages import Extractor
+from news.extract.topics import TOPICS
+from news.ingest.fetch import Fetcher
+from news.pipeline import Pipeline
+from storage import Delivery, Feed
+from storage.feeds import record_fetch_error
+from storage.follows import list_follows
+from tests.bot_harness import GROUP, PRIVATE, BotHarness, make_settings
+from tests.factories import add_subscription
+from tests.fakes import FakeTelegramAPI
+from tests.httpserver import LocalServer
+from tests.pipeline_helpers import rss, unique_text
+from tests.push_helpers import push_bot
+
+pytest_plugins = ["tests.bot_harness"]
+
+FOLLOWER = PRIVATE
+SECOND = PRIVATE + 1
+BYSTANDER = PRIVATE + 2  # follows every topic, and no feed of its own
+LIMIT = 2
+
+
+@pytest.fixture
+def bot_settings(fake_api: FakeTelegramAPI, database_url: str) -> Settings:
+    """Feeds on this machine's loopback may be followed (as FETCH_ALLOW_PRIVATE allows)."""
+    return make_settings(fake_api, database_url, fetch_allow_private=True, follow_limit=LIMIT)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[LocalServer]:
+    async with LocalServer() as local:
+        yield local
+
+
+def _item(title: str, at: datetime) -> dict[str, str]:
+    slug = title.lower().replace(" ", "-")
+    return {
+        "title": title,
+        "link": f"https://own.example/{slug}",
+        "date": format_datetime(at),
+        "body": unique_text(title, 1),
+    }
+
+
+class Desk:
+    """The ingest pipeline over the bot's store, on a clock the test moves."""
+
+    def __init__(self, bot: BotHarness, pipeline: Pipeline) -> None:
+        self.bot = bot
+        self.pipeline = pipeline
+        self.now = datetime.now(UTC) + timedelta(minutes=1)
+        pipeline.clock = lambda: self.now
+
+    async def fetch(self) -> None:
+        await self.pipeline.run_pass(force=True)
+
+    async def queued_for(self) -> list[int]:
+        async with self.bot.store.read() as session:
+            rows = await session.execute(select(Delivery.chat_id).order_by(Delivery.chat_id))
+            return list(rows.scalars())
+
+
+@pytest.fixture
+async def desk(bot: BotHarness) -> AsyncIterator[Desk]:
+    async with (
+        Fetcher(allow_private=True, total_timeout=2.0, max_bytes=1024 * 1024) as fetcher,
+        Extractor(0) as extractor,
+    ):
+        yield Desk(bot, Pipeline(bot.store, fetcher, extractor, interval=300))
+
+
+async def test_a_followed_feed_reaches_only_its_followers(
+    bot: BotHarness, server: LocalServer, desk: Desk
+) -> None:
+    url = server.url("/own.xml")
+    server.add_bytes("/own.xml", rss("Mohalla News", [_item("Old Story", desk.now)]))
+    first = await bot.send(FOLLOWER, f"/follow {url}")
+    await bot.send(SECOND, f"/follow {url}")
+    await bot.send(BYSTANDER, "/start")
+    for topic in TOPICS:
+        await add_subscription(bot.store, BYSTANDER, topic, subscribed_at=datetime.now(UTC))
+
+    await desk.fetch()  # the first fetch is the backlog: stored, never pushed
+    backlog = await desk.queued_for()
+    desk.now += timedelta(minutes=10)
+    fresh = _item("Street Lights Return To Block Nine", desk.now)
+    server.add_bytes("/own.xml", rss("Mohalla News", [fresh, _item("Old Story", desk.now)]))
+    await desk.fetch()
+
+    assert first.text == (
+        "You now follow 127.0.0.1. Its new articles will arrive right here "
+        "(the first fetch takes a few minutes)."
+    )
+    assert backlog == []
+    assert await desk.queued_for() == [FOLLOWER, SECOND]  # not the bystander, whatever its topics
+    assert len(server.requests_to("/own.xml")) == 2  # once a pass, for both followers
+    push = push_bot(bot.fake)
+    async with push:
+        now = desk.now
+        assert await Sender(push, bot.store, PushConfig(), clock=lambda: now).drain_once() == 2
+    alert = bot.fake.sent("sendMessage", chat_id=FOLLOWER)[-1]
+    assert "Street Lights Return To Block Nine" in alert["text"]
+    assert bot.fake.sent("sendMessage", chat_id=BYSTANDER)[-1:] != [alert]
+
+
+async def test_follow_refuses_bad_and_private_addresses(bot: BotHarness) -> None:
+    answers = [
+        (await bot.send(FOLLOWER, command)).text
+        for command in (
+            "/follow ftp://files.example/feed.xml",
+            "/follow http://10.1.2.3/feed.xml",
+            "/follow http://169.254.169.254/latest/meta-data",
+            "/follow two words",
+            "/follow https://" + "x" * 3000 + ".example/feed",
+        )
+    ]
+
+    refused = "I can't fetch that address: it is private, or it could not be found."
+    invalid = "That isn't a web address I can follow. Send the feed's full address, starting with https://"
+    assert answers == [
+        invalid,
+        refused,
+        refused,
+        "Usage: /follow <feed URL>, e.g. /follow https://www.dawn.com/feeds/home",
+        invalid,
+    ]
+    async with bot.store.read() as session:
+        assert (await session.execute(select(Feed.id))).first() is None
+
+
+async def test_a_chat_follows_at_most_its_limit(bot: BotHarness, server: LocalServer) -> None:
+    for n in range(LIMIT):
+        await bot.send(FOLLOWER, f"/follow {server.url(f'/{n}.xml')}")
+
+    again = await bot.send(FOLLOWER, f"/follow {server.url('/0.xml')}")
+    over = await bot.send(FOLLOWER, f"/follow {server.url('/9.xml')}")
+
+    assert again.text == "You already follow 127.0.0.1."
+    assert over.text == (
+        f"You follow {LIMIT} feeds already, the most a chat may. Remove one with /unfollow first."
+    )
+
+
+async def test_a_bare_link_in_a_private_chat_is_offered(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    url = server.url("/offered.xml")
+    offer = await bot.send(FOLLOWER, f"  {url} ")
+    in_group = await bot.send(GROUP, url)
+    followed = await bot.press(FOLLOWER, offer.button("Follow"), offer.messages[0]["message_id"])
+    stale = await bot.press(FOLLOWER, "follow:00ff", offer.messages[0]["message_id"])
+
+    assert offer.text == "Follow this link as a news feed? Its new articles would come here."
+    assert in_group.messages == []
+    assert (
+        "You now follow 127.0.0.1."
+        in bot.message(FOLLOWER, offer.messages[0]["message_id"])["text"]
+    )
+    assert followed.messages == []  # the offer became the answer
+    assert stale.text == "This button no longer works. Please send the command again."
+    async with bot.store.read() as session:
+        assert [f.url for f in await list_follows(session, FOLLOWER)] == [url]
+
+
+async def test_unfollow_by_button_and_number_removes_the_unfollowed_feed(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    await bot.send(FOLLOWER, f"/follow {server.url('/a.xml')}")
+    await bot.send(FOLLOWER, f"/follow {server.url('/b.xml')}")
+    async with bot.store.read() as session:
+        a, b = await list_follows(session, FOLLOWER)
+
+    listing = await bot.send(FOLLOWER, "/unfollow")
+    pressed = await bot.press(FOLLOWER, f"unfollow:{a.id}", listing.messages[0]["message_id"])
+    by_number = await bot.send(FOLLOWER, f"/unfollow {b.id}")
+    none_left = await bot.send(FOLLOWER, "/follow")
+
+    assert listing.text.splitlines()[:4] == [
+        "Feeds you follow",
+        "",
+        f"{a.id} · 127.0.0.1",
+        f"{b.id} · 127.0.0.1",
+    ]
+    assert pressed.methods == ["answerCallbackQuery", "editMessageText"]
+    assert by_number.text == "You no longer follow 127.0.0.1."
+    assert none_left.text.startswith("You don't follow a feed of your own.")
+    async with bot.store.read() as session:
+        assert (await session.execute(select(Feed.id))).first() is None  # nothing to fetch
+
+
+async def test_sources_list_a_chats_own_feeds_to_it_alone(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    await bot.send(FOLLOWER, f"/follow {server.url('/own.xml')}")
+
+    mine = await bot.send(FOLLOWER, "/sources")
+    theirs = await bot.send(SECOND, "/sources")
+    subscriptions = await bot.send(FOLLOWER, "/subscriptions")
+
+    assert "127.0.0.1 [en] · followed here" in mine.text
+    assert "127.0.0.1" not in theirs.text
+    assert "• Feed: 127.0.0.1" in subscriptions.text
+
+
+async def test_a_feed_failing_for_days_is_dropped_and_its_followers_told(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    await bot.send(FOLLOWER, f"/follow {server.url('/dead.xml')}")
+    await bot.send(SECOND, "/start", language_code="ur")
+    await bot.send(SECOND, f"/follow {server.url('/dead.xml')}", language_code="ur")
+    now = datetime.now(UTC)
+    async with bot.store.write() as session:
+        [feed] = await list_follows(session, FOLLOWER)
+        await record_fetch_error(session, feed.id, error="HTTP 404", next_check_at=now)
+
+    early = await drop_failing_feeds(bot.services, bot.app.bot, now + timedelta(days=1))
+    dropped = await drop_failing_feeds(bot.services, bot.app.bot, now + timedelta(days=4))
+
+    assert (early, dropped) == (0, 1)
+    async with bot.store.read() as session:
+        assert await list_follows(session, FOLLOWER) == []
+    told = bot.fake.sent("sendMessage", chat_id=FOLLOWER)[-1]["text"]
+    assert told == (
+        "I stopped following 127.0.0.1: it has not worked for 3 days. "
+        "Send /follow with its address to try again."
+    )
+    assert "فالو کرنا بند کر دیا" in bot.fake.sent("sendMessage", chat_id=SECOND)[-1]["text"]
+
+
+async def test_follow_in_urdu(bot: BotHarness, server: LocalServer) -> None:
+    done = await bot.send(SECOND, f"/follow {server.url('/ur.xml')}", language_code="ur")
+
+    assert done.text.startswith("اب آپ 127.0.0.1 کو فالو کر رہے ہیں۔")
