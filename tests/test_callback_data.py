@@ -29,6 +29,8 @@ from bot.render.html import (
         pytest.param("unsub", (12,), "unsub:12", id="unsub"),
         pytest.param("sources", (1,), "sources:1", id="sources"),
         pytest.param("noop", (), "noop", id="noop"),
+        pytest.param("follow", ("00ff12ab",), "follow:00ff12ab", id="follow-offer"),
+        pytest.param("unfollow", (7,), "unfollow:7", id="unfollow"),
         pytest.param("set", (1001, "main"), "set:1001:main", id="settings-page"),
         pytest.param("set", (-1001234567890, "tz"), "set:-1001234567890:tz", id="settings-channel"),
         pytest.param(
