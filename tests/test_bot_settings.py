@@ -55,6 +55,7 @@ async def test_settings_show_every_setting(bot: BotHarness) -> None:
         "Timezone: Asia/Karachi",
         "Digest: off — stories come instantly",
         "Quiet hours: 23:00 to 07:00",
+        "Pictures: On",
         "Muted words: cricket",
         "Subscriptions: Sports, “imran khan”",
         "",
@@ -65,6 +66,7 @@ async def test_settings_show_every_setting(bot: BotHarness) -> None:
         "Timezone",
         "Digest",
         "Quiet hours",
+        "Pictures",
         "Muted words",
         "Subscriptions",
     ]
@@ -85,6 +87,7 @@ async def test_each_setting_changes_with_its_buttons(bot: BotHarness) -> None:
     await tap(f"setv:{PRIVATE}:tz:europe-london")
     await tap(f"setv:{PRIVATE}:digest:0800")
     await tap(f"setv:{PRIVATE}:quiet:2200-0600")
+    await tap(f"setv:{PRIVATE}:pics:off")
     await tap(f"set:{PRIVATE}:mutes")
     await tap(_buttons(bot, PRIVATE, message_id)["✕ cricket"])
     await tap(f"set:{PRIVATE}:subs")
@@ -98,6 +101,7 @@ async def test_each_setting_changes_with_its_buttons(bot: BotHarness) -> None:
         mutes_left = await list_mutes(session, PRIVATE)
     assert chat is not None
     assert (chat.timezone, chat.quiet_start, chat.quiet_end) == ("Europe/London", 1320, 360)
+    assert chat.pictures is False
     assert [(s.value, s.mode, s.digest_time) for s in subscriptions] == [
         ("sports", "digest", 480),
         ("world", "instant", None),
@@ -159,6 +163,7 @@ async def test_settings_in_urdu(bot: BotHarness) -> None:
         "ٹائم زون: Asia/Karachi",
         "روزانہ خلاصہ: بند — خبریں فوراً آتی ہیں",
         "خاموشی کے اوقات: بند",
+        "تصویریں: چالو",
         "میوٹ کیے گئے الفاظ: کوئی نہیں",
         "سبسکرپشنز: کھیل",
         "",
@@ -173,6 +178,7 @@ async def test_settings_in_urdu(bot: BotHarness) -> None:
         pytest.param(f"setv:{PRIVATE}:digest:0801", id="digest-time-not-offered"),
         pytest.param(f"setv:{PRIVATE}:quiet:2300-0800", id="quiet-window-not-offered"),
         pytest.param(f"setv:{PRIVATE}:lang:fr", id="language-unknown"),
+        pytest.param(f"setv:{PRIVATE}:pics:maybe", id="pictures-neither-on-nor-off"),
         pytest.param(f"setv:{PRIVATE}:mutes:r999", id="mute-of-no-one"),
         pytest.param(f"setv:{PRIVATE}:subs:r999", id="subscription-of-no-one"),
         pytest.param(f"setv:{PRIVATE}:subs:t-astrology", id="topic-unknown"),

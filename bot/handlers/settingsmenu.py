@@ -22,7 +22,13 @@ from bot.render.html import Html, escape
 from bot.render.timefmt import format_clock
 from news.extract.topics import TOPICS
 from storage import Chat, ChatMute, Subscription
-from storage.chats import remove_mute_id, set_chat_language, set_chat_timezone, set_quiet_hours
+from storage.chats import (
+    remove_mute_id,
+    set_chat_language,
+    set_chat_pictures,
+    set_chat_timezone,
+    set_quiet_hours,
+)
 from storage.follows import remove_unfollowed_feeds
 from storage.subscriptions import set_digest_time, subscribe, unsubscribe
 
@@ -212,6 +218,28 @@ async def _quiet_apply(session: AsyncSession, view: View, value: str) -> bool:
     return False
 
 
+# -- pictures --------------------------------------------------------------------------------
+
+
+def _pics_summary(view: View) -> Html:
+    return t(view.lang, "settings.on" if view.chat.pictures else "settings.off")
+
+
+def _pics_choices(view: View) -> list[Choice]:
+    on = view.chat.pictures
+    return [
+        Choice(t_plain(view.lang, "settings.on"), "on", on),
+        Choice(t_plain(view.lang, "settings.off"), "off", not on),
+    ]
+
+
+async def _pics_apply(session: AsyncSession, view: View, value: str) -> bool:
+    if value not in ("on", "off"):
+        return False
+    await set_chat_pictures(session, view.chat.id, value == "on")
+    return True
+
+
 # -- muted words -----------------------------------------------------------------------------
 
 
@@ -288,13 +316,16 @@ async def _subs_apply(session: AsyncSession, view: View, value: str) -> bool:
     return True
 
 
-# In the order the page shows them. Pictures (issue 11 item 1) and news languages (issue 10)
-# join here as one Section each when their preferences exist on the chat.
+# In the order the page shows them. News languages (issue 10) join here as one Section when that
+# preference exists on the chat.
 SECTIONS: tuple[Section, ...] = (
     Section("lang", _lang_summary, _lang_choices, _lang_apply, columns=2),
     Section("tz", _tz_summary, _tz_choices, _tz_apply, columns=2, hint="settings.tz_hint"),
     Section("digest", _digest_summary, _digest_choices, _digest_apply, hint="settings.digest_hint"),
     Section("quiet", _quiet_summary, _quiet_choices, _quiet_apply, columns=2),
+    Section(
+        "pics", _pics_summary, _pics_choices, _pics_apply, columns=2, hint="settings.pics_hint"
+    ),
     Section("mutes", _mutes_summary, _mutes_choices, _mutes_apply, hint="settings.mutes_hint"),
     Section("subs", _subs_summary, _subs_choices, _subs_apply, hint="settings.subs_hint"),
 )
