@@ -52,6 +52,7 @@ async def test_settings_show_every_setting(bot: BotHarness) -> None:
         "Settings",
         "",
         "Language: English",
+        "News languages: English and Urdu",
         "Timezone: Asia/Karachi",
         "Digest: off — stories come instantly",
         "Quiet hours: 23:00 to 07:00",
@@ -63,6 +64,7 @@ async def test_settings_show_every_setting(bot: BotHarness) -> None:
     ]
     assert [label for label, _ in shown.buttons] == [
         "Language",
+        "News languages",
         "Timezone",
         "Digest",
         "Quiet hours",
@@ -88,6 +90,7 @@ async def test_each_setting_changes_with_its_buttons(bot: BotHarness) -> None:
     await tap(f"setv:{PRIVATE}:digest:0800")
     await tap(f"setv:{PRIVATE}:quiet:2200-0600")
     await tap(f"setv:{PRIVATE}:pics:off")
+    await tap(f"setv:{PRIVATE}:news:ur")
     await tap(f"set:{PRIVATE}:mutes")
     await tap(_buttons(bot, PRIVATE, message_id)["✕ cricket"])
     await tap(f"set:{PRIVATE}:subs")
@@ -101,7 +104,7 @@ async def test_each_setting_changes_with_its_buttons(bot: BotHarness) -> None:
         mutes_left = await list_mutes(session, PRIVATE)
     assert chat is not None
     assert (chat.timezone, chat.quiet_start, chat.quiet_end) == ("Europe/London", 1320, 360)
-    assert chat.pictures is False
+    assert (chat.pictures, chat.news_languages) == (False, "ur")
     assert [(s.value, s.mode, s.digest_time) for s in subscriptions] == [
         ("sports", "digest", 480),
         ("world", "instant", None),
@@ -148,7 +151,7 @@ async def test_language_button_answers_in_the_new_language(bot: BotHarness) -> N
     urdu = await bot.send(PRIVATE, "/settings")
 
     assert plain(bot.message(PRIVATE, message_id)["text"]).splitlines()[:2] == ["زبان", "اردو"]
-    assert urdu.text.splitlines()[:4] == ["سیٹنگز", "", "زبان: اردو", "ٹائم زون: Asia/Karachi"]
+    assert urdu.text.splitlines()[:3] == ["سیٹنگز", "", "زبان: اردو"]
 
 
 async def test_settings_in_urdu(bot: BotHarness) -> None:
@@ -160,6 +163,7 @@ async def test_settings_in_urdu(bot: BotHarness) -> None:
         "سیٹنگز",
         "",
         "زبان: اردو",
+        "خبروں کی زبانیں: اردو اور انگریزی",
         "ٹائم زون: Asia/Karachi",
         "روزانہ خلاصہ: بند — خبریں فوراً آتی ہیں",
         "خاموشی کے اوقات: بند",
@@ -179,6 +183,7 @@ async def test_settings_in_urdu(bot: BotHarness) -> None:
         pytest.param(f"setv:{PRIVATE}:quiet:2300-0800", id="quiet-window-not-offered"),
         pytest.param(f"setv:{PRIVATE}:lang:fr", id="language-unknown"),
         pytest.param(f"setv:{PRIVATE}:pics:maybe", id="pictures-neither-on-nor-off"),
+        pytest.param(f"setv:{PRIVATE}:news:fr", id="news-language-unknown"),
         pytest.param(f"setv:{PRIVATE}:mutes:r999", id="mute-of-no-one"),
         pytest.param(f"setv:{PRIVATE}:subs:r999", id="subscription-of-no-one"),
         pytest.param(f"setv:{PRIVATE}:subs:t-astrology", id="topic-unknown"),

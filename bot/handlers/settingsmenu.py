@@ -15,6 +15,7 @@ from datetime import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.newslang import NEWS_CHOICES
 from bot.handlers.subscriptions import MAX_SUBSCRIPTIONS
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, t, t_plain
 from bot.render.headlines import shorten, topic_label
@@ -27,6 +28,7 @@ from storage.chats import (
     set_chat_language,
     set_chat_pictures,
     set_chat_timezone,
+    set_news_languages,
     set_quiet_hours,
 )
 from storage.follows import remove_unfollowed_feeds
@@ -116,6 +118,28 @@ async def _lang_apply(session: AsyncSession, view: View, value: str) -> bool:
     if value not in SUPPORTED_LANGUAGES:
         return False
     await set_chat_language(session, view.chat.id, value)
+    return True
+
+
+# -- news languages --------------------------------------------------------------------------
+
+
+def _news_summary(view: View) -> Html:
+    return t(view.lang, f"news.name_{view.chat.news_languages}")
+
+
+def _news_choices(view: View) -> list[Choice]:
+    current = view.chat.news_languages
+    return [
+        Choice(t_plain(view.lang, f"news.name_{code}"), code, code == current)
+        for code in NEWS_CHOICES
+    ]
+
+
+async def _news_apply(session: AsyncSession, view: View, value: str) -> bool:
+    if value not in NEWS_CHOICES:
+        return False
+    await set_news_languages(session, view.chat.id, value)
     return True
 
 
@@ -316,10 +340,10 @@ async def _subs_apply(session: AsyncSession, view: View, value: str) -> bool:
     return True
 
 
-# In the order the page shows them. News languages (issue 10) join here as one Section when that
-# preference exists on the chat.
+# In the order the page shows them.
 SECTIONS: tuple[Section, ...] = (
     Section("lang", _lang_summary, _lang_choices, _lang_apply, columns=2),
+    Section("news", _news_summary, _news_choices, _news_apply),
     Section("tz", _tz_summary, _tz_choices, _tz_apply, columns=2, hint="settings.tz_hint"),
     Section("digest", _digest_summary, _digest_choices, _digest_apply, hint="settings.digest_hint"),
     Section("quiet", _quiet_summary, _quiet_choices, _quiet_apply, columns=2),
