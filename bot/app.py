@@ -19,7 +19,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -110,7 +109,9 @@ def build_application(
     with_updater: bool = True,
     rate_limiter: bool = True,
 ) -> KhabarApp:
-    """The real Application, as production and tests use it; ``request`` swaps the transport."""
+    """The real Application, as production and tests use it; ``request`` swaps the transport.
+    Its bot sends within the services' send budget (the one the push sender uses) unless
+    ``rate_limiter`` is False (the console)."""
     settings = services.settings
     builder = (
         ApplicationBuilder()
@@ -133,7 +134,7 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(services.budget)  # type: ignore[arg-type]
     application: KhabarApp = builder.build()
     services.install(application)
 

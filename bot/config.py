@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from news.errors import SourcesError
@@ -48,6 +48,7 @@ _EXPECTS: dict[str, str] = {
     "extract_workers": "a number of processes from 0 (in-process) to 32",
     "embeddings": "on or off",
     "khabar_feeds": "a feeds TOML file (see news/ingest/feeds.toml; an empty file is valid)",
+    "send_rate": "messages per second, above 0 and at most 1000",
     "push_rate": "messages per second, above 0 and at most 1000",
     "retention_days": "a number of days, 0 to keep everything",
     "metrics_port": "a port number from 1 to 65535, or 0 for off",
@@ -95,7 +96,10 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "0.0.0.0"
 
-    push_rate: float = Field(default=25.0, gt=0, le=1000)
+    # The bot's one send budget, replies and pushes together; PUSH_RATE is its older name.
+    send_rate: float = Field(
+        default=30.0, gt=0, le=1000, validation_alias=AliasChoices("send_rate", "push_rate")
+    )
     push_lease: float = Field(default=60.0, ge=1)
     breaking_sources: int = Field(default=3, ge=2)
     breaking_window_minutes: float = Field(default=60.0, gt=0)

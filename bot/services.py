@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.budget.budget import SendBudget
 from bot.config import Settings
 from news.embeddings.nearest import RecentVectors
 from news.embeddings.service import Embeddings
@@ -49,7 +50,8 @@ def _utcnow() -> datetime:
 
 @dataclass
 class Services:
-    """Settings, the store and the clock, shared by handlers and jobs (no per-update state)."""
+    """Settings, the store, the send budget and the clock, shared by handlers, jobs and the
+    push sender (no per-update state)."""
 
     settings: Settings
     store: Store
@@ -57,6 +59,7 @@ class Services:
     clock: Callable[[], datetime] = _utcnow
     embeddings: Embeddings = field(default_factory=Embeddings)  # query vectors for /search
     vectors: RecentVectors | None = None  # recent articles' vectors (None: embeddings off)
+    budget: SendBudget = field(default_factory=SendBudget)
 
     def install(self, application: KhabarApp) -> None:
         """Make these services reachable as ``context.services`` in every callback."""

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.budget.budget import SendBudget
+from bot.budget.limits import SendLimits
 from bot.config import Settings
 from bot.push.sender import PushConfig, Sender
 from bot.services import Services
@@ -40,6 +42,7 @@ __all__ = [
     "open_services",
     "push_bot_for",
     "push_config",
+    "send_budget",
     "summary_budget",
 ]
 
@@ -90,9 +93,14 @@ def summary_budget(settings: Settings) -> SummaryBudget:
     return SummaryBudget(settings.summary_max_words_en, settings.summary_max_chars_ur)
 
 
+def send_budget(settings: Settings, store: Store) -> SendBudget:
+    """The bot's one send budget (SEND_RATE): replies, edits and pushes take their slots here."""
+    return SendBudget(SendLimits(rate=settings.send_rate))
+
+
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """The store (migrated) and the summary service, closed on exit."""
+    """The store (migrated), the summary service and the send budget, closed on exit."""
     store = await open_store(settings.database_url)
     backend = llm_backend(settings)
     summaries = SummaryService(
@@ -107,6 +115,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             summaries=summaries,
             embeddings=embeddings,
             vectors=vectors,
+            budget=send_budget(settings, store),
         )
     finally:
         embeddings.close()
@@ -128,11 +137,12 @@ def push_bot_for(settings: Settings) -> Bot:
 
 def push_config(settings: Settings) -> PushConfig:
     """The sender's pace and lease from the settings."""
-    return PushConfig(rate=settings.push_rate, lease=settings.push_lease)
+    return PushConfig(rate=settings.send_rate, lease=settings.push_lease)
 
 
 def make_sender(services: Services, bot: Bot) -> Sender:
-    """The push sender over ``bot``, configured by the settings, on the services' clock."""
+    """The push sender over ``bot``, configured by the settings, on the services' clock,
+    taking its slots from the services' send budget."""
     settings = services.settings
     return Sender(
         bot,
@@ -140,6 +150,7 @@ def make_sender(services: Services, bot: Bot) -> Sender:
         push_config(settings),
         policy=delivery_policy(settings),
         clock=services.clock,
+        budget=services.budget,
     )
 
 

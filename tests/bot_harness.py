@@ -28,6 +28,8 @@ from typing import Any
 import pytest
 
 from bot.app import build_application
+from bot.budget.budget import SendBudget
+from bot.budget.limits import SendLimits
 from bot.config import Settings, load_settings
 from bot.services import KhabarApp, Services
 from bot.wiring import open_services
@@ -249,6 +251,9 @@ async def services(bot_settings: Settings) -> AsyncIterator[Services]:
     """The services as production opens them, with the clock fixed at NOW."""
     async with open_services(bot_settings) as opened:
         opened.clock = lambda: NOW
+        # Tests send a chat many commands in a row: its own interval (1.6 s private, 3.3 s in
+        # groups) would make each wait; tests/test_send_budget.py keeps those limits.
+        opened.budget = SendBudget(SendLimits(bot_settings.send_rate, 0.0, 0.0))
         yield opened
 
 

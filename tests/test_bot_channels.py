@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.push.pacing import ChatSpacing, PushConfig
+from bot.budget.turns import Priority
+from bot.push.pacing import PushConfig
 from bot.push.sender import Sender
 from storage.chats import get_chat
 from storage.subscriptions import list_subscriptions
@@ -157,13 +158,13 @@ async def test_a_subscribed_channel_gets_its_stories(bot: BotHarness) -> None:
     assert "Flood Waters Recede In Sindh" in alert["text"]
 
 
-def test_channel_pushes_use_the_group_pacing() -> None:
+async def test_channel_pushes_use_the_group_pacing() -> None:
     config = PushConfig()
-    spacing = ChatSpacing(config.private_interval, config.group_interval)
+    budget = config.own_budget()
 
-    spacing.sending(CHANNEL, "channel")
+    assert await budget.acquire(CHANNEL, Priority.PUSH)
 
-    assert spacing.wait_for(CHANNEL) > config.private_interval  # 20 a minute, not one a second
+    assert budget.chat_ready_in(CHANNEL) > config.private_interval  # 20 a minute, not one a second
 
 
 async def test_removed_the_channel_is_deactivated_and_keeps_its_settings(

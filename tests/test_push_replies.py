@@ -1,5 +1,6 @@
-"""Replies to commands never wait behind pushes: the sender has its own Bot, connections and
-pacing, so the bot answers a command in the middle of a fan-out at once."""
+"""Replies to commands never wait behind pushes: the sender has its own Bot and connections,
+and takes its slots from the budget the replies use only after every waiting reply, so the bot
+answers a command in the middle of a fan-out at once."""
 
 from __future__ import annotations
 
@@ -26,7 +27,13 @@ async def test_a_command_is_answered_during_a_fan_out(bot: BotHarness) -> None:
     )
     pusher = push_bot(bot.fake)
     async with pusher:
-        sender = Sender(pusher, bot.store, PushConfig(idle_poll=0.05), clock=running_clock())
+        sender = Sender(
+            pusher,
+            bot.store,
+            PushConfig(idle_poll=0.05),
+            clock=running_clock(),
+            budget=bot.services.budget,  # one budget: the fan-out uses all of it
+        )
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))
         await bot.fake.wait_for("sendMessage", 10)

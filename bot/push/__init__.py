@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         Sent,
         classify,
     )
-    from bot.push.pacing import ChatSpacing, FloodWatch, Pacer, Pacing, PushConfig
+    from bot.push.pacing import PushConfig
     from bot.push.record import Recorder
     from bot.push.render import BACKLOG_SHOWN, render_backlog, render_push, render_story
     from bot.push.send import Courier
@@ -28,16 +28,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKLOG_SHOWN",
     "Attempt",
-    "ChatSpacing",
     "ClaimedChat",
     "Claims",
     "Courier",
     "Failed",
-    "FloodWatch",
     "Gone",
     "Migrate",
-    "Pacer",
-    "Pacing",
     "PushConfig",
     "Recorder",
     "ResendPlain",

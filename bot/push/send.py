@@ -12,6 +12,8 @@ from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.budget.budget import SendBudget, SendStopped, Sleep
+from bot.budget.turns import Priority
 from bot.push.claim import ClaimedChat
 from bot.push.gone import retire_chat
 from bot.push.outcomes import (
@@ -26,7 +28,7 @@ from bot.push.outcomes import (
     Sent,
     classify,
 )
-from bot.push.pacing import Pacing, PushConfig
+from bot.push.pacing import PushConfig
 from bot.push.record import Recorder
 from bot.push.render import push_card, render_push
 from bot.render.cards import Card
@@ -51,23 +53,26 @@ class Courier:
         bot: Bot,
         store: Store,
         recorder: Recorder,
-        pacing: Pacing,
+        budget: SendBudget,
         config: PushConfig,
         clock: Callable[[], datetime],
     ) -> None:
         self.bot = bot
         self.store = store
         self.recorder = recorder
-        self.pacing = pacing
+        self.budget = budget
         self.config = config
         self.clock = clock
         self.sent = self.failed = self.rate_limited = self.plain_text = self.pictures = 0
         self.pictures_refused = 0
 
     async def _try(
-        self, chat: ClaimedChat, text: str, buttons: Keyboard, *, plain: bool
+        self, chat: ClaimedChat, text: str, buttons: Keyboard, *, plain: bool, sleep: Sleep
     ) -> SendOutcome:
-        """Post the message (as plain text when ``plain``) and read Telegram's answer."""
+        """Post the message (as plain text when ``plain``) in its slot of the budget and read
+        Telegram's answer; SendStopped when the sender stopped before the slot came."""
+        if not await self.budget.acquire(chat.chat_id, Priority.PUSH, sleep):
+            raise SendStopped
         answer: Message | TelegramError
         try:
             answer = await self.bot.send_message(
@@ -82,8 +87,13 @@ class Courier:
         attempts = max(v.attempts for v in chat.views)
         return classify(answer, Attempt(self.clock(), attempts, plain), self.config)
 
-    async def _try_photo(self, chat: ClaimedChat, card: Card, photo: str) -> SendOutcome:
-        """Post the picture card (Telegram fetches the picture itself) and read the answer."""
+    async def _try_photo(
+        self, chat: ClaimedChat, card: Card, photo: str, sleep: Sleep
+    ) -> SendOutcome:
+        """Post the picture card (Telegram fetches the picture itself) in its slot of the
+        budget and read the answer; SendStopped as for _try."""
+        if not await self.budget.acquire(chat.chat_id, Priority.PUSH, sleep):
+            raise SendStopped
         answer: Message | TelegramError
         try:
             answer = await self.bot.send_photo(
@@ -98,10 +108,12 @@ class Courier:
         attempts = max(v.attempts for v in chat.views)
         return classify(answer, Attempt(self.clock(), attempts, photo=True), self.config)
 
-    async def _picture(self, chat: ClaimedChat, card: Card, photo: str) -> SendOutcome | str:
+    async def _picture(
+        self, chat: ClaimedChat, card: Card, photo: str, sleep: Sleep
+    ) -> SendOutcome | str:
         """Send the card with its picture; when Telegram refuses the picture, remember that
         (the article's cards go as text from now on) and return the reason to send text."""
-        outcome = await self._try_photo(chat, card, photo)
+        outcome = await self._try_photo(chat, card, photo, sleep)
         if not isinstance(outcome, PictureRefused):
             if isinstance(outcome, Sent):
                 self.pictures += 1
@@ -114,13 +126,20 @@ class Courier:
                 await refuse_image(session, article_id)
         return f"picture refused: {outcome.reason}"
 
-    async def send(self, chat: ClaimedChat, breaking: bool) -> None:
+    async def send(self, chat: ClaimedChat, breaking: bool, sleep: Sleep) -> None:
         """Send the chat its stories as one message (the "Breaking" mark when ``breaking``): a
-        picture card when the story has a picture, else (or when it is refused) text."""
+        picture card when the story has a picture, else (or when it is refused) text.
+        ``sleep`` waits for the slots, and when it is cut short the stories stay queued."""
+        try:
+            await self._send(chat, breaking, sleep)
+        except SendStopped:
+            self.recorder.requeue(chat.ids)
+
+    async def _send(self, chat: ClaimedChat, breaking: bool, sleep: Sleep) -> None:
         card = push_card(chat.views, breaking=breaking)
         note: str | None = None
         if card is not None and card.photo is not None:
-            tried = await self._picture(chat, card, card.photo)
+            tried = await self._picture(chat, card, card.photo, sleep)
             if not isinstance(tried, str):
                 await self._apply(chat, tried, None)
                 return
@@ -130,7 +149,7 @@ class Courier:
             if card is not None
             else render_push(chat.views, breaking=breaking)
         )
-        outcome = await self._try(chat, text, buttons, plain=False)
+        outcome = await self._try(chat, text, buttons, plain=False, sleep=sleep)
         if isinstance(outcome, ResendPlain):
             # Our HTML was refused: send the same words as plain text, once, and say so.
             log.warning(
@@ -140,11 +159,11 @@ class Courier:
             )
             self.plain_text += 1
             note = f"sent as plain text: {outcome.reason}"
-            outcome = await self._try(chat, text, buttons, plain=True)
+            outcome = await self._try(chat, text, buttons, plain=True, sleep=sleep)
         await self._apply(chat, outcome, note)
 
     async def _apply(self, chat: ClaimedChat, outcome: SendOutcome, note: str | None) -> None:
-        """Record the outcome, and do what it asks of the chat, the pacing or the store."""
+        """Record the outcome, and do what it asks of the chat, the budget or the store."""
         ids = chat.ids
         match outcome:
             case Sent(message_id):
@@ -152,7 +171,7 @@ class Courier:
                 self.recorder.record(ids, DeliveryState.SENT, message_id=message_id, note=note)
             case RetryAt(at, reason, retry_after=float() as seconds):  # a 429: not a try
                 self.rate_limited += 1
-                self.pacing.refused(chat.chat_id, seconds)
+                await self.budget.refused(chat.chat_id, seconds)
                 self.recorder.requeue(ids, at, reason)
             case RetryAt(at, reason):
                 self.recorder.record(ids, DeliveryState.QUEUED, due_at=at, note=reason)

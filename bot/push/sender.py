@@ -2,9 +2,10 @@
 
 Rows are claimed a chat at a time (a chat's whole backlog goes out as one message) and leased
 by ``bot.push.claim``, held back or let through by the delivery policy
-(``news.delivery.policy``), paced by ``bot.push.pacing``, sent by ``bot.push.send`` and their
-outcomes written back by ``bot.push.record``. Pushes go through their own Bot without PTB's
-rate limiter, so command replies never queue behind them.
+(``news.delivery.policy``), paced by the bot's send budget (``bot.budget``), sent by
+``bot.push.send`` and their outcomes written back by ``bot.push.record``. Pushes go through a
+Bot of their own (their own connections) but take their slots from the budget the replies use,
+after every waiting reply.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
 
+from bot.budget.budget import SendBudget
 from bot.push.claim import ClaimedChat, Claims
-from bot.push.pacing import Pacing, PushConfig
+from bot.push.pacing import PushConfig
 from bot.push.record import Recorder
 from bot.push.send import Courier
 from news.delivery.policy import Action, Decision, DeliveryPolicy
@@ -44,6 +46,7 @@ class Sender:
         *,
         policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        budget: SendBudget | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -69,9 +72,9 @@ class Sender:
         self._idle = asyncio.Event()
         self.recorder = Recorder(store, clock)
         self._requeue = self.recorder.requeue
-        self.pacing = Pacing(config)
+        self.budget = budget or config.own_budget()
         self.claims = Claims(store, self.recorder, clock, config.lease)
-        self.courier = Courier(bot, store, self.recorder, self.pacing, config, clock)
+        self.courier = Courier(bot, store, self.recorder, self.budget, config, clock)
 
     @property
     def sent(self) -> int:
@@ -130,7 +133,7 @@ class Sender:
                 self._requeue(chat.ids)
             elif (decision := self._decide(chat)).action is not Action.SEND:
                 self._requeue(chat.ids, decision.at)
-            elif (wait := self.pacing.spacing.wait_for(chat_id)) > 0:
+            elif (wait := self.budget.chat_ready_in(chat_id)) > 0:
                 handle = asyncio.get_running_loop().call_later(wait, self._dispatch, chat)
                 self._timers[chat_id] = (handle, chat)
                 return
@@ -142,16 +145,15 @@ class Sender:
         self._done(chat_id)
 
     async def _worker(self) -> None:
-        """Send chats from the queue, one at a time, each in its global slot (a fixed set of
-        workers costs far less CPU than a task per chat waiting on a semaphore)."""
+        """Send chats from the queue, one at a time, each in its slot of the budget (a fixed
+        set of workers costs far less CPU than a task per chat waiting on a semaphore)."""
         while (item := await self._queue.get()) is not None:
             chat, breaking = item
             try:
-                if self._stop.is_set() or not await self.pacing.pacer.wait(self._sleep):
+                if self._stop.is_set():
                     self._requeue(chat.ids)
                 else:
-                    self.pacing.spacing.sending(chat.chat_id, chat.views[0].chat_type)
-                    await self.courier.send(chat, breaking)
+                    await self.courier.send(chat, breaking, self._sleep)
             except Exception as exc:
                 self._fail(chat, exc)
             finally:
