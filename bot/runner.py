@@ -15,9 +15,10 @@ from bot.config import Settings
 from bot.console.demo import remove_demo_articles
 from bot.logs import add_secret
 from bot.metrics import Metrics, MetricsServer
+from bot.poller import Poller
 from bot.services import KhabarApp, Services
 from bot.startup import background_task, connect, listening
-from bot.wiring import open_services, push_bot_for
+from bot.wiring import open_services, poller_leadership, push_bot_for
 from news.retention import prune_forever
 
 __all__ = ["run_bot", "start_metrics", "webhook_secret"]
@@ -46,8 +47,10 @@ def _install_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def _start_updates(application: KhabarApp, settings: Settings) -> None:
-    """Start taking updates: from the webhook when WEBHOOK_URL is set, else by long polling."""
+async def _start_updates(stack: AsyncExitStack, application: KhabarApp, services: Services) -> None:
+    """Start taking updates: from the webhook when WEBHOOK_URL is set (every instance serves
+    it), else by long polling (only the instance elected through the database polls)."""
+    settings = services.settings
     updater = application.updater
     assert updater is not None
     if settings.webhook_url:
@@ -61,9 +64,19 @@ async def _start_updates(application: KhabarApp, settings: Settings) -> None:
                 drop_pending_updates=False,
             )
         log.info("bot: webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
-    else:
+    elif (leadership := poller_leadership(services)) is None:  # SQLite: the one process polls
         await updater.start_polling(poll_interval=0.0, timeout=30, drop_pending_updates=False)
         log.info("bot: polling for updates")
+    else:
+        poller = Poller(application, leadership)
+        done = asyncio.Event()  # set while unwinding: the poller stops polling, gives up the lock
+        task = asyncio.create_task(poller.run(done), name="poller")
+
+        async def finish() -> None:
+            done.set()
+            await task
+
+        stack.push_async_callback(finish)
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -115,8 +128,8 @@ async def _serve(stack: AsyncExitStack, settings: Settings, stop: asyncio.Event)
     )
     await application.start()
     stack.push_async_callback(application.stop)
-    await _start_updates(application, settings)
     stack.push_async_callback(_stop_updates, application)
+    await _start_updates(stack, application, services)
     # What start-up made lives as long as the process: frozen, the collector never walks it
     # again (shorter full collections; its pages are not written to by the collector).
     gc.collect()

@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 
 from bot.budget.budget import SendBudget
 from bot.budget.limits import SendLimits
+from bot.budget.shared import SharedSlots
 from bot.config import Settings
 from bot.push.sender import PushConfig, Sender
 from bot.services import Services
@@ -31,6 +32,7 @@ from news.summaries.budget import SummaryBudget
 from news.summaries.llm import OpenAIBackend
 from news.summaries.service import SummaryService
 from storage import Store, open_store
+from storage.leader import Leadership
 
 __all__ = [
     "delivery_policy",
@@ -40,6 +42,7 @@ __all__ = [
     "make_sender",
     "open_pipeline",
     "open_services",
+    "poller_leadership",
     "push_bot_for",
     "push_config",
     "send_budget",
@@ -94,8 +97,10 @@ def summary_budget(settings: Settings) -> SummaryBudget:
 
 
 def send_budget(settings: Settings, store: Store) -> SendBudget:
-    """The bot's one send budget (SEND_RATE): replies, edits and pushes take their slots here."""
-    return SendBudget(SendLimits(rate=settings.send_rate))
+    """The bot's one send budget (SEND_RATE): replies, edits and pushes take their slots here,
+    shared with every instance on the same PostgreSQL (SQLite: one process, slots in memory)."""
+    limits = SendLimits(rate=settings.send_rate)
+    return SendBudget(limits, None if store.is_sqlite else SharedSlots(store))
 
 
 @asynccontextmanager
@@ -133,6 +138,15 @@ def push_bot_for(settings: Settings) -> Bot:
         base_file_url=settings.telegram_api_base_url.removesuffix("/bot") + "/file/bot",
         request=HTTPXRequest(connection_pool_size=128, read_timeout=15.0),
     )
+
+
+def poller_leadership(services: Services) -> Leadership | None:
+    """The lock that elects the one instance polling Telegram (PostgreSQL), keyed by the bot's
+    id (the token's public part); None on SQLite, where one process polls."""
+    store, token = services.store, services.settings.token or "0:console"
+    if store.is_sqlite:
+        return None
+    return Leadership(store.engine, int(token.split(":", 1)[0]))
 
 
 def push_config(settings: Settings) -> PushConfig:

@@ -437,6 +437,18 @@ async def test_stop_answers_parked_polls() -> None:
         assert time.monotonic() - started < LONG_POLL / 2  # not the long-poll timeout
 
 
+async def test_a_second_long_poll_ends_the_first_with_409(fake: FakeTelegramAPI, bot: Bot) -> None:
+    parked = asyncio.create_task(bot.get_updates(timeout=LONG_POLL))
+    await _parked(fake, 1)
+    async with Bot(fake.token, base_url=fake.base_url) as other:  # a second bot process
+        second = asyncio.create_task(other.get_updates(timeout=LONG_POLL))
+        with pytest.raises(Conflict, match="terminated by other getUpdates"):
+            await parked
+        fake.push_text(CHAT, "/start")
+        assert len(await second) == 1  # the newer poll goes on as usual
+    assert fake.polls.conflicts == 1
+
+
 async def test_webhook_is_recorded_and_blocks_polling(fake: FakeTelegramAPI, bot: Bot) -> None:
     await bot.set_webhook("https://bot.example/hook", secret_token="s3cret", max_connections=5)
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         counts_against_budget,
     )
     from bot.budget.limits import HEADROOM, FloodWatch, SendLimits
+    from bot.budget.shared import SharedSlots
     from bot.budget.slots import LocalSlots, SlotClock
     from bot.budget.turns import Priority, Turns
 
@@ -26,6 +27,7 @@ __all__ = [
     "SendBudget",
     "SendLimits",
     "SendStopped",
+    "SharedSlots",
     "Sleep",
     "SlotClock",
     "Turns",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -73,6 +74,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         self.retried = 0  # replies sent again after a 429
         self._ready: dict[int | str, float] = {}  # when each chat may next get a push, here
         self._paused_until = 0.0  # after a bot-wide 429, on this process's monotonic clock
+        self._block: deque[float] = deque()  # the bot's slots reserved and not yet used
 
     async def initialize(self) -> None:
         """Nothing to open (the slots' store belongs to the services)."""
@@ -95,7 +97,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         self, chat_id: int | str | None, priority: Priority, sleep: Sleep = _sleep
     ) -> bool:
         """Wait for the chat's slot (when there is a chat) and then the bot's; False when
-        ``sleep`` was cut short (the slot taken is given up)."""
+        ``sleep`` was cut short (the slots taken are given up)."""
         if chat_id is not None:
             interval = self.limits.chat_interval(chat_id)
             burst = interval if priority is Priority.REPLY else 0.0
@@ -105,11 +107,12 @@ class SendBudget(BaseRateLimiter[Priority]):
                 return False
         while True:
             async with self.turns.turn(priority):
-                wait = await self.slots.reserve(BOT_BUCKET, self.limits.interval)
-                ahead = wait - _LEAD
+                slot = await self._bot_slot()
+                ahead = slot - time.monotonic() - _LEAD
                 if ahead > 0 and not await sleep(ahead):
                     return False
-            if wait > 0 and not await sleep(min(wait, _LEAD)):
+            rest = slot - time.monotonic()
+            if rest > 0 and not await sleep(rest):
                 return False
             # A bot-wide 429 that came while this slot was reserved: the slot is void.
             paused = self._paused_until - time.monotonic()
@@ -117,6 +120,24 @@ class SendBudget(BaseRateLimiter[Priority]):
                 return True
             if not await sleep(paused):
                 return False
+
+    async def _bot_slot(self) -> float:
+        """The next of the bot's slots this process holds (time.monotonic()), reserving a
+        block of them when none is left: one round trip serves every waiter, up to _LEAD
+        seconds of slots (a database round trip per slot would cap the rate at one per
+        round trip). Called in turn, so slots go out in the turns' order."""
+        interval = self.limits.interval
+        now = time.monotonic()
+        while self._block and self._block[0] < now - interval:  # missed: sending late bunches
+            self._block.popleft()
+        if not self._block:
+            wanted = 1 + self.turns.waiting(Priority.REPLY) + self.turns.waiting(Priority.PUSH)
+            most = max(1, int(_LEAD / interval)) if interval > 0 else 64
+            count = min(wanted, most)
+            wait = await self.slots.reserve(BOT_BUCKET, interval * count)
+            first = time.monotonic() + wait
+            self._block.extend(first + n * interval for n in range(count))
+        return self._block.popleft()
 
     def _note_chat(self, chat_id: int | str, ready_in: float) -> None:
         now = time.monotonic()
@@ -136,6 +157,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         if self.flood.refused(chat_id):
             log.warning("telegram: bot-wide flood limit; every chat waits %.0f s", seconds)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            self._block.clear()
             await self.slots.hold(BOT_BUCKET, seconds)
 
     # --- PTB's hook --------------------------------------------------------------------------

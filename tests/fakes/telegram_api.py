@@ -32,6 +32,7 @@ from tests.fakes.telegram_objects import (
     make_message_json,
     make_user_json,
 )
+from tests.fakes.telegram_polls import LongPolls
 from tests.fakes.telegram_state import BotState
 
 __all__ = ["DEFAULT_TOKEN", "Call", "FakeTelegramAPI"]
@@ -80,6 +81,7 @@ class FakeTelegramAPI:
         self.state = BotState(bot_user)
         self.calls: list[Call] = []
         self.rate_limited_count = 0
+        self.polls = LongPolls()
         self.port = 0
         self._accepted: list[Call] = []
         self._faults: dict[str, list[_Fault]] = {}
@@ -224,7 +226,13 @@ class FakeTelegramAPI:
             self.state.confirm_updates(offset)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = float(params.get("timeout") or 0)
-        await self._wait(lambda: bool(self.state.updates) or self._stopping, timeout)
+        ticket = self.polls.begin()
+        self._signal.notify()  # a parked older poll learns it was replaced
+        await self._wait(
+            lambda: bool(self.state.updates) or self._stopping or self.polls.replaced(ticket),
+            timeout,
+        )
+        self.polls.check(ticket)
         return copy.deepcopy(self.state.updates[:limit])
 
     # -- scripting incoming updates ----------------------------------------------------------
