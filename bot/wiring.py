@@ -146,7 +146,7 @@ def poller_leadership(services: Services) -> Leadership | None:
     store, token = services.store, services.settings.token or "0:console"
     if store.is_sqlite:
         return None
-    return Leadership(store.engine, int(token.split(":", 1)[0]))
+    return Leadership(store, int(token.split(":", 1)[0]))
 
 
 def push_config(settings: Settings) -> PushConfig:

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -148,6 +149,21 @@ class Store:
         with translating(self.engine):
             async with self._writer() as session, session.begin():
                 yield session
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection whose statements commit themselves: one round trip each, where
+        a session's BEGIN, statement and COMMIT take three (the shared send slots' hot path)."""
+        with translating(self.engine):
+            async with self.engine.connect() as conn:
+                yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def own_connection(self) -> AsyncConnection:
+        """A connection of the caller's own, out of the pool's rotation until it is closed (a
+        session-level advisory lock lives as long as it); in autocommit mode."""
+        with translating(self.engine):
+            conn = await self.engine.connect()
+            return await conn.execution_options(isolation_level="AUTOCOMMIT")
 
     async def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

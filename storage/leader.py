@@ -12,7 +12,10 @@ import logging
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.engine import Store
+from storage.errors import StorageError
 
 __all__ = ["Leadership"]
 
@@ -22,10 +25,10 @@ _LOCK_CLASS = 0x4B48  # "KH": the first key of Khabar's advisory locks
 
 
 class Leadership:
-    """The advisory lock ``(_LOCK_CLASS, key)`` on ``engine``'s server, held or not."""
+    """The advisory lock ``(_LOCK_CLASS, key)`` on the store's server, held or not."""
 
-    def __init__(self, engine: AsyncEngine, key: int) -> None:
-        self.engine = engine
+    def __init__(self, store: Store, key: int) -> None:
+        self.store = store
         self.key = key % (2**31)
         self._conn: AsyncConnection | None = None
 
@@ -39,12 +42,11 @@ class Leadership:
         if self._conn is not None:
             return await self.still_held()
         try:
-            conn = await self.engine.connect()
-        except (SQLAlchemyError, OSError) as exc:
+            conn = await self.store.own_connection()
+        except StorageError as exc:
             log.warning("storage: cannot reach the database for the poller lock: %s", exc)
             return False
         try:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             stmt = text("SELECT pg_try_advisory_lock(:c, :k)")
             taken = bool((await conn.execute(stmt, {"c": _LOCK_CLASS, "k": self.key})).scalar())
         except (SQLAlchemyError, OSError) as exc:

@@ -108,3 +108,23 @@ async def test_a_reply_is_sent_after_three_429s(bot: BotHarness) -> None:
     assert "/latest" in exchange.text
     assert exchange.methods.count("sendMessage") == 4
     assert bot.services.budget.retried == 3
+
+
+async def test_a_waiter_cancelled_in_the_queue_leaves_the_turn_to_the_next() -> None:
+    turns = Turns()
+    order: list[str] = []
+
+    async def take(name: str) -> None:
+        async with turns.turn(Priority.PUSH):
+            order.append(name)
+
+    async with turns.turn(Priority.PUSH):
+        first = asyncio.create_task(take("first"))
+        second = asyncio.create_task(take("second"))
+        await asyncio.sleep(0)
+        first.cancel()  # and the turn is released before its task learns it
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    assert isinstance(results[0], asyncio.CancelledError)
+    assert order == ["second"]
+    async with turns.turn(Priority.REPLY):  # free again
+        pass

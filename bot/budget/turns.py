@@ -41,7 +41,7 @@ class Turns:
             except asyncio.CancelledError:
                 if future.done() and not future.cancelled():
                     self._release()  # it was handed to us just as we were cancelled
-                else:
+                elif future in self._waiting[priority]:  # _release may have skipped it already
                     self._waiting[priority].remove(future)
                 raise
         else:
