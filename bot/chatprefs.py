@@ -1,7 +1,9 @@
-"""The chat an update comes from: its row in the store (created on first contact) and its rights."""
+"""The chat an update comes from: its row in the store (created on first contact), kept in memory
+for a short while, and its rights."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from telegram import Update
@@ -9,7 +11,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import KhabarContext
-from storage.chats import ensure_chat, get_chat, reactivate_chat
+from storage.chats import ensure_chat, get_chat, list_mutes, reactivate_chat
 
 __all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
 
@@ -24,6 +26,8 @@ class ChatPrefs:
     timezone: str
     is_new: bool = False
     pictures: bool = True  # picture cards (the chat may turn them off)
+    mutes: tuple[str, ...] = ()
+    """The chat's muted words, as stored (storage.chats.list_mutes)."""
 
     @property
     def is_private(self) -> bool:
@@ -40,14 +44,30 @@ def initial_language(language_code: str | None, default: str) -> str:
 
 
 async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
-    """Load the chat's preferences, registering the chat (or waking it up) when needed."""
+    """Load the chat's preferences, registering the chat (or waking it up) when needed.
+
+    An active chat's preferences are kept in memory (``BotData.chat_prefs``) for
+    CHAT_CACHE_SECONDS: most commands then read nothing of the chat. A write through this
+    process's store forgets the chats it changed (``Store.watch_chats``); a change made by
+    another instance on the same database shows here at the latest when the copy expires."""
     chat = update.effective_chat
     assert chat is not None
     services = context.services
+    kept = context.bot_data.chat_prefs
+    now = time.monotonic()
+    if (entry := kept.get(chat.id)) is not None and entry[0] > now:
+        return entry[1]
     async with services.store.read() as session:
         row = await get_chat(session, chat.id)
+        mutes = tuple(await list_mutes(session, chat.id)) if row is not None else ()
     if row is not None and row.active:
-        return ChatPrefs(chat.id, row.type, row.language, row.timezone, pictures=row.pictures)
+        prefs = ChatPrefs(
+            chat.id, row.type, row.language, row.timezone, pictures=row.pictures, mutes=mutes
+        )
+        ttl = services.settings.chat_cache_seconds
+        if ttl > 0:
+            kept[chat.id] = (now + ttl, prefs)
+        return prefs
     user = update.effective_user
     language = initial_language(
         user.language_code if user else None, services.settings.default_language
@@ -65,7 +85,13 @@ async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
             # A chat that blocked or removed the bot is writing again: push to it again.
             await reactivate_chat(session, chat.id)
     return ChatPrefs(
-        chat.id, row.type, row.language, row.timezone, is_new=True, pictures=row.pictures
+        chat.id,
+        row.type,
+        row.language,
+        row.timezone,
+        is_new=True,
+        pictures=row.pictures,
+        mutes=mutes,
     )
 
 

@@ -53,6 +53,7 @@ _EXPECTS: dict[str, str] = {
     "retention_days": "a number of days, 0 to keep everything",
     "metrics_port": "a port number from 1 to 65535, or 0 for off",
     "push_lease": "seconds, at least 1",
+    "chat_cache_seconds": "seconds from 0 to 3600",
     "breaking_sources": "a number of sources, at least 2",
     "breaking_window_minutes": "minutes, above 0",
 }
@@ -101,6 +102,7 @@ class Settings(BaseSettings):
         default=30.0, gt=0, le=1000, validation_alias=AliasChoices("send_rate", "push_rate")
     )
     push_lease: float = Field(default=60.0, ge=1)
+    chat_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     breaking_sources: int = Field(default=3, ge=2)
     breaking_window_minutes: float = Field(default=60.0, gt=0)
 

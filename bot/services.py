@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -23,9 +23,13 @@ from news.embeddings.service import Embeddings
 from news.summaries.service import SummaryService
 from storage import Store
 
+if TYPE_CHECKING:
+    from bot.chatprefs import ChatPrefs
+
 __all__ = [
     "KEPT_ADMIN_ANSWERS",
     "KEPT_CARDS",
+    "KEPT_CHATS",
     "KEPT_FOLLOW_OFFERS",
     "KEPT_SEARCHES",
     "BotData",
@@ -39,6 +43,7 @@ KEPT_SEARCHES = 2000  # searches whose page buttons still work
 KEPT_CARDS = 2000  # article cards whose language a late summary checks
 KEPT_FOLLOW_OFFERS = 2000  # links offered as feeds whose Follow button still works
 KEPT_ADMIN_ANSWERS = 5000  # (chat, user) admin answers from getChatMember, kept briefly
+KEPT_CHATS = 20000  # chats whose preferences are kept in memory (bot.chatprefs)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -100,10 +105,18 @@ class BotData:
         self.admin_answers: Recent[tuple[int, int], tuple[float, bool]] = Recent(KEPT_ADMIN_ANSWERS)
         """Whether (chat id, user id) administers the chat, and when that answer expires
         (monotonic seconds): a channel configured from a private chat (bot.admincache)."""
+        self.chat_prefs: Recent[int, tuple[float, ChatPrefs]] = Recent(KEPT_CHATS)
+        """Each chat's preferences and when that copy expires (monotonic seconds)."""
 
     def install(self, services: Services) -> None:
-        """Attach the services every callback uses."""
+        """Attach the services every callback uses; forget a chat's kept preferences whenever
+        a write through the store changes them."""
         self._services = services
+        services.store.watch_chats(self._forget_chats)
+
+    def _forget_chats(self, chat_ids: Collection[int]) -> None:
+        for chat_id in chat_ids:
+            self.chat_prefs.pop(chat_id, None)
 
     @property
     def services(self) -> Services:

@@ -234,10 +234,14 @@ class Bench:
     replay: Replay
 
     async def warm(self, texts: Iterable[str]) -> None:
-        """Send each command once from each language (caches and code paths warm up)."""
+        """Send each command once from each language, then the first from every chat: code
+        paths and caches warm up, each chat's settings kept in memory as a returning user's."""
+        texts = list(texts)
         for driver in self.drivers.values():
             for text in texts:
                 await driver.time(text)
+            for _ in driver.chat_ids:
+                await driver.time(texts[0])
 
     async def measure(self, language: str, texts: Sequence[str]) -> Pair:
         """Each command from a chat of ``language``, beside the replay of its SQL."""

@@ -298,6 +298,7 @@ async def main() -> int:
         database_url=url,
         summary_backend="extractive",
         default_language="en",
+        chat_cache_seconds=3600,  # the run is longer than CHAT_CACHE_SECONDS; warm() fills it
     )
     async with open_services(settings) as services:
         return await _run(services, url, path, now)

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from storage.dialect import insert_ignore, search_ids
 from storage.models import Article
@@ -21,12 +22,34 @@ __all__ = [
     "count_articles",
     "get_article",
     "get_articles",
+    "headline_columns",
     "known_entries",
     "latest_articles",
     "max_article_id",
     "refuse_image",
     "search_articles",
 ]
+
+# What a list of headlines shows of an article (/latest, /search): never its text, which is
+# most of the row (loaded only where mute words may need it: ``headline_columns``).
+_HEADLINE = (
+    Article.id,
+    Article.title,
+    Article.lead,
+    Article.source,
+    Article.language,
+    Article.topic,
+    Article.published_at,
+    Article.date_known,
+    Article.story_id,
+    Article.feed_id,
+)
+
+
+def headline_columns(*, text: bool = False) -> LoaderOption:
+    """Load only a headline's columns (and the text when asked); reading another raises."""
+    return load_only(*_HEADLINE, *((Article.text,) if text else ()), raiseload=True)
+
 
 # The id is a SQL INTEGER: anything larger is not an article (and must not reach the driver).
 _MAX_ID = 2**63 - 1
@@ -96,15 +119,19 @@ async def get_article(session: AsyncSession, article_id: int) -> Article | None:
     """The article with this id, with its story loaded; None for ids out of range."""
     if not 0 < article_id <= _MAX_ID:
         return None
-    stmt = select(Article).where(Article.id == article_id).options(selectinload(Article.story))
+    # Joined, not a second SELECT: a command's reads cost a round trip each to the driver.
+    stmt = select(Article).where(Article.id == article_id).options(joinedload(Article.story))
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def get_articles(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
+async def get_articles(
+    session: AsyncSession, ids: Sequence[int], *options: LoaderOption
+) -> list[Article]:
     """The articles with these ids, in the order given (unknown ids left out)."""
     if not ids:
         return []
-    rows = (await session.execute(select(Article).where(Article.id.in_(ids)))).scalars()
+    stmt = select(Article).where(Article.id.in_(ids)).options(*options)
+    rows = (await session.execute(stmt)).scalars()
     by_id = {a.id: a for a in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -127,14 +154,20 @@ async def latest_articles(
 
 
 async def search_articles(
-    session: AsyncSession, query: str, *, limit: int = 10, offset: int = 0
+    session: AsyncSession,
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    options: Sequence[LoaderOption] = (),
 ) -> list[Article]:
-    """Articles whose folded title or text contains every word of ``query``, newest first."""
+    """Articles whose folded title or text contains every word of ``query``, newest first
+    (``options``: e.g. ``headline_columns()`` for a list)."""
     folded = normalize_for_search(query)
     if not folded:
         return []
     ids = await search_ids(session, folded, limit, offset)
-    return await get_articles(session, ids)
+    return await get_articles(session, ids, *options)
 
 
 async def max_article_id(session: AsyncSession) -> int:

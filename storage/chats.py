@@ -6,6 +6,7 @@ from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
+from storage.engine import CHANGED_CHATS
 from storage.models import Chat, ChatMute, Delivery, Subscription
 from storage.types import utcnow
 
@@ -31,6 +32,12 @@ __all__ = [
 ]
 
 
+def _changed(session: AsyncSession, *chat_ids: int) -> None:
+    """Note that the chat's row or mutes change in this session (Store.watch_chats is told on
+    commit). Every function here that writes chats or chat_mutes calls it."""
+    session.info.setdefault(CHANGED_CHATS, set()).update(chat_ids)
+
+
 async def ensure_chat(
     session: AsyncSession,
     chat_id: int,
@@ -53,6 +60,7 @@ async def ensure_chat(
         "updated_at": now,
     }
     await session.execute(insert_ignore(session, Chat.__table__, values))  # type: ignore[arg-type]
+    _changed(session, chat_id)
     chat = await session.get(Chat, chat_id, populate_existing=True)
     assert chat is not None
     return chat
@@ -64,6 +72,7 @@ async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
 
 
 async def _set(session: AsyncSession, chat_id: int, **values: object) -> None:
+    _changed(session, chat_id)
     await session.execute(
         update(Chat).where(Chat.id == chat_id).values(**values, updated_at=utcnow())
     )
@@ -142,6 +151,7 @@ async def channels_added_by(session: AsyncSession, user_id: int) -> list[Chat]:
 
 async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     """Move a group that became a supergroup to its new id, with everything that hangs off it."""
+    _changed(session, old_id, new_id)
     if await session.get(Chat, new_id) is not None:
         # The new id already wrote to us: move over what it lacks, then drop the old row.
         for model, key in ((Subscription, ("kind", "value")), (ChatMute, ("word",))):
@@ -178,6 +188,7 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
 
 async def add_mute(session: AsyncSession, chat_id: int, word: str) -> bool:
     """Mute a word for a chat; return False when it was already muted."""
+    _changed(session, chat_id)
     result = await session.execute(
         insert_ignore(session, ChatMute.__table__, {"chat_id": chat_id, "word": word})  # type: ignore[arg-type]
     )
@@ -186,6 +197,7 @@ async def add_mute(session: AsyncSession, chat_id: int, word: str) -> bool:
 
 async def remove_mute(session: AsyncSession, chat_id: int, word: str) -> bool:
     """Unmute a word; return whether it was muted."""
+    _changed(session, chat_id)
     result = await session.execute(
         delete(ChatMute).where(ChatMute.chat_id == chat_id, ChatMute.word == word)
     )
@@ -206,6 +218,7 @@ async def list_mute_rows(session: AsyncSession, chat_id: int) -> list[ChatMute]:
 
 async def remove_mute_id(session: AsyncSession, chat_id: int, mute_id: int) -> bool:
     """Unmute the chat's word with this id; return whether it was there."""
+    _changed(session, chat_id)
     result = await session.execute(
         delete(ChatMute).where(ChatMute.chat_id == chat_id, ChatMute.id == mute_id)
     )

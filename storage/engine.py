@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePath
 from typing import Any
@@ -25,7 +25,17 @@ from sqlalchemy.ext.asyncio import (
 from storage.dberrors import translate_connect, translating
 from storage.errors import StorageConfigError
 
-__all__ = ["Store", "hide_password", "normalize_database_url", "open_store", "sqlite_sibling_url"]
+__all__ = [
+    "CHANGED_CHATS",
+    "Store",
+    "hide_password",
+    "normalize_database_url",
+    "open_store",
+    "sqlite_sibling_url",
+]
+
+CHANGED_CHATS = "khabar_changed_chats"
+"""The session.info key under which storage.chats notes the chats a write session changes."""
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +136,12 @@ class Store:
         writer_engine = engine.execution_options(**{_IMMEDIATE: True})
         self._reader = async_sessionmaker(engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+        self._chat_watchers: list[Callable[[Collection[int]], None]] = []
+
+    def watch_chats(self, callback: Callable[[Collection[int]], None]) -> None:
+        """Call ``callback`` with the ids of the chats (settings or mutes) each committed write
+        session changed: what keeps an in-memory copy of them (bot.chatprefs) true."""
+        self._chat_watchers.append(callback)
 
     @property
     def is_sqlite(self) -> bool:
@@ -147,8 +163,12 @@ class Store:
         one locked by another connection for too long raises StorageBusy.
         """
         with translating(self.engine):
-            async with self._writer() as session, session.begin():
-                yield session
+            async with self._writer() as session:
+                async with session.begin():
+                    yield session
+                changed = session.info.pop(CHANGED_CHATS, None)
+                for watcher in self._chat_watchers if changed else ():
+                    watcher(changed)
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[AsyncConnection]:

@@ -4,7 +4,7 @@ latest, and the reports that make one breaking."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -12,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, String, cast, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from storage.articles import ArticleIn
 from storage.models import Article, Story
@@ -158,15 +159,19 @@ async def latest_stories(
     topic: str | None = None,
     limit: int = 10,
     offset: int = 0,
+    options: Sequence[LoaderOption] = (),
 ) -> list[Article]:
     """The newest stories, one article each: the one that started the story (and was pushed),
-    optionally of one language and topic; an article outside any story stands for itself.
+    optionally of one language and topic; an article outside any story stands for itself
+    (``options``: e.g. storage.articles.headline_columns() for a list).
 
     Walks the latest indexes newest first and drops every article stored after another one of its
     story (through ix_articles_story), so paging by offset counts stories, not articles."""
     earlier = aliased(Article)
     conditions = [earlier.story_id == Article.story_id, earlier.id < Article.id]
-    stmt = select(Article).order_by(Article.published_at.desc(), Article.id.desc())
+    stmt = (
+        select(Article).options(*options).order_by(Article.published_at.desc(), Article.id.desc())
+    )
     if language is not None:
         stmt = stmt.where(Article.language == language)
         conditions.append(earlier.language == language)

@@ -16,7 +16,7 @@ from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
 from news.extract.topics import TOPICS, topic_by_name
-from storage.chats import list_mutes
+from storage.articles import headline_columns
 from storage.stories import latest_stories, story_source_counts
 
 __all__ = ["MAX_LATEST", "latest", "latest_page", "topics"]
@@ -54,18 +54,17 @@ async def _page(
     language's newest fill the page up to n (marked), and there is no next page."""
     lang = prefs.language
     async with context.services.store.read() as session:
-        mutes = await list_mutes(session, prefs.chat_id)
-
-        stories = functools.partial(latest_stories, session, topic=topic)
+        columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
+        stories = functools.partial(latest_stories, session, topic=topic, options=columns)
         primary = await unmuted_page(
-            functools.partial(stories, language=lang), mutes, limit=n + 1, offset=page * n
+            functools.partial(stories, language=lang), prefs.mutes, limit=n + 1, offset=page * n
         )
         has_next = len(primary) > n
         items = primary[:n]
         if len(items) < n:
             items += await unmuted_page(
                 functools.partial(stories, language=other_language(lang)),
-                mutes,
+                prefs.mutes,
                 limit=n - len(items),
             )
         sources = await story_source_counts(session, [a.story_id for a in items if a.story_id])

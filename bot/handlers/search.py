@@ -17,7 +17,6 @@ from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
 from news.embeddings.crosssearch import search_both_languages
-from storage.chats import list_mutes
 
 __all__ = ["MAX_QUERY", "search", "search_page"]
 
@@ -37,14 +36,12 @@ async def _page(
 ) -> tuple[Html, Keyboard]:
     lang = prefs.language
     services = context.services
-    async with services.store.read() as session:
-        mutes = await list_mutes(session, prefs.chat_id)
     # Full text and, with embeddings on, the nearest recent articles in either language.
     found = await unmuted_page(
         functools.partial(
             search_both_languages, services.store, services.vectors, query, services.clock()
         ),
-        mutes,
+        prefs.mutes,
         limit=PAGE_SIZE + 1,
         offset=page * PAGE_SIZE,
     )
