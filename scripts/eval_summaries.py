@@ -1,141 +1,177 @@
-"""Score the extractive summarizer with ROUGE-1/2/L beside lead-k on the shared summary sets.
+"""Score the extractive summarizer at the product's length against lead-k and the same-length lead.
 
-Sets (under $KHABAR_DATA_DIR/summaries, default <repo>/../shared/data/summaries): XL-Sum Urdu and
-English with one-sentence references (budget: one sentence), and CNN stories with three-sentence
-highlights (budget: three sentences). A missing set is skipped with a note.
+For each set of scripts/summary_sets.py (held-out half by default): ROUGE-1/2/L F1 of Khabar's
+summary within SUMMARY_MAX_WORDS_EN / SUMMARY_MAX_CHARS_UR's defaults, of lead-k (k = 1 for
+XL-Sum, 3 for CNN) and of the lead cut to the same number of words as ours; then our paired
+difference from each with a 95% bootstrap interval (2,000 resamples of documents), and whether
+the issue-15 goals hold: ROUGE-1 at or above both leads (XL-Sum English: the same-length lead by
+at least 1 point), ROUGE-L at or above lead-k. ``--tune`` searches the ranker's settings on
+the other half.
 
 Example:
-    .venv/bin/python scripts/eval_summaries.py --sweep
+    .venv/bin/python scripts/eval_summaries.py --half heldout
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import os
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from news.summaries.budget import Language
-from news.summaries.extractive import DEFAULT_ALPHA, summarize_extractive
+from news.summaries.budget import SummaryBudget
+from news.summaries.extractive import RANKER, Ranker, summarize_extractive
 from news.summaries.sentences import split_sentences
 from scripts.rouge import RougeScores, score_rouge
+from scripts.summary_sets import EvalSet, Half, load_sets, locate_data
+
+_METRICS = ("rouge1", "rouge2", "rouge_l")
 
 
 @dataclass(frozen=True)
-class EvalSet:
-    """One evaluation set: articles, references, language and sentence budget."""
+class Scored:
+    """One system's summaries on a set and their ROUGE scores, document by document."""
 
     name: str
-    language: Language
-    sentences: int
-    pairs: list[tuple[str, str]]
-    extra: dict[str, list[str]]
+    outputs: list[str]
+    scores: list[RougeScores]
+
+    def mean(self, metric: str) -> float:
+        """Mean F1 of a metric, in %."""
+        total: float = sum(getattr(s, metric) for s in self.scores)
+        return 100 * total / max(len(self.scores), 1)
 
 
-def locate_data() -> Path:
-    """Return the shared data folder: $KHABAR_DATA_DIR or <repo>/../shared/data."""
-    default = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    return Path(os.environ.get("KHABAR_DATA_DIR", default))
+def score(name: str, outputs: list[str], eval_set: EvalSet) -> Scored:
+    """Score outputs against the set's references."""
+    refs = [p.reference for p in eval_set.pairs]
+    return Scored(name, outputs, [score_rouge(o, r) for o, r in zip(outputs, refs, strict=True)])
 
 
-def _load_xlsum(path: Path) -> list[tuple[str, str]]:
-    instances = json.loads(path.read_text(encoding="utf-8"))["Instances"]
-    return [(item["input"], item["output"][0]) for item in instances]
+def lead(article: str, k: int) -> str:
+    """The lead-k baseline: the article's first k sentences."""
+    return " ".join(split_sentences(article)[:k])
 
 
-def load_sets(data: Path) -> Iterator[EvalSet | str]:
-    """Yield each evaluation set found, or a note naming a missing one."""
-    root = data / "summaries"
-    xlsum: list[tuple[str, Language, Path]] = [
-        ("XL-Sum Urdu", "ur", root / "xlsum-urdu" / "urdu_xlsum.json"),
-        ("XL-Sum English", "en", root / "xlsum-english" / "task1357_xlsum_summary_generation.json"),
-    ]
-    for name, language, path in xlsum:
-        if path.is_file():
-            yield EvalSet(name, language, 1, _load_xlsum(path), {})
-        else:
-            yield f"note: {name} skipped, {path} is absent"
-    tsv = root / "cnndm-mini" / "cnndm_mini-dataset.tsv"
-    if not tsv.is_file():
-        yield f"note: CNN skipped, {tsv} is absent"
-        return
-    with tsv.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row]
-    extra: dict[str, list[str]] = {}
-    bart = root / "cnndm-mini" / "cnndm_mini-bart-output.txt"
-    if bart.is_file():
-        outputs = bart.read_text(encoding="utf-8").splitlines()
-        if len(outputs) == len(rows):
-            extra["BART (published outputs)"] = outputs
-    yield EvalSet("CNN", "en", 3, [(row[0], row[1]) for row in rows], extra)
+def lead_words(article: str, words: int) -> str:
+    """The lead cut to a number of words."""
+    return " ".join(" ".join(split_sentences(article)).split()[:words])
 
 
-def _mean(scores: Sequence[RougeScores]) -> tuple[float, float, float]:
-    count = max(len(scores), 1)
-    return (
-        100 * sum(s.rouge1 for s in scores) / count,
-        100 * sum(s.rouge2 for s in scores) / count,
-        100 * sum(s.rouge_l for s in scores) / count,
-    )
-
-
-def score_system(
-    pairs: Sequence[tuple[str, str]], system: Callable[[str], str]
-) -> tuple[float, float, float]:
-    """Return mean ROUGE-1/2/L F1 (in %) of a summarizing function over the pairs."""
-    return _mean([score_rouge(system(article), reference) for article, reference in pairs])
-
-
-def lead(k: int) -> Callable[[str], str]:
-    """Return the lead-k baseline: the article's first k sentences."""
-    return lambda article: " ".join(split_sentences(article)[:k])
-
-
-def ours(eval_set: EvalSet, alpha: float | None = None) -> Callable[[str], str]:
-    """Return the extractive summarizer with the set's sentence budget."""
-
-    def run(article: str) -> str:
-        return summarize_extractive(
-            article, eval_set.language, max_sentences=eval_set.sentences, alpha=alpha
+def ours(eval_set: EvalSet, ranker: Ranker | None = None) -> list[str]:
+    """Khabar's extractive summaries at the product's default length."""
+    limit = SummaryBudget().budget(eval_set.language)
+    return [
+        summarize_extractive(
+            p.article,
+            eval_set.language,
+            max_words=limit.max_words,
+            max_chars=limit.max_chars,
+            ranker=ranker,
         )
+        for p in eval_set.pairs
+    ]
 
-    return run
+
+def bootstrap(differences: Sequence[float], resamples: int = 2000) -> tuple[float, float]:
+    """The 95% percentile interval of the mean of paired differences (fixed seed)."""
+    rng = random.Random(15)
+    n = len(differences)
+    means = sorted(sum(rng.choices(differences, k=n)) / n for _ in range(resamples))
+    return means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
+
+
+def baselines(eval_set: EvalSet, mine: Scored) -> tuple[Scored, Scored]:
+    """Lead-k and the lead cut to our summaries' word counts."""
+    k = eval_set.lead
+    lead_k = score(f"lead-{k}", [lead(p.article, k) for p in eval_set.pairs], eval_set)
+    pairs = zip(eval_set.pairs, mine.outputs, strict=True)
+    same = [lead_words(p.article, len(o.split())) for p, o in pairs]
+    return lead_k, score("same-length lead", same, eval_set)
+
+
+def margins(eval_set: EvalSet, mine: Scored, lead_k: Scored, same: Scored) -> dict[str, float]:
+    """How far above each goal we are (negative: the goal is missed)."""
+    extra = 1.0 if eval_set.name == "XL-Sum English" else 0.0
+    return {
+        "R-1 vs lead-k": mine.mean("rouge1") - lead_k.mean("rouge1"),
+        "R-1 vs same-length lead": mine.mean("rouge1") - same.mean("rouge1") - extra,
+        "R-L vs lead-k": mine.mean("rouge_l") - lead_k.mean("rouge_l"),
+    }
+
+
+def _difference(mine: Scored, other: Scored, metric: str) -> str:
+    diffs = [
+        100 * (getattr(a, metric) - getattr(b, metric))
+        for a, b in zip(mine.scores, other.scores, strict=True)
+    ]
+    low, high = bootstrap(diffs)
+    return f"{sum(diffs) / len(diffs):+6.2f} [{low:+.2f}, {high:+.2f}]"
+
+
+def report(eval_set: EvalSet) -> bool:
+    """Print one set's table, differences and goals; return True when every goal holds."""
+    mine = score("khabar extractive", ours(eval_set), eval_set)
+    lead_k, same = baselines(eval_set, mine)
+    rows = [mine, lead_k, same]
+    for index, (name, _text) in enumerate(eval_set.pairs[0].extra if eval_set.pairs else ()):
+        rows.append(score(name, [p.extra[index][1] for p in eval_set.pairs], eval_set))
+    words = sum(len(o.split()) for o in mine.outputs) / max(len(mine.outputs), 1)
+    print(f"\n{eval_set.name}: {len(eval_set.pairs)} documents, ours {words:.0f} words on average")
+    for row in rows:
+        print(f"  {row.name:<26}" + "".join(f"{row.mean(m):>8.2f}" for m in _METRICS))
+    for other in (lead_k, same):
+        print(f"  ours - {other.name:<19} R-1 {_difference(mine, other, 'rouge1')}", end="")
+        print(f"   R-L {_difference(mine, other, 'rouge_l')}")
+    met = True
+    for goal, margin in margins(eval_set, mine, lead_k, same).items():
+        met &= margin >= 0
+        print(f"  goal {goal:<24} {'met' if margin >= 0 else 'NOT met'} ({margin:+.2f})")
+    return met
+
+
+def _grid() -> list[Ranker]:
+    values = itertools.product(
+        (0.3, 0.4, 0.5, 0.6), (0.5, 1.0), (0.0, 0.2), (0.0, 0.5), (0.4, 0.5, 0.6)
+    )
+    return [Ranker(alpha=a, power=p, beta=b, lam=la, keep=k) for a, p, b, la, k in values]
+
+
+def tune(sets: list[EvalSet], log: Callable[[str], None] = print) -> None:
+    """Print, per language, the rankers whose worst goal margin on these sets is the best."""
+    for language in ("en", "ur"):
+        chosen = [s for s in sets if s.language == language]
+        results = []
+        for ranker in _grid():
+            worst = float("inf")
+            for eval_set in chosen:
+                mine = score("ours", ours(eval_set, ranker), eval_set)
+                worst = min(worst, *margins(eval_set, mine, *baselines(eval_set, mine)).values())
+            results.append((worst, ranker))
+        for worst, ranker in sorted(results, key=lambda r: -r[0])[:5]:
+            log(f"{language}: worst margin {worst:+.2f}  {ranker}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the ROUGE table; with --sweep, also the score for each position-prior weight."""
+    """Print the ROUGE tables on one half; with --tune, search the ranker on the tune half."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sweep", action="store_true", help="also try alpha 0, 0.1, ..., 1")
+    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="heldout")
+    parser.add_argument("--tune", action="store_true", help="search the ranker on the tune half")
     args = parser.parse_args(argv)
-    header = f"{'set':<16}{'n':>5}  {'system':<34}{'R-1':>7}{'R-2':>7}{'R-L':>7}"
-    print(header)
-    print("-" * len(header))
-    for item in load_sets(locate_data()):
+    half: Half = "tune" if args.tune else args.half
+    sets: list[EvalSet] = []
+    for item in load_sets(locate_data(), half):
         if isinstance(item, str):
             print(item)
-            continue
-        k = item.sentences
-        alpha = DEFAULT_ALPHA[item.language]
-        rows: list[tuple[str, tuple[float, float, float]]] = [
-            (f"lead-{k}", score_system(item.pairs, lead(k))),
-            (f"khabar extractive (alpha {alpha})", score_system(item.pairs, ours(item))),
-        ]
-        if args.sweep:
-            for step in range(11):
-                rows.append(
-                    (f"  alpha {step / 10:.1f}", score_system(item.pairs, ours(item, step / 10)))
-                )
-        for name, outputs in item.extra.items():
-            references = [reference for _article, reference in item.pairs]
-            scores = [score_rouge(out, ref) for out, ref in zip(outputs, references, strict=True)]
-            rows.append((name, _mean(scores)))
-        for system, (r1, r2, rl) in rows:
-            print(
-                f"{item.name:<16}{len(item.pairs):>5}  {system:<34}{r1:>7.2f}{r2:>7.2f}{rl:>7.2f}"
-            )
+        else:
+            sets.append(item)
+    if args.tune:
+        tune(sets)
+        return 0
+    print(f"ROUGE F1 (%) on the {half} half; columns R-1, R-2, R-L; rankers {RANKER}")
+    results = [report(s) for s in sets]
+    print(f"\nall goals met: {'yes' if all(results) else 'no'}")
     return 0
 
 

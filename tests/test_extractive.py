@@ -10,7 +10,8 @@ import pytest
 
 from news.summaries import extractive
 from news.summaries.budget import DEFAULT_MAX_CHARS_UR, Budget, Language, trim_to_budget
-from news.summaries.extractive import rank_centrality, summarize_extractive
+from news.summaries.centrality import cosine_similarities, forward_centrality
+from news.summaries.extractive import RANKER, Ranker, summarize_extractive
 from news.summaries.sentences import split_sentences
 
 ENGLISH = """\
@@ -105,7 +106,14 @@ def test_default_budget_urdu_characters() -> None:
 )
 def test_budget_parameters(language: Language, budget: dict[str, int]) -> None:
     article = ENGLISH if language == "en" else URDU
-    summary = summarize_extractive(article, language, **budget)
+    limit = Budget(**budget)
+    summary = summarize_extractive(
+        article,
+        language,
+        max_sentences=limit.max_sentences,
+        max_words=limit.max_words,
+        max_chars=limit.max_chars,
+    )
     assert summary
     assert Budget(**budget).fits(split_sentences(summary))
 
@@ -160,12 +168,37 @@ def test_nothing_to_summarize(text: str) -> None:
     assert summarize_extractive(text, "en") == ""
 
 
-def test_rank_centrality() -> None:
-    scores = rank_centrality([["flood", "punjab"], ["flood", "punjab"], ["kite"], []])
-    assert sum(scores) == pytest.approx(1.0)
-    assert scores[0] == pytest.approx(scores[1])
-    assert scores[0] > scores[2]
-    assert rank_centrality([]) == []
+def test_forward_centrality_rewards_what_later_sentences_repeat() -> None:
+    sentences = [["flood", "punjab"], ["kite"], ["flood", "punjab", "camp"], ["flood", "camp"]]
+    scores = forward_centrality(sentences, beta=0.0, lam=0.0)
+    assert scores[0] > scores[2] > scores[3] == 0.0
+    assert scores[1] == 0.0
+    penalised = forward_centrality(sentences, beta=0.0, lam=1.0)
+    assert penalised[3] < 0.0 and penalised[0] == scores[0]
+    assert forward_centrality([], beta=0.0, lam=0.5) == []
+    assert forward_centrality([["one"]], beta=0.0, lam=0.5) == [0.0]
+
+
+def test_edges_under_the_threshold_count_nothing() -> None:
+    sentences = [["flood", "punjab"], ["flood", "punjab"], ["flood", "kite", "sky", "wind"]]
+    pairs = cosine_similarities(sentences)
+    assert pairs[0, 1] == pytest.approx(1.0)
+    # beta 0.99 keeps only the strongest edge (0-1), so sentence 2 gets nothing from 0 or 1.
+    scores = forward_centrality(sentences, beta=0.99, lam=0.0)
+    assert scores[0] > 0.0 and scores[1] == 0.0 and scores[2] == 0.0
+
+
+def test_a_word_budget_takes_only_sentences_near_the_best() -> None:
+    article = (
+        "Floods in Punjab displaced thousands of families from riverside villages on Monday.\n"
+        "Relief camps for the displaced families opened near the flooded Punjab villages.\n"
+        "A cricket match in Sydney was rained off in the afternoon, its organisers said."
+    )
+    keep_all = summarize_extractive(article, "en", ranker=Ranker(0.5, 0.5, 0.0, 0.0, keep=0.0))
+    strict = summarize_extractive(article, "en", ranker=Ranker(0.5, 0.5, 0.0, 0.0, keep=0.9))
+    assert "cricket" in keep_all
+    assert strict.startswith("Floods in Punjab") and "cricket" not in strict
+    assert set(RANKER) == {"en", "ur"}
 
 
 def test_trim_to_budget() -> None:

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
         trim_to_budget,
         truncate_sentence,
     )
-    from news.summaries.extractive import DEFAULT_ALPHA, rank_centrality, summarize_extractive
+    from news.summaries.centrality import cosine_similarities, forward_centrality
+    from news.summaries.extractive import RANKER, Ranker, score_sentences, summarize_extractive
     from news.summaries.llm import LLMBackend, LLMError, OpenAIBackend, estimate_tokens
     from news.summaries.sentences import (
         is_arabic_letter,
@@ -31,24 +32,27 @@ if TYPE_CHECKING:
     from news.summaries.writer import LANGUAGES, Summary, summarize
 
 __all__ = [
-    "DEFAULT_ALPHA",
     "DEFAULT_MAX_CHARS_UR",
     "DEFAULT_MAX_WORDS_EN",
     "LANGUAGES",
+    "RANKER",
     "Budget",
     "LLMBackend",
     "LLMError",
     "Language",
     "OpenAIBackend",
+    "Ranker",
     "Summary",
     "SummaryBudget",
     "SummaryResult",
     "SummaryService",
     "SummarySource",
+    "cosine_similarities",
     "estimate_tokens",
+    "forward_centrality",
     "is_arabic_letter",
     "is_boilerplate",
-    "rank_centrality",
+    "score_sentences",
     "split_sentences",
     "strip_dateline",
     "summarize",
