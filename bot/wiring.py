@@ -17,6 +17,7 @@ from bot.budget.budget import SendBudget
 from bot.budget.limits import SendLimits
 from bot.budget.shared import SharedSlots
 from bot.config import Settings
+from bot.push.localize import summary_localizer
 from bot.push.sender import PushConfig, Sender
 from bot.services import Services
 from news.delivery.policy import DeliveryPolicy
@@ -165,6 +166,7 @@ def make_sender(services: Services, bot: Bot) -> Sender:
         policy=delivery_policy(settings),
         clock=services.clock,
         budget=services.budget,
+        localize=summary_localizer(services.summaries),
     )
 
 

@@ -277,6 +277,8 @@ class SummaryCache(Base):
     language: Mapped[str] = mapped_column(CleanString(8))
     backend: Mapped[str] = mapped_column(CleanString(32))
     text: Mapped[str] = mapped_column(CleanText)
+    # The headline written with a summary in another language than the article's (else None).
+    headline: Mapped[str | None] = mapped_column(CleanText, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("article_id", "language", "backend"),)

@@ -26,14 +26,20 @@ async def get_summary(
 
 
 async def put_summary(
-    session: AsyncSession, article_id: int, language: str, backend: str, text: str
+    session: AsyncSession,
+    article_id: int,
+    language: str,
+    backend: str,
+    text: str,
+    headline: str | None = None,
 ) -> None:
-    """Cache a summary (a second write of the same key is ignored)."""
+    """Cache a summary and its headline (a second write of the same key is ignored)."""
     values = {
         "article_id": article_id,
         "language": language,
         "backend": backend,
         "text": text,
+        "headline": headline,
         "created_at": utcnow(),
     }
     await session.execute(insert_ignore(session, SummaryCache.__table__, values))  # type: ignore[arg-type]

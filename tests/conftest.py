@@ -22,6 +22,7 @@ from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store, open_store
+from tests.fakes.openai_api import FakeOpenAI
 from tests.httpserver import LocalServer
 from tests.pipeline_helpers import Harness
 
@@ -132,3 +133,10 @@ def e5_backend() -> E5Backend:
     backend = E5Backend()
     backend.load()
     return backend
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[FakeOpenAI]:
+    """A fake OpenAI-compatible server on loopback."""
+    async with FakeOpenAI() as server:
+        yield server

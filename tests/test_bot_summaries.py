@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -23,13 +22,6 @@ ENGLISH_TEXT = (
     "The city's water agency sent pumps to the worst-hit neighbourhoods overnight."
 )
 NOTE = "یہ خلاصہ انگریزی میں ہے، اس کا اردو ترجمہ ابھی دستیاب نہیں۔"
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[FakeOpenAI]:
-    """A fake OpenAI-compatible server."""
-    async with FakeOpenAI() as server:
-        yield server
 
 
 @pytest.fixture

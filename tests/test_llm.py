@@ -284,7 +284,9 @@ async def test_shared_client_left_open(fake: FakeOpenAI) -> None:
         answer = await backend.summarize(
             ENGLISH, source_language="en", target_language="en", budget=Budget(max_sentences=1)
         )
-    assert answer == "Monsoon floods forced thousands of families from their homes in Punjab."
+    assert (
+        answer.summary == "Monsoon floods forced thousands of families from their homes in Punjab."
+    )
     assert fake.received[0].headers["Authorization"] == "Bearer none"
 
 

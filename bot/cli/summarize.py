@@ -45,7 +45,12 @@ async def _summarize_text(
         backend=backend,
         budget=budget,
     )
-    return {"language": summary.language, "summary": summary.text, "backend": summary.backend}
+    return {
+        "language": summary.language,
+        "summary": summary.text,
+        "backend": summary.backend,
+        "headline": summary.headline,
+    }
 
 
 async def _batch(args: argparse.Namespace, settings: Settings, budget: SummaryBudget) -> int:
@@ -122,7 +127,12 @@ async def summarize_command(args: argparse.Namespace, settings: Settings) -> int
             # A command line can wait for the better summary that /read would edit in later.
             summary = await found.pending if found.pending is not None else found.summary
         _explain(article.id, article.language, wanted, summary.language, found.article_id, settings)
-        body = {"language": summary.language, "summary": summary.text, "backend": summary.backend}
+        body = {
+            "language": summary.language,
+            "summary": summary.text,
+            "backend": summary.backend,
+            "headline": summary.headline,
+        }
         _print({"id": int(target), "article_id": found.article_id, **body}, args.json)
         return 0
     path = Path(target)

@@ -101,7 +101,8 @@ async def _card(
 async def _render_card(
     context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str, summary: Summary
 ) -> tuple[Html, Keyboard]:
-    lines = [bold(shorten(article.title, MAX_TITLE))]
+    # Across languages the headline comes with the summary (the model's, or the story's report's).
+    lines = [bold(shorten(summary.headline or article.title, MAX_TITLE))]
     if article.source:
         lines.append(t(lang, "read.source", source=article.source))
     lines += [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import t, tn
+from bot.push.localize import PushText
 from bot.render.bidi import direction_for
 from bot.render.callback import encode_callback
 from bot.render.cards import Card, CardStory, card_photo, render_card
@@ -24,19 +25,25 @@ _MAX_UNITS = 3800
 _SHORT = 2000  # characters: at most 4000 UTF-16 units, no need to measure or split
 
 
-def render_story(view: DeliveryView, *, breaking: bool) -> tuple[Html, Keyboard]:
-    """A single pushed story: title, source and topic, the lead, and a button to read it."""
+def render_story(
+    view: DeliveryView, *, breaking: bool, local: PushText | None = None
+) -> tuple[Html, Keyboard]:
+    """A single pushed story: title, source and topic, the lead, and a button to read it;
+    across languages the headline and summary in the chat's language when ``local`` has them."""
     lang = view.chat_language
     lines: list[str] = []
     if breaking:
         lines.append(t(lang, "push.breaking"))
-    lines.append(bold(view.title))
-    # A story with no report in the chat's language yet comes in the other, labelled so.
-    other = t(lang, "push.other_language_label") if view.language != lang else ""
+    lines.append(bold(local.headline if local else view.title))
+    # A story with no report in the chat's language yet comes in the other, labelled so
+    # (unless the summary service gave its headline and summary in the chat's language).
+    translated = local is not None and local.translated
+    other = t(lang, "push.other_language_label") if view.language != lang and not translated else ""
     meta = " · ".join(x for x in (other, view.source, topic_label(view.topic, lang)) if x)
     lines.append(italic(meta))
-    if view.lead:
-        lines += ["", truncate_caption(escape(view.lead), _LEAD_CHARS)]
+    lead = local.summary if local else view.lead
+    if lead:
+        lines += ["", truncate_caption(escape(lead), _LEAD_CHARS)]
     if view.story_sources > 1:
         lines.append(tn(lang, "read.also_reported", view.story_sources - 1))
     buttons: Keyboard = []
@@ -88,11 +95,14 @@ def render_backlog(views: Sequence[DeliveryView]) -> tuple[Html, Keyboard]:
     return Html("\n".join(lines)), buttons
 
 
-def render_push(views: Sequence[DeliveryView], *, breaking: bool) -> tuple[str, Keyboard]:
-    """The one message for a chat's due stories: the story, or a digest-style list; at most
+def render_push(
+    views: Sequence[DeliveryView], *, breaking: bool, local: PushText | None = None
+) -> tuple[str, Keyboard]:
+    """The one message for a chat's due stories: the story (``local``: in the chat's language),
+    or a digest-style list; at most
     4096 UTF-16 units, and Urdu lines marked right-to-left as replies are (bot.render.replies)."""
     if len(views) == 1:
-        text, buttons = render_story(views[0], breaking=breaking)
+        text, buttons = render_story(views[0], breaking=breaking, local=local)
     else:
         text, buttons = render_backlog(views)
     lang = views[0].chat_language
@@ -101,7 +111,9 @@ def render_push(views: Sequence[DeliveryView], *, breaking: bool) -> tuple[str, 
     return text, buttons
 
 
-def push_card(views: Sequence[DeliveryView], *, breaking: bool) -> Card | None:
+def push_card(
+    views: Sequence[DeliveryView], *, breaking: bool, local: PushText | None = None
+) -> Card | None:
     """The card for a single story whose article has a picture: with the picture when Telegram
     may fetch it (an http(s) address, not refused before) and the chat wants pictures, else as
     text; None for other stories (a backlog digest stays one text message)."""
@@ -111,7 +123,11 @@ def push_card(views: Sequence[DeliveryView], *, breaking: bool) -> Card | None:
     if v.article_id is None or v.image_url is None:
         return None
     photo = None if v.image_refused or not v.chat_pictures else card_photo(v.image_url)
+    # Across languages the card carries the headline and summary in the chat's language.
+    title, summary = (
+        (local.headline, local.summary) if local and local.translated else (v.title, v.lead)
+    )
     story = CardStory(
-        v.article_id, v.title, v.source, v.published_at, v.date_known, v.lead, v.url, photo
+        v.article_id, title, v.source, v.published_at, v.date_known, summary, v.url, photo
     )
     return render_card(story, v.chat_language, v.chat_timezone, breaking=breaking)

@@ -16,6 +16,7 @@ from bot.budget.budget import SendBudget, SendStopped, Sleep
 from bot.budget.turns import Priority
 from bot.push.claim import ClaimedChat
 from bot.push.gone import retire_chat
+from bot.push.localize import Localizer
 from bot.push.outcomes import (
     Attempt,
     Failed,
@@ -56,8 +57,11 @@ class Courier:
         budget: SendBudget,
         config: PushConfig,
         clock: Callable[[], datetime],
+        *,
+        localize: Localizer | None = None,
     ) -> None:
         self.bot = bot
+        self.localize = localize
         self.store = store
         self.recorder = recorder
         self.budget = budget
@@ -128,7 +132,8 @@ class Courier:
 
     async def send(self, chat: ClaimedChat, breaking: bool, sleep: Sleep) -> None:
         """Send the chat its stories as one message (the "Breaking" mark when ``breaking``): a
-        picture card when the story has a picture, else (or when it is refused) text.
+        picture card when the story has a picture, else (or when it is refused) text; across
+        languages with the headline and summary in the chat's language (``localize``).
         ``sleep`` waits for the slots, and when it is cut short the stories stay queued."""
         try:
             await self._send(chat, breaking, sleep)
@@ -136,7 +141,10 @@ class Courier:
             self.recorder.requeue(chat.ids)
 
     async def _send(self, chat: ClaimedChat, breaking: bool, sleep: Sleep) -> None:
-        card = push_card(chat.views, breaking=breaking)
+        local = None
+        if self.localize is not None and len(chat.views) == 1:
+            local = await self.localize(chat.views[0])
+        card = push_card(chat.views, breaking=breaking, local=local)
         note: str | None = None
         if card is not None and card.photo is not None:
             tried = await self._picture(chat, card, card.photo, sleep)
@@ -147,7 +155,7 @@ class Courier:
         text, buttons = (
             (str(card.caption), card.buttons)
             if card is not None
-            else render_push(chat.views, breaking=breaking)
+            else render_push(chat.views, breaking=breaking, local=local)
         )
         outcome = await self._try(chat, text, buttons, plain=False, sleep=sleep)
         if isinstance(outcome, ResendPlain):

@@ -22,6 +22,7 @@ from telegram import Bot
 
 from bot.budget.budget import SendBudget
 from bot.push.claim import ClaimedChat, Claims
+from bot.push.localize import Localizer
 from bot.push.pacing import PushConfig
 from bot.push.record import Recorder
 from bot.push.send import Courier
@@ -47,6 +48,7 @@ class Sender:
         policy: DeliveryPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         budget: SendBudget | None = None,
+        localize: Localizer | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -74,7 +76,9 @@ class Sender:
         self._requeue = self.recorder.requeue
         self.budget = budget or config.own_budget()
         self.claims = Claims(store, self.recorder, clock, config.lease)
-        self.courier = Courier(bot, store, self.recorder, self.budget, config, clock)
+        self.courier = Courier(
+            bot, store, self.recorder, self.budget, config, clock, localize=localize
+        )
 
     @property
     def sent(self) -> int:

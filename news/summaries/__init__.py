@@ -17,6 +17,13 @@ if TYPE_CHECKING:
     from news.summaries.centrality import cosine_similarities, forward_centrality
     from news.summaries.extractive import RANKER, Ranker, score_sentences, summarize_extractive
     from news.summaries.llm import LLMBackend, LLMError, OpenAIBackend, estimate_tokens
+    from news.summaries.prompt import (
+        MAX_HEADLINE_CHARS,
+        Written,
+        read_answer,
+        script_share,
+        system_prompt,
+    )
     from news.summaries.sentences import (
         is_arabic_letter,
         is_boilerplate,
@@ -24,6 +31,7 @@ if TYPE_CHECKING:
         strip_dateline,
     )
     from news.summaries.service import (
+        Headline,
         SummaryResult,
         SummaryService,
         SummarySource,
@@ -35,8 +43,10 @@ __all__ = [
     "DEFAULT_MAX_CHARS_UR",
     "DEFAULT_MAX_WORDS_EN",
     "LANGUAGES",
+    "MAX_HEADLINE_CHARS",
     "RANKER",
     "Budget",
+    "Headline",
     "LLMBackend",
     "LLMError",
     "Language",
@@ -47,17 +57,21 @@ __all__ = [
     "SummaryResult",
     "SummaryService",
     "SummarySource",
+    "Written",
     "cosine_similarities",
     "estimate_tokens",
     "forward_centrality",
     "is_arabic_letter",
     "is_boilerplate",
+    "read_answer",
     "score_sentences",
+    "script_share",
     "split_sentences",
     "strip_dateline",
     "summarize",
     "summarize_extractive",
     "summary_for",
+    "system_prompt",
     "trim_to_budget",
     "truncate_sentence",
 ]

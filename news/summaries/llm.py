@@ -17,14 +17,14 @@ from typing import Any, Protocol
 import httpx
 
 from news.errors import LLMError
-from news.summaries.budget import Budget, Language, trim_to_budget
+from news.summaries.budget import Budget, Language
+from news.summaries.prompt import Written, read_answer, system_prompt
 from news.summaries.sentences import is_arabic_letter, is_boilerplate, split_sentences
 
 __all__ = ["LLMBackend", "LLMError", "OpenAIBackend", "estimate_tokens"]
 
 logger = logging.getLogger(__name__)
 
-_LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "ur": "Urdu"}
 # Reasoning models (DeepSeek-R1, Qwen3) put their thinking in content on some servers; some
 # chat templates drop the opening tag, so everything up to the last </think> is reasoning.
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL)
@@ -40,8 +40,9 @@ class LLMBackend(Protocol):
 
     async def summarize(
         self, text: str, *, source_language: Language, target_language: Language, budget: Budget
-    ) -> str:
-        """Return a summary of text in target_language within budget, or raise LLMError."""
+    ) -> Written:
+        """Return a summary of text in target_language within budget (and, across languages,
+        a headline in it), or raise LLMError."""
         ...
 
 
@@ -71,44 +72,7 @@ def _trim_article(text: str, max_tokens: int) -> str:
     return " ".join(kept)
 
 
-def _describe(budget: Budget) -> str:
-    limits = []
-    if budget.max_sentences is not None:
-        limits.append(f"{budget.max_sentences} sentences")
-    if budget.max_words is not None:
-        limits.append(f"{budget.max_words} words")
-    if budget.max_chars is not None:
-        limits.append(f"{budget.max_chars} characters")
-    return "at most " + " and ".join(limits) if limits else "one short paragraph"
-
-
-def _system_prompt(source: Language, target: Language, budget: Budget) -> str:
-    target_name = _LANGUAGE_NAMES[target]
-    lines = [f"You are a news editor. Summarize the news article the user sends in {target_name}."]
-    if source != target:
-        lines.append(
-            f"The article is in {_LANGUAGE_NAMES[source]}; the summary must be in {target_name}."
-        )
-    if target == "ur":
-        lines.append("Write in Urdu script (Perso-Arabic letters), never in Roman Urdu.")
-    lines.append(f"Write {_describe(budget)}.")
-    lines.append("Keep names, numbers and facts as in the article and add nothing else.")
-    lines.append("Reply with the summary only: no title, no preamble, no notes.")
-    return " ".join(lines)
-
-
-def _script_share(text: str, language: Language) -> float:
-    letters = [char for char in text if char.isalpha()]
-    if not letters:
-        return 0.0
-    if language == "ur":
-        matching = sum(1 for char in letters if is_arabic_letter(char))
-    else:
-        matching = sum(1 for char in letters if char.isascii())
-    return matching / len(letters)
-
-
-def _accept(response: httpx.Response, target: Language, budget: Budget) -> str:
+def _accept(response: httpx.Response, target: Language, budget: Budget) -> Written:
     """Return the guarded answer of a 200 response, or raise LLMError saying what was wrong."""
     try:
         choice = response.json()["choices"][0]
@@ -125,12 +89,7 @@ def _accept(response: httpx.Response, target: Language, budget: Budget) -> str:
         answer = answer.rsplit("</think>", 1)[1]
     if "<think>" in answer:
         raise LLMError("unterminated <think> block")
-    answer = answer.strip()
-    if not answer:
-        raise LLMError("empty answer")
-    if _script_share(answer, target) < 0.5:
-        raise LLMError(f"answer is not in {_LANGUAGE_NAMES[target]} script")
-    return trim_to_budget(answer, budget)
+    return read_answer(answer.strip(), target, budget)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -198,7 +157,7 @@ class OpenAIBackend:
         return {
             "model": self._model,
             "messages": [
-                {"role": "system", "content": _system_prompt(source, target, budget)},
+                {"role": "system", "content": system_prompt(source, target, budget)},
                 {"role": "user", "content": article},
             ],
             "temperature": 0,
@@ -212,7 +171,7 @@ class OpenAIBackend:
         delay: float = min(self._backoff * 2.0 ** (attempt - 1), self._max_backoff)
         return delay * random.uniform(1.0, 1.1)
 
-    async def _attempts(self, payload: dict[str, Any], target: Language, budget: Budget) -> str:
+    async def _attempts(self, payload: dict[str, Any], target: Language, budget: Budget) -> Written:
         attempt = 0
         while True:
             attempt += 1
@@ -243,8 +202,9 @@ class OpenAIBackend:
 
     async def summarize(
         self, text: str, *, source_language: Language, target_language: Language, budget: Budget
-    ) -> str:
-        """Return a summary of text in target_language within budget, or raise LLMError."""
+    ) -> Written:
+        """Return a summary of text in target_language within budget (and, across languages,
+        a headline), or raise LLMError."""
         try:
             # Splitting a long article is CPU work: keep it off the event loop.
             payload = await asyncio.to_thread(

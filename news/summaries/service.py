@@ -5,14 +5,19 @@
 2. with an LLM backend, its answer if it comes within ``wait`` seconds; otherwise the extractive
    summary now and the LLM's answer later (the caller may edit its message when it lands);
 3. without a backend that can write the language asked for, an article of the same story in that
-   language, else the extractive summary in the article's own language (the caller adds a note).
+   language (its title as the headline), else the extractive summary in the article's own
+   language (the caller adds a note).
+
+Across languages the model writes a headline with the summary (one prompt), cached with it;
+``headline`` serves it, or the story's title in the reader's language, without calling a model
+(for picture cards and pushes).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from news.summaries.budget import Language, SummaryBudget
@@ -22,7 +27,7 @@ from storage import Article, Store
 from storage.stories import story_articles
 from storage.summaries import get_summary, put_summary
 
-__all__ = ["SummaryResult", "SummaryService", "SummarySource", "summary_for"]
+__all__ = ["Headline", "SummaryResult", "SummaryService", "SummarySource", "summary_for"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,14 @@ class SummarySource(Protocol):
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A headline and the language it is written in."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
 class SummaryResult:
     """A summary to show now, the article it summarizes, and a better one still on its way."""
 
@@ -70,6 +83,11 @@ class SummaryResult:
     def language(self) -> str:
         """The language the summary is written in."""
         return self.summary.language
+
+    @property
+    def headline(self) -> str | None:
+        """A headline in the summary's language when the article's title is in another."""
+        return self.summary.headline
 
 
 def _lang(code: str) -> Language:
@@ -96,13 +114,25 @@ class SummaryService:
 
     async def _cached(self, article_id: int, lang: str) -> Summary | None:
         backends = ((self.backend.name,) if self.backend else ()) + (EXTRACTIVE,)
+        return await self._cached_from(article_id, lang, backends)
+
+    async def _cached_from(
+        self, article_id: int, lang: str, backends: tuple[str, ...]
+    ) -> Summary | None:
         async with self.store.read() as session:
             row = await get_summary(session, article_id, lang, backends)
-        return Summary(row.text, row.language, row.backend) if row else None
+        return Summary(row.text, row.language, row.backend, row.headline) if row else None
 
     async def _save(self, article_id: int, summary: Summary) -> Summary:
         async with self.store.write() as session:
-            await put_summary(session, article_id, summary.language, summary.backend, summary.text)
+            await put_summary(
+                session,
+                article_id,
+                summary.language,
+                summary.backend,
+                summary.text,
+                summary.headline,
+            )
         return summary
 
     async def extractive(self, article: SummarySource) -> Summary:
@@ -118,9 +148,7 @@ class SummaryService:
         return await self._save(article.id, summary)
 
     async def _cached_backend(self, article_id: int, lang: str, backend: str) -> Summary | None:
-        async with self.store.read() as session:
-            row = await get_summary(session, article_id, lang, (backend,))
-        return Summary(row.text, row.language, row.backend) if row else None
+        return await self._cached_from(article_id, lang, (backend,))
 
     async def _llm(self, article: SummarySource, lang: str) -> Summary:
         text = article.text or article.lead or article.title
@@ -159,8 +187,24 @@ class SummaryService:
         if lang != article.language:
             other = await self._same_story_in(article, lang)
             if other is not None:
-                return SummaryResult(await self.extractive(other), other.id)
+                summary = replace(await self.extractive(other), headline=other.title)
+                return SummaryResult(summary, other.id)
         return SummaryResult(cached or await self.extractive(article), article.id)
+
+    async def headline(self, article: Article, lang: str) -> Headline:
+        """The article's headline for a reader of ``lang``, from cache and store only (no model
+        call): its own title in its language; else the headline the model wrote with its
+        summary in ``lang``; else the title of the story's report in ``lang``; else its own."""
+        if lang == article.language:
+            return Headline(article.title, article.language)
+        if self.backend is not None:
+            cached = await self._cached_backend(article.id, lang, self.backend.name)
+            if cached is not None and cached.headline:
+                return Headline(cached.headline, lang)
+        other = await self._same_story_in(article, lang)
+        if other is not None:
+            return Headline(other.title, lang)
+        return Headline(article.title, article.language)
 
     def precompute_soon(self, article: SummarySource) -> None:
         """Start precompute in the background (the pipeline's summary stage); close cancels it."""

@@ -27,6 +27,8 @@ class Summary:
     text: str
     language: str
     backend: str
+    # A headline in ``language`` when the article's own title is in another one (else None).
+    headline: str | None = None
 
 
 def _check_language(language: str) -> None:
@@ -49,7 +51,7 @@ async def summarize(
     lengths = budget or SummaryBudget()
     if backend is not None and text.strip():
         try:
-            answer = await backend.summarize(
+            written = await backend.summarize(
                 text,
                 source_language=source_language,
                 target_language=target_language,
@@ -58,7 +60,7 @@ async def summarize(
         except LLMError:
             pass  # the backend logged why; fall back below
         else:
-            return Summary(answer, target_language, backend.name)
+            return Summary(written.summary, target_language, backend.name, written.headline)
     limit = lengths.budget(source_language)
     extract = await asyncio.to_thread(
         summarize_extractive,
