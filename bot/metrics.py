@@ -16,6 +16,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.push.sender import Sender
 from news.pipeline import Pipeline
+from news.summaries.service import SummaryService
 from storage import Store
 from storage.articles import count_articles
 from storage.deliveries import count_by_state
@@ -59,8 +60,19 @@ class Metrics:
         self.extract_failed = Gauge(
             "khabar_extract_failed", "Pages not extracted because their worker died", registry=r
         )
+        self.summaries_checked = Gauge(
+            "khabar_summaries_checked",
+            "Language-model summaries put through the grounding check by this process",
+            registry=r,
+        )
+        self.summaries_ungrounded = Gauge(
+            "khabar_summaries_ungrounded",
+            "Language-model summaries refused (a number, name or quote not in the article)",
+            registry=r,
+        )
         self.pipeline: Pipeline | None = None
         self.sender: Sender | None = None
+        self.summaries: SummaryService | None = None
 
     async def refresh(self) -> None:
         """Read the current figures."""
@@ -84,6 +96,9 @@ class Metrics:
             self.latency.labels("0.5").set(statistics.median(latencies))
             p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else latencies[0]
             self.latency.labels("0.95").set(p95)
+        if self.summaries is not None:
+            self.summaries_checked.set(self.summaries.grounding.checked)
+            self.summaries_ungrounded.set(self.summaries.grounding.rejected)
         if self.sender is not None:
             self.sent.set(self.sender.sent)
             self.failed.set(self.sender.failed)

@@ -34,6 +34,7 @@ async def start_metrics(services: Services, background: Background) -> MetricsSe
     metrics = Metrics(services.store, services.clock)
     metrics.pipeline = background.pipeline
     metrics.sender = background.sender
+    metrics.summaries = services.summaries
     server = MetricsServer(metrics, settings.metrics_port, settings.metrics_host)
     with listening("metrics", settings.metrics_host, settings.metrics_port):
         await server.start()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from news.summaries.budget import Language, SummaryBudget
+from news.summaries.grounding import GroundingStats, Source
 from news.summaries.llm import LLMBackend
 from news.summaries.writer import Summary, summarize
 from storage import Article, Store
@@ -109,6 +110,7 @@ class SummaryService:
         self.backend = backend
         self.wait = wait
         self.budget = budget or SummaryBudget()
+        self.grounding = GroundingStats()
         self._tasks: set[asyncio.Task[Summary]] = set()
         self._precomputing: set[asyncio.Task[None]] = set()
 
@@ -150,6 +152,19 @@ class SummaryService:
     async def _cached_backend(self, article_id: int, lang: str, backend: str) -> Summary | None:
         return await self._cached_from(article_id, lang, (backend,))
 
+    async def _others(self, article: SummarySource) -> list[Source]:
+        """The story's other reports, which the grounding check also accepts facts from."""
+        story_id = getattr(article, "story_id", None)
+        if story_id is None:
+            return []
+        async with self.store.read() as session:
+            members = await story_articles(session, story_id)
+        return [
+            Source(f"{a.title}\n{a.text or a.lead}", a.language)
+            for a in members
+            if a.id != article.id
+        ]
+
     async def _llm(self, article: SummarySource, lang: str) -> Summary:
         text = article.text or article.lead or article.title
         summary = await summarize(
@@ -158,6 +173,8 @@ class SummaryService:
             target_language=_lang(lang),
             backend=self.backend,
             budget=self.budget,
+            others=[Source(article.title, article.language), *await self._others(article)],
+            grounding=self.grounding,
         )
         return await self._save(article.id, summary)
 

@@ -9,13 +9,18 @@ differs from what the reader asked for.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from news.summaries.budget import Language, SummaryBudget
 from news.summaries.extractive import summarize_extractive
+from news.summaries.grounding import GroundingStats, Source, check_grounding
 from news.summaries.llm import LLMBackend, LLMError
 
 __all__ = ["LANGUAGES", "Summary", "summarize", "summarize_extractive"]
+
+log = logging.getLogger(__name__)
 
 LANGUAGES: tuple[Language, ...] = ("en", "ur")
 
@@ -43,9 +48,13 @@ async def summarize(
     target_language: Language,
     backend: LLMBackend | None = None,
     budget: SummaryBudget | None = None,
+    others: Sequence[Source] = (),
+    grounding: GroundingStats | None = None,
 ) -> Summary:
     """Summarize text for a reader of target_language, falling back to extractive on failure;
-    each summary within the budget of the language it is written in."""
+    each summary within the budget of the language it is written in. A model's summary must
+    pass the grounding check against text and ``others`` (the story's other reports), else
+    the extractive one is returned and ``grounding`` counts the refusal."""
     _check_language(source_language)
     _check_language(target_language)
     lengths = budget or SummaryBudget()
@@ -60,7 +69,18 @@ async def summarize(
         except LLMError:
             pass  # the backend logged why; fall back below
         else:
-            return Summary(written.summary, target_language, backend.name, written.headline)
+            checked = "\n".join(filter(None, (written.headline, written.summary)))
+            sources = [Source(text, source_language), *others]
+            verdict = check_grounding(checked, target_language, sources)
+            if grounding is not None:
+                grounding.record(verdict)
+            if verdict.ok:
+                return Summary(written.summary, target_language, backend.name, written.headline)
+            log.warning(
+                "summaries: %s summary refused by the grounding check, not in the article: %s",
+                backend.name,
+                ", ".join(verdict.unsupported),
+            )
     limit = lengths.budget(source_language)
     extract = await asyncio.to_thread(
         summarize_extractive,
