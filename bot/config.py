@@ -38,6 +38,8 @@ _EXPECTS: dict[str, str] = {
     "summary_backend": "extractive or openai",
     "openai_base_url": "an http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1",
     "summary_wait": "seconds from 0 to 60",
+    "openai_timeout": "seconds, above 0 and at most 600",
+    "openai_concurrency": "a number of requests at once from 1 to 64",
     "summary_max_words_en": "a number of words from 5 to 1000",
     "summary_max_chars_ur": "a number of characters from 30 to 5000",
     "ingest_interval": "a number of seconds above 0",
@@ -116,6 +118,8 @@ class Settings(BaseSettings):
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: SecretStr | None = None
     openai_model: str = "qwen2.5:7b-instruct"
+    openai_timeout: float = Field(default=30.0, gt=0, le=600)
+    openai_concurrency: int = Field(default=2, ge=1, le=64)
     summary_wait: float = Field(default=3.0, ge=0, le=60)
     summary_max_words_en: int = Field(default=DEFAULT_MAX_WORDS_EN, ge=5, le=1000)
     summary_max_chars_ur: int = Field(default=DEFAULT_MAX_CHARS_UR, ge=30, le=5000)

@@ -84,6 +84,9 @@ def llm_backend(settings: Settings) -> OpenAIBackend | None:
         base_url=settings.openai_base_url,
         model=settings.openai_model,
         api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+        timeout=settings.openai_timeout,
+        deadline=3 * settings.openai_timeout,
+        max_concurrency=settings.openai_concurrency,
     )
 
 
