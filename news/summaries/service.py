@@ -5,7 +5,7 @@
 2. with an LLM backend, its answer if it comes within ``wait`` seconds; otherwise the extractive
    summary now and the LLM's answer later (the caller may edit its message when it lands);
 3. without a backend that can write the language asked for, an article of the same story in that
-   language (its title as the headline), else the extractive summary in the article's own
+   language, else the extractive summary in the article's own
    language (the caller adds a note).
 
 Across languages the model writes a headline with the summary (one prompt), cached with it;
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from news.summaries.budget import Language, SummaryBudget
@@ -204,8 +204,7 @@ class SummaryService:
         if lang != article.language:
             other = await self._same_story_in(article, lang)
             if other is not None:
-                summary = replace(await self.extractive(other), headline=other.title)
-                return SummaryResult(summary, other.id)
+                return SummaryResult(await self.extractive(other), other.id)
         return SummaryResult(cached or await self.extractive(article), article.id)
 
     async def headline(self, article: Article, lang: str) -> Headline:
