@@ -16,6 +16,7 @@ floor.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -45,21 +46,83 @@ def sign_codes(vectors: npt.NDArray[np.float32]) -> Codes:
     return np.ascontiguousarray(packed).view(np.uint64)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The sign codes of recent articles, with their ids, dates and languages: replaced whole,
+    never changed in place, so a search in a worker thread reads one consistent snapshot."""
+
+    ids: npt.NDArray[np.int64]
+    published: npt.NDArray[np.datetime64]
+    urdu: npt.NDArray[np.bool_]
+    codes: Codes
+
+    @classmethod
+    def empty(cls) -> _Index:
+        return cls(
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype="datetime64[s]"),
+            np.zeros(0, dtype=bool),
+            np.zeros((0, 6), dtype=np.uint64),
+        )
+
+    def appended(self, rows: list[tuple[int, datetime, str, bytes]]) -> _Index:
+        """This index with ``rows`` (id, published, language, vector blob) added."""
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        published = np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
+        urdu = np.array([r[2] == "ur" for r in rows])
+        codes = sign_codes(unpack_vectors([r[3] for r in rows]))
+        return _Index(
+            np.concatenate([self.ids, ids]),
+            np.concatenate([self.published, published]),
+            np.concatenate([self.urdu, urdu]),
+            np.concatenate([self.codes, codes]),
+        )
+
+    def since(self, cutoff: datetime) -> _Index:
+        """This index without the articles published before ``cutoff``."""
+        keep = self.published >= np.datetime64(cutoff.replace(tzinfo=None), "s")
+        if keep.all():
+            return self
+        return _Index(self.ids[keep], self.published[keep], self.urdu[keep], self.codes[keep])
+
+    def shortlist(self, query: npt.NDArray[np.float32]) -> dict[int, float]:
+        """For each language, the articles whose codes are nearest the query's and stand out
+        of that language's articles: id → the cosine it needs (higher when there are too few
+        articles to tell what stands out)."""
+        if not len(self.ids):
+            return {}
+        distance = np.bitwise_count(self.codes ^ sign_codes(query)).sum(axis=1)
+        chosen: dict[int, float] = {}
+        for urdu in (False, True):
+            members = np.flatnonzero(self.urdu == urdu)
+            if not members.size:
+                continue
+            pool = distance[members].astype(np.float32)
+            size = min(_SHORTLIST, pool.size)
+            best = np.argpartition(pool, size - 1)[:size]
+            spread = float(pool.std()) or 1.0
+            for i in best:
+                article_id = int(self.ids[members[i]])
+                if pool.size < _SMALL_POOL:
+                    chosen[article_id] = _SMALL_POOL_COSINE
+                elif (float(pool.mean()) - float(pool[i])) / spread >= _MIN_Z:
+                    chosen[article_id] = _MIN_COSINE
+        return chosen
+
+
 class RecentVectors:
-    """The sign codes of recent articles by language, read from the store incrementally."""
+    """The sign codes of recent articles by language, read from the store incrementally; the
+    numpy work (decoding, ranking) runs in a worker thread, off the event loop."""
 
     def __init__(self, store: Store, embeddings: Embeddings) -> None:
         self.store = store
         self.embeddings = embeddings
-        self._ids = np.zeros(0, dtype=np.int64)
-        self._published = np.zeros(0, dtype="datetime64[s]")
-        self._urdu = np.zeros(0, dtype=bool)
-        self._codes: Codes = np.zeros((0, 6), dtype=np.uint64)
+        self._index = _Index.empty()
         self._last_id = 0
         self._lock = asyncio.Lock()
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._index.ids)
 
     async def refresh(self, now: datetime) -> None:
         """Read vectors stored since the last refresh; forget those older than the window."""
@@ -75,47 +138,11 @@ class RecentVectors:
                         limit=_BATCH,
                     )
                 if rows:
-                    self._append(rows)
+                    self._index = await asyncio.to_thread(self._index.appended, rows)
+                    self._last_id = rows[-1][0]
                 if len(rows) < _BATCH:
                     break
-            keep = self._published >= np.datetime64(since.replace(tzinfo=None), "s")
-            if not keep.all():
-                self._ids, self._published = self._ids[keep], self._published[keep]
-                self._urdu, self._codes = self._urdu[keep], self._codes[keep]
-
-    def _append(self, rows: list[tuple[int, datetime, str, bytes]]) -> None:
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        published = np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
-        self._ids = np.concatenate([self._ids, ids])
-        self._published = np.concatenate([self._published, published])
-        self._urdu = np.concatenate([self._urdu, np.array([r[2] == "ur" for r in rows])])
-        codes = sign_codes(unpack_vectors([r[3] for r in rows]))
-        self._codes = np.concatenate([self._codes, codes])
-        self._last_id = int(ids[-1])
-
-    def shortlist(self, query: npt.NDArray[np.float32]) -> dict[int, float]:
-        """For each language, the articles whose codes are nearest the query's and stand out
-        of that language's articles: id → the cosine it needs (higher when there are too few
-        articles to tell what stands out)."""
-        if not len(self._ids):
-            return {}
-        distance = np.bitwise_count(self._codes ^ sign_codes(query)).sum(axis=1)
-        chosen: dict[int, float] = {}
-        for urdu in (False, True):
-            members = np.flatnonzero(self._urdu == urdu)
-            if not members.size:
-                continue
-            pool = distance[members].astype(np.float32)
-            size = min(_SHORTLIST, pool.size)
-            best = np.argpartition(pool, size - 1)[:size]
-            spread = float(pool.std()) or 1.0
-            for i in best:
-                article_id = int(self._ids[members[i]])
-                if pool.size < _SMALL_POOL:
-                    chosen[article_id] = _SMALL_POOL_COSINE
-                elif (float(pool.mean()) - float(pool[i])) / spread >= _MIN_Z:
-                    chosen[article_id] = _MIN_COSINE
-        return chosen
+            self._index = self._index.since(since)
 
     async def nearest(self, text: str, now: datetime, limit: int) -> list[tuple[int, float]]:
         """Up to ``limit`` (article id, cosine) of recent articles in either language about
@@ -124,7 +151,7 @@ class RecentVectors:
         if query is None:
             return []
         await self.refresh(now)
-        candidates = self.shortlist(query)
+        candidates = await asyncio.to_thread(self._index.shortlist, query)
         async with self.store.read() as session:
             stored = await vectors_of(session, list(candidates))
         found = [i for i in candidates if i in stored]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -45,6 +46,9 @@ def embedding_input(title: str, lead: str, language: str) -> str | None:
     return f"{title[:_TITLE_CHARS]}\n{lead[:_LEDE_CHARS]}"
 
 
+_KEPT_QUERIES = 256  # query vectors kept (1.5 KB each)
+
+
 class Embeddings:
     """The embedder behind an async face: one worker thread, lazily loaded; ``None`` means off.
 
@@ -55,6 +59,9 @@ class Embeddings:
         self.cpu_seconds = 0.0
         self.count = 0
         self._worker: ThreadPoolExecutor | None = None
+        # The vectors of recent queries: a page of /search, its next page and the batches
+        # behind a chat's mutes ask for the same query again; the model runs once.
+        self._queries: OrderedDict[str, Vector] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -112,7 +119,17 @@ class Embeddings:
     async def query(self, text: str) -> Vector | None:
         """A search query's vector, or None when off or the query is empty."""
         text = text.strip()[:_TITLE_CHARS]
-        return await self._submit(text, query=True) if text else None
+        if not text:
+            return None
+        if (known := self._queries.get(text)) is not None:
+            self._queries.move_to_end(text)
+            return known
+        vector = await self._submit(text, query=True)
+        if vector is not None:
+            self._queries[text] = vector
+            while len(self._queries) > _KEPT_QUERIES:
+                self._queries.popitem(last=False)
+        return vector
 
     def close(self) -> None:
         """Stop the worker thread (a vector being made is finished first)."""

@@ -3,6 +3,7 @@ document that has not changed since it was last ingested without a problem."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 
@@ -42,7 +43,8 @@ class KnownEntries:
         seen = self._documents.get(feed.id)
         if seen is not None and seen[0] == _digest(body):
             return seen[1]
-        guids = scan_guids(body) if feed.last_ok_at is not None else None
+        # Off the loop: a feed may be megabytes of items (the parse is off the loop too).
+        guids = await asyncio.to_thread(scan_guids, body) if feed.last_ok_at is not None else None
         if not guids:
             return None
         async with self.store.read() as session:

@@ -61,6 +61,21 @@ class Link:
 
 
 @dataclass(frozen=True)
+class _Stack:
+    """The recent articles as arrays, row for row: vectors, languages, times, stories."""
+
+    matrix: Vector
+    languages: npt.NDArray[np.str_]
+    published: npt.NDArray[np.float64]  # POSIX seconds
+    story_ids: npt.NDArray[np.int64]
+
+
+def _when_and_text(c: Candidate) -> tuple[datetime, str]:
+    """When a candidate was published (its fetch time when unknown) and its clue text."""
+    return settle_published(c.published_at, c.fetched_at) or c.fetched_at, f"{c.title}\n{c.lead}"
+
+
+@dataclass(frozen=True)
 class _Recent:
     article_id: int
     story_id: int
@@ -85,7 +100,7 @@ class StoryLinker:
         self.embeddings = embeddings or Embeddings()
         self._entries: list[_Recent] = []
         self._rows: list[Vector] = []
-        self._matrix: Vector | None = None
+        self._stack: _Stack | None = None  # derived from _entries and _rows, rebuilt on change
         self._known: set[int] = set()
         self._last_id = 0
         self._loaded = False
@@ -103,7 +118,7 @@ class StoryLinker:
             _Recent(article_id, story_id, language, published_at, read_clues(text))
         )
         self._rows.append(vector)
-        self._matrix = None
+        self._stack = None
 
     async def refresh(self, now: datetime) -> None:
         """Read vectors other processes stored since the last refresh; forget old ones."""
@@ -126,21 +141,26 @@ class StoryLinker:
             self._entries = [self._entries[i] for i in keep]
             self._rows = [self._rows[i] for i in keep]
             self._known = {e.article_id for e in self._entries}
-            self._matrix = None
+            self._stack = None
 
-    def _stacked(self) -> Vector:
-        if self._matrix is None:
-            self._matrix = np.vstack(self._rows).astype(np.float32)
-        return self._matrix
+    def _stacked(self) -> _Stack:
+        if self._stack is None:
+            self._stack = _Stack(
+                np.vstack(self._rows).astype(np.float32),
+                np.array([e.language for e in self._entries]),
+                np.array([e.published_at.timestamp() for e in self._entries]),
+                np.array([e.story_id for e in self._entries], dtype=np.int64),
+            )
+        return self._stack
 
     def find(self, vector: Vector, language: str, published_at: datetime, text: str) -> Link | None:
         """The other-language story this article reports, when one stands out; else None."""
         if not self._entries or language not in LANGUAGES:
             return None
-        matrix = self._stacked()
+        stack = self._stacked()
+        matrix, languages = stack.matrix, stack.languages
         sims = matrix @ vector
-        languages = np.array([e.language for e in self._entries])
-        near = np.array([abs(e.published_at - published_at) <= LINK_WINDOW for e in self._entries])
+        near = np.abs(stack.published - published_at.timestamp()) <= LINK_WINDOW.total_seconds()
         other = np.flatnonzero((languages != language) & np.isin(languages, list(LANGUAGES)) & near)
         if other.size == 0:
             return None
@@ -154,8 +174,8 @@ class StoryLinker:
             entry = self._entries[j]
             # Competitors: what else each side is as close to, outside the candidate's story.
             x_side = _neighbourhood(np.delete(sims[other], np.flatnonzero(other == j)))
-            rivals = [i for i in own if self._entries[i].story_id != entry.story_id]
-            y_side = _neighbourhood(matrix[rivals] @ matrix[j]) if rivals else _TYPICAL
+            rivals = own[stack.story_ids[own] != entry.story_id]
+            y_side = _neighbourhood(matrix[rivals] @ matrix[j]) if rivals.size else _TYPICAL
             shared, conflict = shared_clues(clues, entry.clues)
             score = cosine - (x_side + y_side) / 2
             score += _CLUE * min(shared, 3) - (_CONFLICT if conflict else 0.0)
@@ -190,8 +210,7 @@ class StoryLinker:
         return link
 
     def _linked_story(self, c: Candidate, vector: Vector) -> int | None:
-        published = settle_published(c.published_at, c.fetched_at) or c.fetched_at
-        link = self.find(vector, c.language, published, f"{c.title}\n{c.lead}")
+        link = self.find(vector, c.language, *_when_and_text(c))
         if link is None:
             return None
         log.debug("stories: %r joins story %s across languages (cosine %.3f, margin %.3f)",
@@ -218,6 +237,4 @@ class StoryLinker:
                 )
         for c, stored, vector in done:
             assert stored.article_id is not None and stored.story_id is not None
-            published = settle_published(c.published_at, c.fetched_at) or c.fetched_at
-            text = f"{c.title}\n{c.lead}"
-            self.add(stored.article_id, stored.story_id, c.language, published, text, vector)
+            self.add(stored.article_id, stored.story_id, c.language, *_when_and_text(c), vector)

@@ -71,7 +71,8 @@ async def summarize(
         else:
             checked = "\n".join(filter(None, (written.headline, written.summary)))
             sources = [Source(text, source_language), *others]
-            verdict = check_grounding(checked, target_language, sources)
+            # Off the loop: it folds and scans the whole article and the story's other reports.
+            verdict = await asyncio.to_thread(check_grounding, checked, target_language, sources)
             if grounding is not None:
                 grounding.record(verdict)
             if verdict.ok:
