@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.budget.turns import Priority
 from bot.handlers.follow import feed_name
 from bot.i18n import t
 from bot.render.timefmt import format_number
@@ -43,6 +44,8 @@ async def drop_failing_feeds(services: Services, bot: Bot, now: datetime) -> int
     for name, chat_id, lang in told:
         text = t(lang, "follow.dropped", feed=name, days=format_number(FAILING_DAYS, lang))
         try:
+            # The push bot has no rate limiter of its own: take a slot as every push does.
+            await services.budget.acquire(chat_id, Priority.PUSH)
             await bot.send_message(chat_id, text)
         except TelegramError as exc:  # blocked or gone: the push sender deals with that chat
             log.info("follow: cannot tell chat %s of a dropped feed: %s", chat_id, exc)

@@ -3,7 +3,7 @@ atomically; record each outcome."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,7 @@ __all__ = [
     "count_by_state",
     "delivery_views",
     "held_deliveries",
+    "queue_deliveries",
     "queue_delivery",
     "queue_story",
     "record_outcomes",
@@ -160,19 +161,37 @@ async def queue_delivery(
     due_at: datetime | None = None,
 ) -> bool:
     """Queue one story for one chat; False when that pair was queued before (once, ever)."""
+    due = {chat_id: due_at or utcnow()}
+    return bool(await queue_deliveries(session, story_id=story_id, article_id=article_id, due=due))
+
+
+_ROWS_PER_INSERT = 1000  # 8 columns a row: well inside SQLite's 32,766 bound parameters
+
+
+async def queue_deliveries(
+    session: AsyncSession, *, story_id: int, article_id: int | None, due: Mapping[int, datetime]
+) -> int:
+    """Queue one story for many chats, each due at its own time (``due``: chat id → when), in
+    a few multi-row INSERTs; return how many were new (a pair queued before is skipped)."""
     now = utcnow()
-    values = {
-        "chat_id": chat_id,
-        "story_id": story_id,
-        "article_id": article_id,
-        "state": DeliveryState.QUEUED,
-        "attempts": 0,
-        "created_at": now,
-        "due_at": due_at or now,
-        "updated_at": now,
-    }
-    result = await session.execute(insert_ignore(session, Delivery.__table__, values))  # type: ignore[arg-type]
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    rows = [
+        {
+            "chat_id": chat_id,
+            "story_id": story_id,
+            "article_id": article_id,
+            "state": DeliveryState.QUEUED,
+            "attempts": 0,
+            "created_at": now,
+            "due_at": due_at,
+            "updated_at": now,
+        }
+        for chat_id, due_at in due.items()
+    ]
+    queued = 0
+    for i in range(0, len(rows), _ROWS_PER_INSERT):
+        insert = insert_ignore(session, Delivery.__table__, rows[i : i + _ROWS_PER_INSERT])  # type: ignore[arg-type]
+        queued += (await session.execute(insert)).rowcount  # type: ignore[attr-defined]
+    return queued
 
 
 async def claim_chats(

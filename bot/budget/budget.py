@@ -28,7 +28,14 @@ from bot.budget.limits import FloodWatch, SendLimits
 from bot.budget.slots import LocalSlots, SlotClock
 from bot.budget.turns import Priority, Turns
 
-__all__ = ["BOT_BUCKET", "SendBudget", "SendStopped", "Sleep", "counts_against_budget"]
+__all__ = [
+    "BOT_BUCKET",
+    "SendBudget",
+    "SendStopped",
+    "Sleep",
+    "counts_against_budget",
+    "retry_seconds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +66,8 @@ async def _sleep(seconds: float) -> bool:
     return True
 
 
-def _seconds(value: float | timedelta) -> float:
+def retry_seconds(value: float | timedelta) -> float:
+    """Telegram's ``retry_after`` in seconds (PTB gives a timedelta or a number)."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -83,11 +91,6 @@ class SendBudget(BaseRateLimiter[Priority]):
         """Nothing to close."""
 
     # --- taking slots ------------------------------------------------------------------------
-
-    @property
-    def paused_until(self) -> float:
-        """Until when (time.monotonic()) every chat waits after a bot-wide 429; 0 when never."""
-        return self._paused_until
 
     def chat_ready_in(self, chat_id: int) -> float:
         """Seconds until the chat may get a push, as far as this process knows (0: now)."""
@@ -148,7 +151,7 @@ class SendBudget(BaseRateLimiter[Priority]):
     async def refused(self, chat_id: int | str | None, retry_after: float | timedelta) -> None:
         """Telegram answered 429: the chat waits ``retry_after``, and when the refusal looks
         bot-wide (``FloodWatch``) every chat does."""
-        seconds = _seconds(retry_after)
+        seconds = retry_seconds(retry_after)
         if chat_id is not None:
             # A reply may take a chat's slot one interval early: the hold covers that too.
             hold = seconds + self.limits.chat_interval(chat_id)

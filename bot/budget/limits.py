@@ -42,12 +42,6 @@ class SendLimits:
             return self.group_interval
         return self.private_interval
 
-    def scaled(self, factor: float) -> SendLimits:
-        """Every limit ``factor`` times faster (for tests against a time-scaled fake)."""
-        return SendLimits(
-            self.rate * factor, self.private_interval / factor, self.group_interval / factor
-        )
-
 
 class FloodWatch:
     """Tells a chat's own 429 from the bot-wide one: Telegram's answer looks the same, but when

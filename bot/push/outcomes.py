@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from telegram import Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot.budget.budget import retry_seconds
 from bot.push.pacing import PushConfig
 
 __all__ = [
@@ -110,12 +111,6 @@ class Attempt:
     photo: bool = False
 
 
-def _seconds(value: object) -> float:
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)  # type: ignore[arg-type]
-
-
 def classify(
     answer: Message | TelegramError, attempt: Attempt, config: PushConfig = _DEFAULTS
 ) -> SendOutcome:
@@ -124,7 +119,7 @@ def classify(
         return Sent(answer.message_id)
     reason = str(answer)
     if isinstance(answer, RetryAfter):
-        seconds = _seconds(answer.retry_after)
+        seconds = retry_seconds(answer.retry_after)
         at = attempt.now + timedelta(seconds=seconds)
         return RetryAt(at, f"429: retry after {seconds:g} s", retry_after=seconds)
     if isinstance(answer, ChatMigrated):

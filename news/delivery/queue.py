@@ -15,11 +15,11 @@ from storage.deliveries import (
     QueuedForChat,
     StoryMatch,
     held_deliveries,
-    queue_delivery,
+    queue_deliveries,
     queue_story,
     set_due,
 )
-from storage.follows import article_is_shared, feed_followers, has_followers
+from storage.follows import Follower, article_is_shared, feed_followers, has_followers
 from storage.stories import StoryReports, first_article, story_reports
 from storage.subscriptions import keyword_values
 
@@ -48,7 +48,7 @@ async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
     )
 
 
-def _times(row: QueuedForChat) -> ChatTimes:
+def _times(row: QueuedForChat | Follower) -> ChatTimes:
     return ChatTimes(row.timezone, row.quiet_start, row.quiet_end, row.digest_time)
 
 
@@ -129,19 +129,12 @@ async def queue_followers(
         mutes = matching_phrases(await mute_words(session), headline_words(article))
         followers = await feed_followers(session, feed_id, now, mutes)
         story = (await story_reports(session, [stored.story_id]))[stored.story_id]
-    queued = 0
+    # The policy's time: now to send, the end of quiet hours, or the chat's digest time.
+    due = {chat.chat_id: policy.decide(now, _times(chat), story).at for chat in followers}
     async with store.write() as session:
-        for chat in followers:
-            times = ChatTimes(chat.timezone, chat.quiet_start, chat.quiet_end, chat.digest_time)
-            decision = policy.decide(now, times, story)
-            due = now if decision.action is Action.SEND else decision.at
-            queued += await queue_delivery(
-                session,
-                chat_id=chat.chat_id,
-                story_id=stored.story_id,
-                article_id=stored.article_id,
-                due_at=due,
-            )
+        queued = await queue_deliveries(
+            session, story_id=stored.story_id, article_id=stored.article_id, due=due
+        )
     log.debug("outbox: article %s queued for %d followers of feed %s", article.id, queued, feed_id)
     return queued
 

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
         entry_candidate,
         file_candidate,
         page_candidate,
-        read_language,
     )
     from news.stories.clues import Clues, read_clues, shared_clues
     from news.stories.dedup import (
@@ -54,7 +53,6 @@ __all__ = [
     "is_near_duplicate",
     "page_candidate",
     "read_clues",
-    "read_language",
     "same_story",
     "shared_clues",
     "simhash64",

@@ -23,7 +23,7 @@ from news.extract.titles import strip_site_name
 from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import FeedEntry, ParsedFeed
 from news.ingest.localfiles import ImportedItem
-from news.stories.keys import Described, TextKeys, describe, language_of
+from news.stories.keys import Described, TextKeys, describe
 from storage import Feed
 from storage.feeds import feed_title
 
@@ -33,7 +33,6 @@ __all__ = [
     "entry_candidate",
     "file_candidate",
     "page_candidate",
-    "read_language",
 ]
 
 
@@ -56,13 +55,6 @@ class Candidate:
     image_url: str | None = None
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     keys: TextKeys | None = None  # None only for a Candidate made by hand: computed on store
-
-
-async def read_language(title: str, text: str, *, declared: str | None, fallback: str) -> str:
-    """The language of an article's title and text (``declared`` breaks a tie; ``fallback``
-    when nothing tells), read in a thread: naming a language other than English or Urdu loads
-    a model (~1 s)."""
-    return await asyncio.to_thread(language_of, title, text, declared=declared, fallback=fallback)
 
 
 async def _described(
