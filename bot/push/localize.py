@@ -13,13 +13,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.services import Recent
 from news.summaries.service import SummaryService
+from storage import Article
 from storage.articles import get_article
 from storage.deliveries import DeliveryView
 
 __all__ = ["Localizer", "PushText", "summary_localizer"]
 
 log = logging.getLogger(__name__)
+
+KEPT_ARTICLES = 64  # articles of the stories being pushed now
 
 
 @dataclass(frozen=True)
@@ -38,12 +42,17 @@ Localizer = Callable[[DeliveryView], Awaitable[PushText | None]]
 def summary_localizer(service: SummaryService) -> Localizer:
     """A localizer over the summary service (None for a story already in the chat's language)."""
 
+    # A story goes to many chats: its article is read once, not once per chat.
+    articles: Recent[int, Article | None] = Recent(KEPT_ARTICLES)
+
     async def localize(view: DeliveryView) -> PushText | None:
         if view.article_id is None or view.language == view.chat_language:
             return None
         try:
-            async with service.store.read() as session:
-                article = await get_article(session, view.article_id)
+            if view.article_id not in articles:
+                async with service.store.read() as session:
+                    articles[view.article_id] = await get_article(session, view.article_id)
+            article = articles[view.article_id]
             if article is None:
                 return None
             result = await service.get(article, view.chat_language)

@@ -111,7 +111,9 @@ class SummaryService:
         self.wait = wait
         self.budget = budget or SummaryBudget()
         self.grounding = GroundingStats()
-        self._tasks: set[asyncio.Task[Summary]] = set()
+        # Model calls under way, by (article, language): a fan-out of one story to many chats
+        # waits on one call, not one per chat.
+        self._tasks: dict[tuple[int, str], asyncio.Task[Summary]] = {}
         self._precomputing: set[asyncio.Task[None]] = set()
 
     async def _cached(self, article_id: int, lang: str) -> Summary | None:
@@ -191,9 +193,11 @@ class SummaryService:
         if cached is not None and (cached.backend != EXTRACTIVE or self.backend is None):
             return SummaryResult(cached, article.id)
         if self.backend is not None:
-            task = asyncio.create_task(self._llm(article, lang))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            key = (article.id, lang)
+            task = self._tasks.get(key)
+            if task is None:
+                task = self._tasks[key] = asyncio.create_task(self._llm(article, lang))
+                task.add_done_callback(lambda done: self._forget(key, done))
             try:
                 summary = await asyncio.wait_for(asyncio.shield(task), timeout=self.wait)
             except TimeoutError:
@@ -239,10 +243,14 @@ class SummaryService:
         except Exception as exc:  # background work must never take the caller down
             log.warning("summaries: precompute of article %s failed: %r", article.id, exc)
 
+    def _forget(self, key: tuple[int, str], task: asyncio.Task[Summary]) -> None:
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
+
     async def close(self) -> None:
         """Cancel summaries still being computed."""
         tasks: list[asyncio.Task[Summary] | asyncio.Task[None]] = [
-            *self._tasks,
+            *self._tasks.values(),
             *self._precomputing,
         ]
         for task in tasks:
