@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import insert_ignore
 from storage.feeds import FeedIn, add_feed
 from storage.models import Article, Chat, ChatMute, Feed, Subscription
+from storage.subscriptions import FEED, remove_unfollowed_feeds
 from storage.types import utcnow
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "unfollow_feed",
 ]
 
-FEED = "feed"  # subscriptions.kind of a follow; its value is the feed's id as text
 _SUBSCRIPTIONS: Table = Subscription.__table__  # type: ignore[assignment]
 
 
@@ -75,7 +75,10 @@ async def unfollow_feed(session: AsyncSession, chat_id: int, feed_id: int) -> bo
             Subscription.feed_id == feed_id,
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    removed = bool(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        await remove_unfollowed_feeds(session)  # no follower left: no fetch any more
+    return removed
 
 
 async def count_follows(session: AsyncSession, chat_id: int) -> int:
@@ -166,11 +169,3 @@ async def failing_followed_feeds(session: AsyncSession, since: datetime) -> list
         .order_by(Feed.id)
     )
     return list((await session.execute(stmt)).scalars())
-
-
-async def remove_unfollowed_feeds(session: AsyncSession) -> int:
-    """Delete the feeds only chats added that no chat follows any more; how many (their
-    articles stay, unlinked)."""
-    followed = exists().where(Subscription.feed_id == Feed.id)
-    result = await session.execute(delete(Feed).where(Feed.shared.is_(False), ~followed))
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -3,22 +3,26 @@ digest time."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
-from storage.models import Subscription
+from storage.models import Feed, Subscription
 from storage.types import utcnow
 
 __all__ = [
+    "FEED",
     "count_subscriptions",
     "keyword_values",
     "list_subscriptions",
+    "remove_unfollowed_feeds",
     "set_digest_time",
     "subscribe",
     "unsubscribe",
     "unsubscribe_all",
 ]
+
+FEED = "feed"  # subscriptions.kind of a follow; its value is the feed's id as text
 
 
 async def subscribe(
@@ -57,18 +61,34 @@ async def subscribe(
 
 
 async def unsubscribe(session: AsyncSession, chat_id: int, *, kind: str, value: str) -> bool:
-    """Remove one subscription; return whether it existed."""
+    """Remove one subscription; return whether it existed. A chat's own feed that no chat
+    follows any more goes with its last follow (nothing fetches it)."""
     result = await session.execute(
         delete(Subscription).where(
             Subscription.chat_id == chat_id, Subscription.kind == kind, Subscription.value == value
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    removed = bool(result.rowcount)  # type: ignore[attr-defined]
+    if removed and kind == FEED:
+        await remove_unfollowed_feeds(session)
+    return removed
 
 
 async def unsubscribe_all(session: AsyncSession, chat_id: int) -> int:
-    """Remove every subscription of a chat; return how many there were."""
+    """Remove every subscription of a chat (and the chat's own feeds it alone followed);
+    return how many there were."""
     result = await session.execute(delete(Subscription).where(Subscription.chat_id == chat_id))
+    removed = int(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        await remove_unfollowed_feeds(session)
+    return removed
+
+
+async def remove_unfollowed_feeds(session: AsyncSession) -> int:
+    """Delete the feeds only chats added that no chat follows any more; how many (their
+    articles stay, unlinked)."""
+    followed = exists().where(Subscription.feed_id == Feed.id)
+    result = await session.execute(delete(Feed).where(Feed.shared.is_(False), ~followed))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

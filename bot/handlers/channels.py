@@ -18,13 +18,13 @@ from telegram.error import BadRequest, Forbidden
 from bot.chatprefs import chat_prefs, initial_language
 from bot.handlers.settings import MAIN
 from bot.i18n import t
+from bot.push.gone import retire_chat
 from bot.render.callback import encode_callback
 from bot.render.headlines import shorten
 from bot.render.html import Html, concat
 from bot.render.replies import reply
 from bot.services import KhabarContext
-from storage.chats import channels_added_by, deactivate_chat, get_chat, record_channel
-from storage.deliveries import skip_chat_deliveries
+from storage.chats import channels_added_by, get_chat, record_channel
 
 __all__ = ["channels_command", "on_my_chat_member"]
 
@@ -74,13 +74,11 @@ async def on_my_chat_member(update: Update, context: KhabarContext) -> None:
         key = "channels.added" if _may_post(change) else "channels.cannot_post"
         await _tell(context, user.id, key, title, language)
         return
-    async with context.services.store.write() as session:
+    async with context.services.store.read() as session:
         row = await get_chat(session, chat.id)
-        if row is None:
-            return
-        await deactivate_chat(session, chat.id, REMOVED)
-        await skip_chat_deliveries(session, chat.id, REMOVED)
-    log.info("channels: channel %s deactivated (bot now %s)", chat.id, status)
+    if row is None:
+        return
+    await retire_chat(context.services.store, chat.id, REMOVED, during="channels")
     if row.added_by is not None and status in _GONE:
         await _tell(context, row.added_by, "channels.removed", title, language)
 

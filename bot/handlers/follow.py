@@ -29,7 +29,6 @@ from storage.feeds import feed_title, get_feed_by_url
 from storage.follows import (
     follow_feed,
     list_follows,
-    remove_unfollowed_feeds,
     unfollow_feed,
 )
 
@@ -128,7 +127,6 @@ async def _unfollow(context: KhabarContext, prefs: ChatPrefs, feed: Feed | None)
         return t(lang, "unfollow.not_found")
     async with context.services.store.write() as session:
         removed = await unfollow_feed(session, prefs.chat_id, feed.id)
-        await remove_unfollowed_feeds(session)  # no follower left: no fetch any more
     key = "unfollow.done" if removed else "unfollow.not_found"
     return t(lang, key, feed=feed_name(feed))
 

@@ -31,7 +31,6 @@ from storage.chats import (
     set_news_languages,
     set_quiet_hours,
 )
-from storage.follows import remove_unfollowed_feeds
 from storage.subscriptions import set_digest_time, subscribe, unsubscribe
 
 __all__ = ["DIGEST_TIMES", "QUIET_WINDOWS", "SECTIONS", "TIMEZONES", "Choice", "Section", "View"]
@@ -335,8 +334,6 @@ async def _subs_apply(session: AsyncSession, view: View, value: str) -> bool:
     if sub is None:
         return False
     await unsubscribe(session, view.chat.id, kind=sub.kind, value=sub.value)
-    if sub.kind == "feed":
-        await remove_unfollowed_feeds(session)  # the chat's own feed: no follower, no fetch
     return True
 
 

@@ -18,7 +18,6 @@ from bot.services import KhabarContext
 from news.delivery.rules import rule_for
 from news.extract.topics import topic_by_name
 from storage import Subscription
-from storage.follows import remove_unfollowed_feeds
 from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
 
 __all__ = [
@@ -176,7 +175,6 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
     async with context.services.store.write() as session:
         if phrase.lower() in _ALL:
             await unsubscribe_all(session, prefs.chat_id)
-            await remove_unfollowed_feeds(session)
             done = t(lang, "unsubscribe.all_done")
         else:
             topic = topic_by_name(phrase)
@@ -241,7 +239,6 @@ async def unsubscribe_button(update: Update, context: KhabarContext, subscriptio
         return
     async with context.services.store.write() as session:
         await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value)
-        await remove_unfollowed_feeds(session)
     done = t(lang, "unsubscribe.done", what=_what(sub.kind, sub.value, sub.display, lang))
     rest, buttons = _listing(lang, list(subs.values()))
     await edit_or_reply(update, context, Html(done + "\n\n" + rest), buttons=buttons, lang=lang)

@@ -15,6 +15,7 @@ from bot.render.html import Html, bold, escape, is_safe_url, italic, to_plain_te
 from bot.render.replies import Keyboard
 from bot.render.split import MAX_CAPTION_LENGTH, utf16_len
 from bot.render.timefmt import format_datetime_local
+from news.summaries.budget import Budget, trim_to_budget
 from news.summaries.sentences import split_sentences
 
 __all__ = ["MAX_IMAGE_URL", "SUMMARY_WORDS", "Card", "CardStory", "card_photo", "render_card"]
@@ -57,22 +58,6 @@ def card_photo(image_url: str | None) -> str | None:
     return image_url
 
 
-def short_summary(text: str, max_words: int = SUMMARY_WORDS) -> str:
-    """The first sentences of ``text`` up to ``max_words`` words (English or Urdu sentence
-    ends); a first sentence longer than that is cut at a word, with an ellipsis."""
-    kept: list[str] = []
-    words = 0
-    for sentence in split_sentences(text):
-        n = len(sentence.split())
-        if words + n > max_words:
-            if not kept:
-                kept.append(" ".join(sentence.split()[:max_words]) + "…")
-            break
-        kept.append(sentence)
-        words += n
-    return " ".join(kept)
-
-
 def _caption(lines: list[str], lang: str) -> Html:
     text = "\n".join(lines)
     return Html(rtl_paragraph(text) if direction_for(lang) == "rtl" else text)
@@ -102,7 +87,7 @@ def render_card(story: CardStory, lang: str, tz: str, *, breaking: bool = False)
     )
     head = [t(lang, "push.breaking")] if breaking else []
     head += [bold(title), italic(" · ".join(x for x in (story.source, when) if x))]
-    sentences = split_sentences(short_summary(story.summary))
+    sentences = split_sentences(trim_to_budget(story.summary, Budget(max_words=SUMMARY_WORDS)))
     while True:
         body = ["", escape(" ".join(sentences))] if sentences else []
         caption = _caption(head + body, lang)
