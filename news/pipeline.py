@@ -340,12 +340,7 @@ class Pipeline:
     ) -> None:
         """Store a feed's candidates in one transaction (one by one when that fails, so a
         bad entry skips only itself), then queue and summarize the new ones."""
-        vectors = await self.links.prepare(candidates)  # made in a worker thread
-        link = self.links.finder(vectors)
-        results = await store_each(self.store, candidates, self.stories, link)
-        await self.links.record(results, vectors)
-        for candidate, stored in results:
-            self.stored_total += not stored.duplicate
+        for candidate, stored in await self._store_linked(candidates, each=True):
             outcome.count(stored)
             await self._after_store(candidate, stored, push=push)
 
@@ -371,12 +366,23 @@ class Pipeline:
             )
 
     async def _store(self, candidate: Candidate) -> Stored:
-        vectors = await self.links.prepare([candidate])
+        return (await self._store_linked([candidate], each=False))[0][1]
+
+    async def _store_linked(
+        self, candidates: list[Candidate], *, each: bool
+    ) -> list[tuple[Candidate, Stored]]:
+        """Store candidates, linked across languages; ``each``: a bad one is skipped, not raised."""
+        vectors = await self.links.prepare(candidates)
         link = self.links.finder(vectors)
-        stored = await store_candidate(self.store, candidate, self.stories, link)
-        await self.links.record([(candidate, stored)], vectors)
-        self.stored_total += not stored.duplicate
-        return stored
+        if each:
+            results = await store_each(self.store, candidates, self.stories, link)
+        else:
+            results = [
+                (c, await store_candidate(self.store, c, self.stories, link)) for c in candidates
+            ]
+        await self.links.record(results, vectors)
+        self.stored_total += sum(not stored.duplicate for _, stored in results)
+        return results
 
     async def _after_store(self, c: Candidate, stored: Stored, *, push: bool) -> None:
         """The stages after a new article is stored: its story's deliveries, its summaries."""
