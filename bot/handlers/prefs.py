@@ -12,7 +12,7 @@ from bot.render.replies import reply
 from bot.render.timefmt import format_clock, parse_clock, resolve_timezone
 from bot.services import KhabarContext
 from news.delivery.rules import rule_for
-from storage.chats import add_mute, list_mutes, remove_mute, set_chat_timezone, set_quiet_hours
+from storage.chats import add_mute, remove_mute, set_chat_timezone, set_quiet_hours
 from storage.subscriptions import set_digest_time
 
 __all__ = ["digest", "mute", "quiet", "timezone", "unmute"]
@@ -106,7 +106,7 @@ async def mute(update: Update, context: KhabarContext) -> None:
     lang = prefs.language
     word = phrase_of(context.args or [])
     if not context.args:
-        await reply(update, context, await _mute_list(context, prefs), lang=lang)
+        await reply(update, context, _mute_list(prefs), lang=lang)
         return
     if not word or len(word) > MAX_MUTE:
         await reply(update, context, t(lang, "mute.usage"), lang=lang)
@@ -122,11 +122,10 @@ async def mute(update: Update, context: KhabarContext) -> None:
     await reply(update, context, t(lang, "mute.done", word=rule[1]), lang=lang)
 
 
-async def _mute_list(context: KhabarContext, prefs: ChatPrefs) -> Html:
+def _mute_list(prefs: ChatPrefs) -> Html:
     """The chat's muted words, one a line, or how to mute one."""
     lang = prefs.language
-    async with context.services.store.read() as session:
-        words = await list_mutes(session, prefs.chat_id)
+    words = prefs.mutes  # chat_prefs read them (a write to them forgets the cached copy)
     if not words:
         return t(lang, "mute.none")
     lines = [t(lang, "mute.list_header"), ""] + [concat("• ", word) for word in words]
