@@ -90,6 +90,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS articles_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_articles_search")
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("search_text")
-        batch.drop_column("search_title")
+    # Native drops (SQLite >= 3.35), not a batch: rebuilding articles would DROP it, firing the
+    # ON DELETE actions of every table referring to it (summaries, deliveries).
+    op.drop_column("articles", "search_text")
+    op.drop_column("articles", "search_title")

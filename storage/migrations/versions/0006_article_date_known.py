@@ -26,5 +26,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop articles.date_known."""
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("date_known")
+    # Not a batch: rebuilding articles would DROP it, firing the ON DELETE actions of the tables
+    # referring to it and dropping its search triggers. SQLite (>= 3.35) drops it natively.
+    op.drop_column("articles", "date_known")

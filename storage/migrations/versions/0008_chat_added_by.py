@@ -23,6 +23,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop chats.added_by."""
+    # The index first, then a native drop (SQLite >= 3.35), not a batch: rebuilding chats would
+    # DROP it, and its ON DELETE CASCADE would empty subscriptions and chat_mutes.
     op.drop_index("ix_chats_added_by", table_name="chats")
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_column("added_by")
+    op.drop_column("chats", "added_by")

@@ -29,7 +29,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop both columns."""
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("image_refused")
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_column("pictures")
+    # Native drops (SQLite >= 3.35), not batches: rebuilding a table DROPs it, firing the
+    # ON DELETE actions of every table referring to it (and losing the articles search triggers).
+    op.drop_column("articles", "image_refused")
+    op.drop_column("chats", "pictures")

@@ -46,8 +46,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them again."""
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_column("news_languages")
-    with op.batch_alter_table("stories") as batch:
-        batch.drop_column("languages")
+    # Native drops (SQLite >= 3.35), not batches: rebuilding chats or stories DROPs it, firing
+    # the ON DELETE actions of subscriptions, chat_mutes and articles.
+    op.drop_column("chats", "news_languages")
+    op.drop_column("stories", "languages")
     op.drop_table("article_embeddings")

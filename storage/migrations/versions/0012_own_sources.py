@@ -36,5 +36,6 @@ def downgrade() -> None:
         batch.drop_index("ix_subscriptions_feed_id")
         batch.drop_constraint("fk_subscriptions_feed_id_feeds", type_="foreignkey")
         batch.drop_column("feed_id")
-    with op.batch_alter_table("feeds") as batch:
-        batch.drop_column("shared")
+    # A native drop (SQLite >= 3.35), not a batch: rebuilding feeds DROPs it, firing the
+    # ON DELETE actions of articles and subscriptions.
+    op.drop_column("feeds", "shared")
