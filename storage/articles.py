@@ -124,13 +124,11 @@ async def get_article(session: AsyncSession, article_id: int) -> Article | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def get_articles(
-    session: AsyncSession, ids: Sequence[int], *options: LoaderOption
-) -> list[Article]:
+async def get_articles(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
     """The articles with these ids, in the order given (unknown ids left out)."""
     if not ids:
         return []
-    stmt = select(Article).where(Article.id.in_(ids)).options(*options)
+    stmt = select(Article).where(Article.id.in_(ids))
     rows = (await session.execute(stmt)).scalars()
     by_id = {a.id: a for a in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -159,15 +157,13 @@ async def search_articles(
     *,
     limit: int = 10,
     offset: int = 0,
-    options: Sequence[LoaderOption] = (),
 ) -> list[Article]:
-    """Articles whose folded title or text contains every word of ``query``, newest first
-    (``options``: e.g. ``headline_columns()`` for a list)."""
+    """Articles whose folded title or text contains every word of ``query``, newest first."""
     folded = normalize_for_search(query)
     if not folded:
         return []
     ids = await search_ids(session, folded, limit, offset)
-    return await get_articles(session, ids, *options)
+    return await get_articles(session, ids)
 
 
 async def max_article_id(session: AsyncSession) -> int:
