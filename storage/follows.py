@@ -20,7 +20,6 @@ __all__ = [
     "FEED",
     "Follower",
     "article_is_shared",
-    "count_follows",
     "failing_followed_feeds",
     "feed_followers",
     "follow_feed",
@@ -79,14 +78,6 @@ async def unfollow_feed(session: AsyncSession, chat_id: int, feed_id: int) -> bo
     if removed:
         await remove_unfollowed_feeds(session)  # no follower left: no fetch any more
     return removed
-
-
-async def count_follows(session: AsyncSession, chat_id: int) -> int:
-    """How many feeds the chat follows."""
-    stmt = select(func.count(Subscription.id)).where(
-        Subscription.chat_id == chat_id, Subscription.kind == FEED
-    )
-    return (await session.execute(stmt)).scalar_one()
 
 
 async def list_follows(session: AsyncSession, chat_id: int) -> list[Feed]:
