@@ -114,7 +114,6 @@ async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -
         {
             "story_id": story.story_id,
             "article_id": story.article_id,
-            "language": story.language,
             "topic": story.topic,
         },
     )
