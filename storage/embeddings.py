@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from storage.models import Article, ArticleEmbedding, Story
 
@@ -57,27 +59,42 @@ async def story_languages(session: AsyncSession, story_id: int) -> list[str]:
     return (value or "").split()
 
 
+def _recent(
+    *columns: QueryableAttribute[Any], model: str, since: datetime, after_id: int, limit: int
+) -> Select[Any]:
+    """``columns`` of the articles published since ``since`` and stored after ``after_id`` with a
+    ``model`` vector, by id: the one statement both recent reads run."""
+    return (
+        select(*columns)
+        .select_from(ArticleEmbedding)
+        .join(Article, ArticleEmbedding.article_id == Article.id)
+        .where(
+            ArticleEmbedding.model == model,
+            ArticleEmbedding.article_id > after_id,
+            Article.published_at >= since,
+        )
+        .order_by(ArticleEmbedding.article_id)
+        .limit(limit)
+    )
+
+
 async def recent_embeddings(
     session: AsyncSession, *, model: str, since: datetime, after_id: int = 0, limit: int = 50000
 ) -> list[EmbeddedArticle]:
     """Articles published since ``since`` and stored after ``after_id`` with a ``model``
     vector, by id."""
-    stmt = (
-        select(
-            Article.id,
-            Article.story_id,
-            Article.language,
-            Article.published_at,
-            Article.title,
-            Article.lead,
-            ArticleEmbedding.vector,
-        )
-        .join(ArticleEmbedding, ArticleEmbedding.article_id == Article.id)
-        .where(
-            ArticleEmbedding.model == model, Article.published_at >= since, Article.id > after_id
-        )
-        .order_by(Article.id)
-        .limit(limit)
+    stmt = _recent(
+        ArticleEmbedding.article_id,
+        Article.story_id,
+        Article.language,
+        Article.published_at,
+        Article.title,
+        Article.lead,
+        ArticleEmbedding.vector,
+        model=model,
+        since=since,
+        after_id=after_id,
+        limit=limit,
     )
     return [EmbeddedArticle(*row) for row in (await session.execute(stmt)).all()]
 
@@ -87,21 +104,15 @@ async def recent_vectors(
 ) -> list[tuple[int, datetime, str, bytes]]:
     """(article id, published, language, vector) of articles published since ``since`` and stored after
     ``after_id`` with a ``model`` vector, by id (the search index's incremental read)."""
-    stmt = (
-        select(
-            ArticleEmbedding.article_id,
-            Article.published_at,
-            Article.language,
-            ArticleEmbedding.vector,
-        )
-        .join(Article, ArticleEmbedding.article_id == Article.id)
-        .where(
-            ArticleEmbedding.model == model,
-            ArticleEmbedding.article_id > after_id,
-            Article.published_at >= since,
-        )
-        .order_by(ArticleEmbedding.article_id)
-        .limit(limit)
+    stmt = _recent(
+        ArticleEmbedding.article_id,
+        Article.published_at,
+        Article.language,
+        ArticleEmbedding.vector,
+        model=model,
+        since=since,
+        after_id=after_id,
+        limit=limit,
     )
     return [(row[0], row[1], row[2], row[3]) for row in (await session.execute(stmt)).all()]
 
