@@ -18,13 +18,17 @@ import os
 import random
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from news.summaries.budget import Language
 from news.summaries.extractive import summarize_extractive
 from news.summaries.sentences import split_sentences
+from scripts.benchstats import percentile
 
 _FILES: dict[Language, str] = {
     "en": "xlsum-english/task1357_xlsum_summary_generation.json",
@@ -96,11 +100,6 @@ def time_runs(
     return wall, cpu
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _summarizer(language: Language) -> Callable[[str], str]:
     return lambda article: summarize_extractive(article, language)
 
@@ -127,10 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         mean_words = statistics.mean(len(a.split()) for a in articles)
         wall, cpu = time_runs(_summarizer(language), articles, args.runs)
         base_wall, base_cpu = time_runs(_baseline, articles, args.runs)
-        p50, base_p50 = _percentile(cpu, 0.5), _percentile(base_cpu, 0.5)
+        p50, base_p50 = percentile(cpu, 0.5), percentile(base_cpu, 0.5)
         print(
-            f"{language:<5}{mean_words:>6.0f}  {_percentile(wall, 0.5):>14.2f}ms{p50:>6.2f}ms"
-            f"{_percentile(cpu, 0.99):>7.2f}ms  {_percentile(base_wall, 0.5):>15.2f}ms"
+            f"{language:<5}{mean_words:>6.0f}  {percentile(wall, 0.5):>14.2f}ms{p50:>6.2f}ms"
+            f"{percentile(cpu, 0.99):>7.2f}ms  {percentile(base_wall, 0.5):>15.2f}ms"
             f"{base_p50:>6.2f}ms  {p50 / base_p50:>12.1f}x  {source}"
         )
     return 0

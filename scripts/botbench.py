@@ -30,6 +30,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.console.request import ConsoleBotAPI, ConsoleMessage
 from bot.services import KhabarApp, Services
+from scripts.benchstats import percentile
 from storage.chats import ensure_chat
 
 __all__ = [
@@ -184,12 +185,6 @@ async def measure(driver: BotDriver, log: SqlLog, replay: Replay, texts: Sequenc
     return pair
 
 
-def _p(samples: Sequence[float], q: float) -> float:
-    """The ``q`` quantile of ``samples``, in milliseconds."""
-    ordered = sorted(samples)
-    return ordered[round(q * (len(ordered) - 1))] * 1000
-
-
 def print_table(rows: dict[str, Pair], *, goals: bool = True) -> bool:
     """One line per command: bot and replay p50 (wall), overhead p50/p99 by wall and by CPU.
 
@@ -205,15 +200,16 @@ def print_table(rows: dict[str, Pair], *, goals: bool = True) -> bool:
     print("-" * len(header))
     met = True
     for name, pair in rows.items():
-        wall = [b - s for b, s in zip(pair.bot_wall, pair.base_wall, strict=True)]
-        cpu = [b - s for b, s in zip(pair.bot_cpu, pair.base_cpu, strict=True)]
-        figures = (_p(wall, 0.5), _p(wall, 0.99), _p(cpu, 0.5), _p(cpu, 0.99))
+        wall = [(b - s) * 1000 for b, s in zip(pair.bot_wall, pair.base_wall, strict=True)]
+        cpu = [(b - s) * 1000 for b, s in zip(pair.bot_cpu, pair.base_cpu, strict=True)]
+        figures = tuple(percentile(ms, q) for ms in (wall, cpu) for q in (0.5, 0.99))
         ok = all(f < g for f, g in zip(figures, (GOAL_P50_MS, GOAL_P99_MS) * 2, strict=True))
         judged = goals and "not cached" not in name
         mark = (" ok" if ok else " over goal") if judged else ""
         met &= ok or not judged
         print(
-            f"{name:34} {_p(pair.bot_wall, 0.5):8.2f} {_p(pair.base_wall, 0.5):8.2f} "
+            f"{name:34} {percentile(pair.bot_wall, 0.5) * 1000:8.2f}"
+            f" {percentile(pair.base_wall, 0.5) * 1000:8.2f} "
             f"{statistics.median(pair.statements):5.0f} "
             + " ".join(f"{f:9.2f}" for f in figures)
             + mark

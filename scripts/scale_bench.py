@@ -14,7 +14,6 @@ import asyncio
 import itertools
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -41,6 +40,7 @@ from news.pipeline import Pipeline  # noqa: E402
 from news.stories.candidate import build_candidate  # noqa: E402
 from news.stories.store import Stored  # noqa: E402
 from scripts.benchproc import tree_pss_mib  # noqa: E402
+from scripts.benchstats import percentile  # noqa: E402
 from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
 from scripts.scalestories import StoryMaker  # noqa: E402
 from storage import Article, Chat, Store, Story, Subscription  # noqa: E402
@@ -76,12 +76,6 @@ def _file_size(path: Path | None) -> int:
         return 0
     files = [Path(f"{path}{suffix}") for suffix in ("", "-wal")]
     return sum(f.stat().st_size for f in files if f.exists())
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    """p50 and p99 in milliseconds."""
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[int(0.99 * (len(ordered) - 1))] * 1000
 
 
 def _article_rows(
@@ -202,13 +196,13 @@ async def add_vectors(store: Store) -> None:
 
 
 async def timed(n: int, call: object) -> tuple[float, float]:
-    """p50/p99 of ``n`` awaits of ``call()``."""
+    """p50/p99 of ``n`` awaits of ``call()``, in milliseconds."""
     samples = []
     for _ in range(n):
         started = time.perf_counter()
         await call()  # type: ignore[operator]
         samples.append(time.perf_counter() - started)
-    return percentiles(samples)
+    return percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
 
 
 async def _search_both_languages(
