@@ -26,6 +26,7 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from news.extract.pages import Extractor, extract_html
+from scripts.benchproc import descendants
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,26 +72,18 @@ async def time_pool(pages: list[bytes], workers: int, rounds: int) -> tuple[floa
 
 def descendants_peak_rss_mib(pid: int) -> float:
     """Return the largest VmHWM (peak RSS) in MiB among the descendants of ``pid`` (Linux)."""
-    parents: dict[int, int] = {}
-    peaks: dict[int, int] = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(
-                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
-            )
-        except OSError:
-            continue
-        child = int(status.parent.name)
-        parents[child] = int(fields.get("PPid", "0"))
-        peaks[child] = int(fields.get("VmHWM", "0 kB").split()[0])
-    found = {pid}
-    changed = True
-    while changed:
-        more = {child for child, parent in parents.items() if parent in found} - found
-        changed = bool(more)
-        found |= more
-    found.discard(pid)
-    return max((peaks.get(child, 0) for child in found), default=0) / 1024
+    return max((_peak_rss_kib(child) for child in descendants(pid)), default=0) / 1024
+
+
+def _peak_rss_kib(pid: int) -> int:
+    """The VmHWM of ``pid`` in KiB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> int:
