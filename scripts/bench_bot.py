@@ -31,12 +31,16 @@ from sqlalchemy import insert
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.config import load_settings  # noqa: E402
-from bot.wiring import open_services  # noqa: E402
-from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
+from scripts.botbench import (  # noqa: E402
+    Bench,
+    Pair,
+    article_row,
+    bench_services,
+    print_table,
+    time_commands,
+)
 from storage import Article, Store  # noqa: E402
 from storage.articles import count_articles  # noqa: E402
-from storage.textnorm import normalize_for_search  # noqa: E402
 
 BATCH = 5000
 TOPICS = ("world", "pakistan", "business", "sports", "technology", "science", "health")
@@ -90,23 +94,16 @@ def article_rows(start: int, n: int, total: int, now: datetime, rng: random.Rand
         sentences = [" ".join(rng.choices(words, k=12)) for _ in range(6)]
         body = (". " if not urdu else "۔ ").join(sentences) + f" {name}"
         rows.append(
-            {
-                "id": i,
-                "canonical_url": f"https://bench.example/{i}",
-                "url": f"https://bench.example/{i}",
-                "source": f"Source {i % 40}",
-                "title": title,
-                "text": body,
-                "lead": sentences[0],
-                "language": "ur" if urdu else "en",
-                "topic": TOPICS[i % len(TOPICS)],
-                "published_at": now - timedelta(seconds=(total - i) * 30),
-                "fetched_at": now,
-                "content_hash": f"bench{i}",
-                "simhash": 0,
-                "search_title": normalize_for_search(title),
-                "search_text": normalize_for_search(body),
-            }
+            article_row(
+                i,
+                title=title,
+                text=body,
+                lead=sentences[0],
+                language="ur" if urdu else "en",
+                topic=TOPICS[i % len(TOPICS)],
+                published_at=now - timedelta(seconds=(total - i) * 30),
+                fetched_at=now,
+            )
         )
     return rows
 
@@ -126,15 +123,8 @@ async def run(articles: int, runs: int, directory: Path) -> int:
     """Generate the store, warm it, time each command beside its replay and print the table."""
     path = directory / "bench_bot.db"
     url = f"sqlite+aiosqlite:///{path}"
-    settings = load_settings(
-        telegram_bot_token=None,
-        database_url=url,
-        summary_backend="extractive",
-        default_language="en",
-        chat_cache_seconds=3600,  # the run is longer than CHAT_CACHE_SECONDS; warm() fills it
-    )
     now = datetime.now(UTC)
-    async with open_services(settings) as services:
+    async with bench_services(url) as services:
         async with services.store.read() as session:
             stored = await count_articles(session)
         if stored != articles:

@@ -17,8 +17,10 @@ import json
 import sqlite3
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -28,10 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 
 from bot.app import build_application
+from bot.config import load_settings
 from bot.console.request import ConsoleBotAPI, ConsoleMessage
 from bot.services import KhabarApp, Services
+from bot.wiring import open_services
 from scripts.benchstats import percentile
 from storage.chats import ensure_chat
+from storage.textnorm import normalize_for_search
 
 __all__ = [
     "GOAL_P50_MS",
@@ -41,6 +46,8 @@ __all__ = [
     "Pair",
     "Replay",
     "SqlLog",
+    "article_row",
+    "bench_services",
     "measure",
     "open_replay",
     "print_table",
@@ -53,6 +60,53 @@ CHATS = 500  # per language; see BotDriver
 _READS = ("select", "with", "set", "pragma")
 
 Statement = tuple[str, Any]
+
+
+@asynccontextmanager
+async def bench_services(database_url: str) -> AsyncIterator[Services]:
+    """The bot's services on ``database_url``, configured for a bench run (no Telegram token,
+    extractive summaries, chats' settings kept in memory for the whole run)."""
+    settings = load_settings(
+        telegram_bot_token=None,
+        database_url=database_url,
+        summary_backend="extractive",
+        default_language="en",
+        chat_cache_seconds=3600,  # the run is longer than CHAT_CACHE_SECONDS; warm() fills it
+    )
+    async with open_services(settings) as services:
+        yield services
+
+
+def article_row(
+    i: int,
+    *,
+    title: str,
+    text: str,
+    lead: str,
+    language: str,
+    topic: str,
+    published_at: datetime,
+    fetched_at: datetime,
+) -> dict[str, object]:
+    """Generated article ``i`` as an ``articles`` row for a bulk insert, with its folded copies
+    (inserting it fires the FTS5 triggers on SQLite)."""
+    return {
+        "id": i,
+        "canonical_url": f"https://bench.example/{i}",
+        "url": f"https://bench.example/{i}",
+        "source": f"Source {i % 40}",
+        "title": title,
+        "text": text,
+        "lead": lead,
+        "language": language,
+        "topic": topic,
+        "published_at": published_at,
+        "fetched_at": fetched_at,
+        "content_hash": f"bench{i}",
+        "simhash": 0,
+        "search_title": normalize_for_search(title),
+        "search_text": normalize_for_search(text),
+    }
 
 
 class SqlLog:

@@ -25,10 +25,8 @@ from sqlalchemy import func, insert, select, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.config import load_settings  # noqa: E402
 from bot.push.sender import PushConfig, Sender  # noqa: E402
 from bot.services import Services  # noqa: E402
-from bot.wiring import open_services  # noqa: E402
 from news.delivery.policy import DeliveryPolicy  # noqa: E402
 from news.delivery.queue import queue_new_story  # noqa: E402
 from news.embeddings.backend import E5Backend, Embedder, load_embedder  # noqa: E402
@@ -41,12 +39,18 @@ from news.stories.candidate import build_candidate  # noqa: E402
 from news.stories.store import Stored  # noqa: E402
 from scripts.benchproc import tree_pss_mib  # noqa: E402
 from scripts.benchstats import percentile  # noqa: E402
-from scripts.botbench import Bench, Pair, print_table, time_commands  # noqa: E402
+from scripts.botbench import (  # noqa: E402
+    Bench,
+    Pair,
+    article_row,
+    bench_services,
+    print_table,
+    time_commands,
+)
 from scripts.scalestories import StoryMaker  # noqa: E402
 from storage import Article, Chat, Store, Story, Subscription  # noqa: E402
 from storage.articles import count_articles  # noqa: E402
 from storage.models import ArticleEmbedding  # noqa: E402
-from storage.textnorm import normalize_for_search  # noqa: E402
 from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI  # noqa: E402
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000000"))
@@ -89,23 +93,16 @@ def _article_rows(
         words, cities = (UR_WORDS, CITIES_UR) if urdu else (EN_WORDS, CITIES_EN)
         title = " ".join([rng.choice(cities), *rng.sample(words, 6)])
         body = " ".join(rng.choices(words, k=60)) + f" {rng.choice(cities)} ref{i}"
-        row: dict[str, object] = {
-            "id": i,
-            "canonical_url": f"https://bench.example/{i}",
-            "url": f"https://bench.example/{i}",
-            "source": f"Source {i % 40}",
-            "title": title,
-            "text": body,
-            "lead": body[:200],
-            "language": "ur" if urdu else "en",
-            "topic": TOPICS[i % len(TOPICS)],
-            "published_at": now - timedelta(seconds=(ARTICLES - i) * 5),
-            "fetched_at": now,
-            "content_hash": f"h{i}",
-            "simhash": 0,
-            "search_title": normalize_for_search(title),
-            "search_text": normalize_for_search(body),
-        }
+        row = article_row(
+            i,
+            title=title,
+            text=body,
+            lead=body[:200],
+            language="ur" if urdu else "en",
+            topic=TOPICS[i % len(TOPICS)],
+            published_at=now - timedelta(seconds=(ARTICLES - i) * 5),
+            fetched_at=now,
+        )
         maker.assign(row, stories)
         rows.append(row)
     return rows, stories
@@ -300,14 +297,7 @@ async def main() -> int:
 
             await reset_postgres(url)
     now = datetime.now(UTC)
-    settings = load_settings(
-        telegram_bot_token=None,
-        database_url=url,
-        summary_backend="extractive",
-        default_language="en",
-        chat_cache_seconds=3600,  # the run is longer than CHAT_CACHE_SECONDS; warm() fills it
-    )
-    async with open_services(settings) as services:
+    async with bench_services(url) as services:
         return await _run(services, url, path, now)
 
 
