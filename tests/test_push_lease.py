@@ -3,7 +3,7 @@ outcome it holds unwritten, keep their lease through its own sweep for stopped s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from bot.push.claim import Claims
 from bot.push.record import Recorder
 from storage import Delivery, DeliveryState, Store
 from tests.factories import add_article, add_chats
-from tests.push_helpers import T0
+from tests.push_helpers import T0, Clock
 
 TITLE = "Flooding Closes Karachi Port As Monsoon Rains Continue"
 
@@ -25,11 +25,7 @@ async def _states(store: Store) -> dict[int, str]:
 async def test_own_rows_survive_the_stale_sweep_however_late_it_runs(store: Store) -> None:
     await add_chats(store, [1, 2])
     await add_article(store, TITLE, published_at=T0, push=True)
-    now = [T0 + timedelta(hours=1)]
-
-    def clock() -> datetime:
-        return now[0]
-
+    clock = Clock(T0 + timedelta(hours=1))
     recorder = Recorder(store, clock)
     claims = Claims(store, recorder, clock, lease=1.0)
     claimed, chats = await claims.claim(10)
@@ -39,7 +35,7 @@ async def test_own_rows_survive_the_stale_sweep_however_late_it_runs(store: Stor
     recorder.record(done.ids, DeliveryState.SENT)
     claims.release(1)
     # This machine was slow: the sweep runs long after the lease (no renewal happened).
-    now[0] += timedelta(seconds=30)
+    clock.advance(seconds=30)
     await claims.requeue_stale()
     assert await _states(store) == {1: DeliveryState.SENDING, 2: DeliveryState.SENDING}
     await recorder.flush()
@@ -49,14 +45,10 @@ async def test_own_rows_survive_the_stale_sweep_however_late_it_runs(store: Stor
 async def test_rows_of_a_stopped_sender_are_taken_back(store: Store) -> None:
     await add_chats(store, [1])
     await add_article(store, TITLE, published_at=T0, push=True)
-    now = [T0 + timedelta(hours=1)]
-
-    def clock() -> datetime:
-        return now[0]
-
+    clock = Clock(T0 + timedelta(hours=1))
     stopped = Claims(store, Recorder(store, clock), clock, lease=1.0)
     assert (await stopped.claim(10))[0] == 1
-    now[0] += timedelta(seconds=2)
+    clock.advance(seconds=2)
     alive = Claims(store, Recorder(store, clock), clock, lease=1.0)
     await alive.requeue_stale()
     assert await _states(store) == {1: DeliveryState.QUEUED}
