@@ -110,6 +110,13 @@ async def store(database_url: str) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
+async def server() -> AsyncIterator[LocalServer]:
+    """A fresh local server."""
+    async with LocalServer() as local:
+        yield local
+
+
+@pytest.fixture
 async def harness(store: Store) -> AsyncIterator[Harness]:
     """A store, a local server and a pipeline on its own clock that may fetch from loopback."""
     async with (

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import mimetypes
+import socket
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from types import TracebackType
 
 from aiohttp import web
 
-__all__ = ["Handler", "LocalServer", "RecordedRequest", "gzip_bytes"]
+__all__ = ["Handler", "LocalServer", "RecordedRequest", "free_port", "gzip_bytes"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _CHUNK = 64 * 1024
@@ -39,6 +40,13 @@ class RecordedRequest:
     path: str
     query_string: str
     headers: Mapping[str, str]
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now (for servers that need a concrete one)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -56,13 +56,6 @@ def test_suite_file_parses_or_says_why(path: Path) -> None:
     assert time.thread_time() - started < 5
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    """A fresh local server."""
-    async with LocalServer() as local:
-        yield local
-
-
 # Timeouts far above what any answer takes on a loaded machine: a test that expects a refusal
 # must never see a timeout instead, and one that finishes well inside them was not timed out.
 PATIENT = 10.0

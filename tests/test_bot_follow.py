@@ -44,12 +44,6 @@ def bot_settings(fake_api: FakeTelegramAPI, database_url: str) -> Settings:
     return make_settings(fake_api, database_url, fetch_allow_private=True, follow_limit=LIMIT)
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer() as local:
-        yield local
-
-
 def _item(title: str, at: datetime) -> dict[str, str]:
     slug = title.lower().replace(" ", "-")
     return {

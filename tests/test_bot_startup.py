@@ -18,6 +18,7 @@ from bot.startup import StartupError
 from tests.bot_harness import ADMIN_ID, make_settings, plain
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.telegram_objects import make_update_json
+from tests.httpserver import free_port
 from tests.khabar_process import run_khabar_async
 
 pytest_plugins = ["tests.bot_harness"]
@@ -182,12 +183,6 @@ async def test_telegram_unreachable_is_retried_then_stops_in_one_line(tmp_path: 
     assert len(retries) == 1, result.stderr
     assert "telegram: cannot reach the Bot API" in retries[0]
     assert_no_token(result.output)
-
-
-def free_port() -> int:
-    """A port nothing listens on now (the webhook server needs a concrete one)."""
-    with busy_port() as port:
-        return port
 
 
 async def post_when_listening(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,6 +12,7 @@ from bot.services import KhabarApp, Services
 from tests.bot_harness import ADMIN_ID
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.telegram_objects import make_update_json
+from tests.httpserver import free_port
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -20,18 +20,11 @@ SECRET = "s3cret-Token_1"
 PATH = "telegram"
 
 
-def _free_port() -> int:
-    """A port nothing listens on now (start_webhook needs a concrete one; ptb-testing §3.5)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def webhook_app(services: Services) -> AsyncIterator[tuple[KhabarApp, str]]:
     """The production Application receiving updates on a local webhook; yields it and its URL."""
     app = build_application(services)
-    port = _free_port()
+    port = free_port()
     async with app:
         assert app.updater is not None
         await app.updater.start_webhook(

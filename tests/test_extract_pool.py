@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from news.pipeline import Pipeline
 from storage import Store
 from storage.feeds import get_feed
 from tests.factories import add_feed
-from tests.httpserver import LocalServer
+from tests.httpserver import LocalServer, free_port
 from tests.pipeline_helpers import rss
 from tests.waiting import WAIT, until
 
@@ -75,16 +74,10 @@ async def test_an_idle_worker_killed_is_replaced_before_the_next_job() -> None:
         assert extractor.restarts == 1 and not extractor.failing
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def metrics_server(store: Store) -> MetricsServer:
     metrics = Metrics(store, lambda: NOW)
-    return MetricsServer(metrics, _free_port(), "127.0.0.1")
+    return MetricsServer(metrics, free_port(), "127.0.0.1")
 
 
 async def test_while_extraction_fails_the_feed_healthz_and_metrics_say_so(

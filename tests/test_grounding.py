@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 import pytest
 
@@ -14,6 +12,7 @@ from tests.bot_harness import PRIVATE, BotHarness, make_settings
 from tests.factories import NOW, add_article
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.openai_api import FakeOpenAI, Reply
+from tests.httpserver import free_port
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -68,12 +67,6 @@ def test_names_and_quotes_pass_through_the_storys_report_in_the_summarys_languag
     assert not check_grounding("Mayor Imran Shah spoke.", "en", with_report).ok
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def bot_settings(fake_api: FakeTelegramAPI, database_url: str, llm: FakeOpenAI) -> Settings:
     """The bot with the language-model backend."""
@@ -100,7 +93,7 @@ async def test_an_invented_number_never_reaches_a_reader(bot: BotHarness, llm: F
     assert "انگریزی میں ہے" in second.text
     metrics = Metrics(bot.store, lambda: NOW)
     metrics.summaries = bot.services.summaries
-    server = MetricsServer(metrics, _free_port(), "127.0.0.1")
+    server = MetricsServer(metrics, free_port(), "127.0.0.1")
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:

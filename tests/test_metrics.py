@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime
 
 import httpx
@@ -13,14 +12,9 @@ from news.ingest.fetch import Fetcher
 from news.pipeline import Pipeline
 from storage import Store
 from storage.feeds import FeedIn, add_feed, record_fetch_error
+from tests.httpserver import free_port
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_health_and_metrics(store: Store) -> None:
@@ -29,7 +23,7 @@ async def test_health_and_metrics(store: Store) -> None:
         bad, _ = await add_feed(session, FeedIn("https://b.example/feed", "B", "ur"))
         await record_fetch_error(session, bad.id, error="fetch: 500", next_check_at=NOW)
     metrics = Metrics(store, lambda: NOW)
-    server = MetricsServer(metrics, _free_port(), "127.0.0.1")
+    server = MetricsServer(metrics, free_port(), "127.0.0.1")
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:

@@ -17,13 +17,6 @@ FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></chan
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    """A fresh local server."""
-    async with LocalServer() as local:
-        yield local
-
-
-@pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
     """A fetcher allowed to reach loopback (only redirects elsewhere are refused)."""
     async with Fetcher(allow_private=True, timeout=httpx.Timeout(10.0), total_timeout=30.0) as f:
