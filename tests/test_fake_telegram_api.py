@@ -2,7 +2,6 @@
 
 import asyncio
 import datetime as dtm
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -31,28 +30,14 @@ from tests.fakes import (
     FakeTelegramAPI,
     FloodLimits,
     Limit,
+    telegram_client,
 )
+from tests.fakes.telegram_client import BUTTON, CHAT, GROUP
 from tests.fakes.telegram_flood import FloodControl
 from tests.fakes.telegram_photos import refuse_photo
 
-CHAT = 1001
-LONG_POLL = 60  # seconds: far longer than any wake-up takes, however slow the machine
-GROUP = -1001234567890
-BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data="more")]])
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    """A running fake Bot API with default settings."""
-    async with FakeTelegramAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegramAPI) -> AsyncIterator[Bot]:
-    """A real PTB Bot pointed at the fake."""
-    async with Bot(DEFAULT_TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
-        yield b
+fake = telegram_client.fake  # the fixtures: one definition for the fake's test files
+bot = telegram_client.bot
 
 
 async def test_get_me_identifies_the_bot(fake: FakeTelegramAPI, bot: Bot) -> None:

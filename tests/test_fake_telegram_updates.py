@@ -2,15 +2,12 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeAllGroupChats,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -32,27 +29,13 @@ from tests.fakes import (
     FakeTelegramAPI,
     make_callback_update_json,
     make_update_json,
+    telegram_client,
 )
+from tests.fakes.telegram_client import BUTTON, CHAT, GROUP, LONG_POLL
 from tests.fakes.telegram_inline import answers, inline_query
 
-CHAT = 1001
-LONG_POLL = 60  # seconds: far longer than any wake-up takes, however slow the machine
-GROUP = -1001234567890
-BUTTON = InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data="more")]])
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    """A running fake Bot API with default settings."""
-    async with FakeTelegramAPI() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegramAPI) -> AsyncIterator[Bot]:
-    """A real PTB Bot pointed at the fake."""
-    async with Bot(DEFAULT_TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
-        yield b
+fake = telegram_client.fake  # the fixtures: one definition for the fake's test files
+bot = telegram_client.bot
 
 
 async def _parked(fake: FakeTelegramAPI, polls: int) -> None:
