@@ -61,22 +61,10 @@ def later(seconds: float) -> datetime:
             id="429-is-never-a-last-attempt",
         ),
         pytest.param(
-            Forbidden("Forbidden: bot was blocked by the user"),
-            Attempt(NOW),
-            Gone("Forbidden: bot was blocked by the user"),
-            id="403-blocked-is-gone",
-        ),
-        pytest.param(
             Forbidden("Forbidden: bot is not a member of the channel chat"),
             Attempt(NOW),
             Gone("Forbidden: bot is not a member of the channel chat"),
             id="any-403-is-gone",
-        ),
-        pytest.param(
-            BadRequest("Bad Request: chat not found"),
-            Attempt(NOW),
-            Gone("Chat not found"),
-            id="chat-not-found-is-gone",
         ),
         pytest.param(
             BadRequest("Bad Request: PEER_ID_INVALID"),
@@ -103,12 +91,6 @@ def later(seconds: float) -> datetime:
             id="other-400-fails",
         ),
         pytest.param(
-            ChatMigrated(-1005),
-            Attempt(NOW),
-            Migrate(-1005),
-            id="group-became-a-supergroup",
-        ),
-        pytest.param(
             BadRequest("Bad Request: wrong file identifier/HTTP URL specified"),
             Attempt(NOW, photo=True),
             PictureRefused("Wrong file identifier/http url specified"),
@@ -131,24 +113,6 @@ def later(seconds: float) -> datetime:
             Attempt(NOW, photo=True),
             PictureRefused("Can't parse entities: unsupported start tag"),
             id="refused-caption-goes-as-text",
-        ),
-        pytest.param(
-            BadRequest("Bad Request: chat not found"),
-            Attempt(NOW, photo=True),
-            Gone("Chat not found"),
-            id="picture-to-a-gone-chat-is-gone",
-        ),
-        pytest.param(
-            Forbidden("Forbidden: bot was blocked by the user"),
-            Attempt(NOW, photo=True),
-            Gone("Forbidden: bot was blocked by the user"),
-            id="picture-403-is-gone",
-        ),
-        pytest.param(
-            ChatMigrated(-1005),
-            Attempt(NOW, photo=True),
-            Migrate(-1005),
-            id="picture-to-a-migrated-group-migrates",
         ),
         pytest.param(
             TimedOut(),
@@ -178,6 +142,29 @@ def later(seconds: float) -> datetime:
 )
 def test_classify(answer: Message | TelegramError, attempt: Attempt, expected: SendOutcome) -> None:
     assert classify(answer, attempt, CONFIG) == expected
+
+
+@pytest.mark.parametrize("photo", [False, True], ids=["text", "picture"])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        pytest.param(
+            Forbidden("Forbidden: bot was blocked by the user"),
+            Gone("Forbidden: bot was blocked by the user"),
+            id="403-blocked-is-gone",
+        ),
+        pytest.param(
+            BadRequest("Bad Request: chat not found"),
+            Gone("Chat not found"),
+            id="chat-not-found-is-gone",
+        ),
+        pytest.param(ChatMigrated(-1005), Migrate(-1005), id="group-became-a-supergroup"),
+    ],
+)
+def test_a_gone_or_migrated_chat_is_so_for_text_and_pictures(
+    answer: TelegramError, expected: SendOutcome, photo: bool
+) -> None:
+    assert classify(answer, Attempt(NOW, photo=photo), CONFIG) == expected
 
 
 def test_backoff_waits_five_minutes_at_most() -> None:
