@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,12 +16,14 @@ from storage.dialect import insert_ignore, search_ids
 from storage.models import Article
 from storage.textnorm import normalize_for_search
 from storage.types import utcnow
+from storage.visibility import Viewer, visible_to
 
 __all__ = [
     "ArticleIn",
     "add_article",
     "count_articles",
     "get_article",
+    "get_article_for",
     "get_articles",
     "headline_columns",
     "known_entries",
@@ -117,10 +120,21 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
 
 async def get_article(session: AsyncSession, article_id: int) -> Article | None:
     """The article with this id, with its story loaded; None for ids out of range."""
+    return await _article(session, article_id)
+
+
+async def get_article_for(session: AsyncSession, article_id: int, viewer: Viewer) -> Article | None:
+    """The article with this id if ``viewer`` may see it (storage.visibility), else None."""
+    return await _article(session, article_id, visible_to(viewer, Article.feed_id))
+
+
+async def _article(session: AsyncSession, article_id: int, *where: Any) -> Article | None:
     if not 0 < article_id <= _MAX_ID:
         return None
     # Joined, not a second SELECT: a command's reads cost a round trip each to the driver.
-    stmt = select(Article).where(Article.id == article_id).options(joinedload(Article.story))
+    stmt = (
+        select(Article).where(Article.id == article_id, *where).options(joinedload(Article.story))
+    )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
@@ -157,12 +171,15 @@ async def search_articles(
     *,
     limit: int = 10,
     offset: int = 0,
+    viewer: Viewer = None,
 ) -> list[Article]:
-    """Articles whose folded title or text contains every word of ``query``, newest first."""
+    """Articles ``viewer`` may see (storage.visibility) whose folded title or text contains
+    every word of ``query``, newest first."""
     folded = normalize_for_search(query)
     if not folded:
         return []
-    ids = await search_ids(session, folded, limit, offset)
+    where = visible_to(viewer, Article.feed_id)
+    ids = await search_ids(session, folded, limit, offset, where=where)
     return await get_articles(session, ids)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from storage.dialect import insert_ignore
 from storage.models import Article, Chat, Delivery, DeliveryState, Story
 from storage.types import UTCDateTime, utcnow
+from storage.visibility import visible_to
 
 __all__ = [
     "DeliveryView",
@@ -341,13 +342,18 @@ class DeliveryView:
 
 async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> list[DeliveryView]:
     """The claimed deliveries with their chat, story and article, oldest story first: the
-    story's first article in the chat's language when it has one by now, else the one queued."""
+    story's first article in the chat's language the chat may see (storage.visibility) when it
+    has one by now, else the one queued."""
     if not delivery_ids:
         return []
     other = aliased(Article)
     in_chat_language = (
         select(func.min(other.id))
-        .where(other.story_id == Delivery.story_id, other.language == Chat.language)
+        .where(
+            other.story_id == Delivery.story_id,
+            other.language == Chat.language,
+            visible_to(Chat.id, other.feed_id),
+        )
         .correlate(Delivery, Chat)
         .scalar_subquery()
     )

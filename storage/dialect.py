@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import ColumnElement, Table, column, literal_column, select, table, text, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
+
+from storage.models import Article
 
 __all__ = ["insert_ignore", "search_ids"]
 
@@ -34,24 +36,37 @@ _RARE_MATCHES = 2000
 
 
 async def search_ids(
-    session: AsyncSession, folded_query: str, limit: int, offset: int
+    session: AsyncSession,
+    folded_query: str,
+    limit: int,
+    offset: int,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> list[int]:
-    """Ids of articles matching every word of the folded query, newest stored first.
+    """Ids of articles matching every word of the folded query (and the condition ``where`` on
+    their row, such as storage.visibility's), newest stored first.
 
-    SQLite: FTS5 walks its index backwards by rowid and stops at the limit. PostgreSQL: walking
-    the primary key newest-first is instant for common words but scans most of the table for a
-    rare one (seconds on a million rows), and the planner cannot tell them apart; so a cheap
-    probe (at most _RARE_MATCHES rows through the GIN index) decides, and rare words are
-    collected through the index and then sorted."""
+    SQLite: FTS5 walks its index backwards by rowid and stops at the limit (each hit's article
+    read by its key for ``where``). PostgreSQL: walking the primary key newest-first
+    is instant for common words but scans most of the table for a rare one (seconds on a
+    million rows), and the planner cannot tell them apart; so a cheap probe (at most
+    _RARE_MATCHES rows through the GIN index) decides, and rare words are collected through the
+    index and then sorted."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         match = _fts5_query(folded_query)
         if not match:
             return []
-        stmt = text(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-            "ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
-        ).bindparams(q=match, limit=limit, offset=offset)
+        fts = table("articles_fts", column("rowid"))
+        stmt = (
+            select(fts.c.rowid)
+            .select_from(fts.join(Article, Article.id == fts.c.rowid))
+            .where(literal_column("articles_fts").op("MATCH")(match))
+            .where(true() if where is None else where)
+            .order_by(fts.c.rowid.desc())
+            .limit(limit)
+            .offset(offset)
+        )
         return list((await session.execute(stmt)).scalars())
     # asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan
     # that ignores the word's frequency: plan each search for its own word.
@@ -61,12 +76,12 @@ async def search_ids(
         f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {matches} LIMIT :cap) AS found"
     ).bindparams(q=folded_query, cap=_RARE_MATCHES)
     rare = (await session.execute(probe)).scalar_one() < _RARE_MATCHES
-    source = (
-        f"WITH found AS MATERIALIZED (SELECT id FROM articles WHERE {matches}) SELECT id FROM found"
-        if rare
-        else f"SELECT id FROM articles WHERE {matches}"
+    hits = select(Article.id).where(
+        text(matches).bindparams(q=folded_query), true() if where is None else where
     )
-    stmt = text(f"{source} ORDER BY id DESC LIMIT :limit OFFSET :offset").bindparams(
-        q=folded_query, limit=limit, offset=offset
-    )
-    return list((await session.execute(stmt)).scalars())
+    if rare:
+        found = hits.cte("found").prefix_with("MATERIALIZED")
+        ordered = select(found.c.id).order_by(found.c.id.desc())
+    else:
+        ordered = hits.order_by(Article.id.desc())
+    return list((await session.execute(ordered.limit(limit).offset(offset))).scalars())

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from storage.models import Article, ArticleEmbedding, Story
+from storage.visibility import Viewer, visible_to
 
 __all__ = [
     "EmbeddedArticle",
@@ -117,11 +118,19 @@ async def recent_vectors(
     return [(row[0], row[1], row[2], row[3]) for row in (await session.execute(stmt)).all()]
 
 
-async def vectors_of(session: AsyncSession, article_ids: Sequence[int]) -> dict[int, bytes]:
-    """The stored vectors of these articles (those without one left out)."""
+async def vectors_of(
+    session: AsyncSession, article_ids: Sequence[int], *, viewer: Viewer = None
+) -> dict[int, bytes]:
+    """The stored vectors of those of these articles ``viewer`` may see (storage.visibility);
+    the others, and those without one, are left out."""
     if not article_ids:
         return {}
-    stmt = select(ArticleEmbedding.article_id, ArticleEmbedding.vector).where(
-        ArticleEmbedding.article_id.in_(list(article_ids))
+    stmt = (
+        select(ArticleEmbedding.article_id, ArticleEmbedding.vector)
+        .join(Article, Article.id == ArticleEmbedding.article_id)
+        .where(
+            ArticleEmbedding.article_id.in_(list(article_ids)),
+            visible_to(viewer, Article.feed_id),
+        )
     )
     return {row[0]: row[1] for row in (await session.execute(stmt)).all()}

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
 from storage.models import Feed
+from storage.retention import delete_feed_articles
 from storage.types import utcnow
 
 __all__ = [
@@ -84,10 +85,13 @@ async def list_feeds(session: AsyncSession, *, enabled_only: bool = False) -> li
 
 
 async def remove_feed(session: AsyncSession, feed_id: int) -> bool:
-    """Delete a feed (its articles stay, unlinked); return whether it existed."""
+    """Delete a feed; return whether it existed. An admin's feed's articles stay, unlinked; a
+    feed only chats followed takes its articles with it (no chat may see them now)."""
     feed = await session.get(Feed, feed_id)
     if feed is None:
         return False
+    if not feed.shared:
+        await delete_feed_articles(session, [feed_id])
     await session.delete(feed)
     return True
 

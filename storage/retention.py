@@ -1,4 +1,5 @@
-"""Deleting articles (old ones, or the demo set) in batches, with their summaries, deliveries and stories."""
+"""Deleting articles (old ones, the demo set, or a chat's own feed's that goes) with their
+summaries, deliveries and stories."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Delivery, Story
 
-__all__ = ["delete_articles_under", "prune_articles_batch"]
+__all__ = ["delete_articles_under", "delete_feed_articles", "prune_articles_batch"]
 
 
 async def _delete(session: AsyncSession, rows: Sequence[tuple[int, int | None]]) -> int:
@@ -64,6 +65,22 @@ async def delete_articles_under(session: AsyncSession, url_prefix: str, batch: i
             .where(Article.canonical_url.startswith(url_prefix, autoescape=True))
             .order_by(Article.id)
             .limit(batch)
+        )
+    ).all()
+    return await _delete(session, [(r[0], r[1]) for r in rows])
+
+
+async def delete_feed_articles(session: AsyncSession, feed_ids: Sequence[int]) -> int:
+    """Delete every article of these feeds; return how many.
+
+    For the feeds only chats followed, when they go: unlinked (feed_id NULL) their articles
+    would count as everyone's, and show in /latest and /search to chats that never followed
+    them (storage.visibility)."""
+    if not feed_ids:
+        return 0
+    rows = (
+        await session.execute(
+            select(Article.id, Article.story_id).where(Article.feed_id.in_(list(feed_ids)))
         )
     ).all()
     return await _delete(session, [(r[0], r[1]) for r in rows])

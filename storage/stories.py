@@ -17,6 +17,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from storage.articles import ArticleIn
 from storage.models import Article, Story
 from storage.types import utcnow
+from storage.visibility import Viewer, visible_to
 
 __all__ = [
     "Report",
@@ -142,11 +143,13 @@ async def stories_since_id(
     return await _candidates(session, stmt)
 
 
-async def story_articles(session: AsyncSession, story_id: int) -> list[Article]:
-    """Every article of a story, oldest first."""
+async def story_articles(
+    session: AsyncSession, story_id: int, *, viewer: Viewer = None
+) -> list[Article]:
+    """Every article of a story ``viewer`` may see (storage.visibility), oldest first."""
     stmt = (
         select(Article)
-        .where(Article.story_id == story_id)
+        .where(Article.story_id == story_id, visible_to(viewer, Article.feed_id))
         .order_by(Article.published_at, Article.id)
     )
     return list((await session.execute(stmt)).scalars())
@@ -160,17 +163,26 @@ async def latest_stories(
     limit: int = 10,
     offset: int = 0,
     options: Sequence[LoaderOption] = (),
+    viewer: Viewer = None,
 ) -> list[Article]:
-    """The newest stories, one article each: the one that started the story (and was pushed),
-    optionally of one language and topic; an article outside any story stands for itself
-    (``options``: e.g. storage.articles.headline_columns() for a list).
+    """The newest stories ``viewer`` may see (storage.visibility), one article each: the first
+    of the story it may see (the one that started the story and was pushed, unless a feed of
+    other chats' own did), optionally of one language and topic; an article outside any story
+    stands for itself (``options``: e.g. storage.articles.headline_columns() for a list).
 
     Walks the latest indexes newest first and drops every article stored after another one of its
     story (through ix_articles_story), so paging by offset counts stories, not articles."""
     earlier = aliased(Article)
-    conditions = [earlier.story_id == Article.story_id, earlier.id < Article.id]
+    conditions = [
+        earlier.story_id == Article.story_id,
+        earlier.id < Article.id,
+        visible_to(viewer, earlier.feed_id),
+    ]
     stmt = (
-        select(Article).options(*options).order_by(Article.published_at.desc(), Article.id.desc())
+        select(Article)
+        .options(*options)
+        .where(visible_to(viewer, Article.feed_id))
+        .order_by(Article.published_at.desc(), Article.id.desc())
     )
     if language is not None:
         stmt = stmt.where(Article.language == language)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
 from storage.models import Feed, Subscription
+from storage.retention import delete_feed_articles
 from storage.types import utcnow
 
 __all__ = [
@@ -85,10 +86,15 @@ async def unsubscribe_all(session: AsyncSession, chat_id: int) -> int:
 
 
 async def remove_unfollowed_feeds(session: AsyncSession) -> int:
-    """Delete the feeds only chats added that no chat follows any more; how many (their
-    articles stay, unlinked)."""
+    """Delete the feeds only chats added that no chat follows any more, and their articles
+    (no chat may see them now); how many feeds."""
     followed = exists().where(Subscription.feed_id == Feed.id)
-    result = await session.execute(delete(Feed).where(Feed.shared.is_(False), ~followed))
+    unfollowed = select(Feed.id).where(Feed.shared.is_(False), ~followed)
+    ids = list((await session.execute(unfollowed)).scalars())
+    if not ids:
+        return 0
+    await delete_feed_articles(session, ids)
+    result = await session.execute(delete(Feed).where(Feed.id.in_(ids)))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -68,6 +68,7 @@ async def add_article(
     fetched_at: datetime | None = None,
     url: str | None = None,
     image_url: str | None = None,
+    feed_id: int | None = None,
     push: bool = False,
     now: datetime | None = None,
     policy: DeliveryPolicy | None = None,
@@ -78,7 +79,8 @@ async def add_article(
     It is fetched when published (or at ``now``, or an hour before NOW, when it has no date:
     ``published_at=None``). With ``push`` its story is queued or released as the pipeline
     does it at ``now`` (default: when fetched), under ``policy``; the lead is the text's first
-    paragraph unless given; ``embeddings`` makes its vector (default: none)."""
+    paragraph unless given; ``embeddings`` makes its vector (default: none); ``feed_id`` is
+    the feed it came from (a chat's own one keeps it to its followers)."""
     n = next(_serial)
     title = title or f"Headline number {n}"
     text = text or f"Body of article {n}. It has a first sentence.\n\nAnd a second paragraph."
@@ -96,6 +98,7 @@ async def add_article(
             published_at=published_at,
             source=source,
             image_url=image_url,
+            feed_id=feed_id,
         ),
         push=push,
     )

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from bot.push.sender import PushConfig, Sender
 from news.embeddings.service import Embeddings
 from storage import Delivery, Store
+from storage.follows import follow_feed
 from tests.factories import add_article, add_chats
 from tests.fakes import FakeTelegramAPI
 from tests.push_helpers import T0, push_bot, running_clock
 
-EN_CHAT, UR_CHAT, UR_ONLY, EN_ONLY = 1, 2, 3, 4
+EN_CHAT, UR_CHAT, UR_ONLY, EN_ONLY, FOLLOWER = 1, 2, 3, 4, 5
 ENGLISH = (
     "Heavy rain floods Karachi, at least 12 killed",
     "Torrential monsoon rain lashed Karachi on Tuesday, flooding main roads. Rescue officials "
@@ -35,11 +36,14 @@ async def _chats(store: Store) -> None:
     await add_chats(store, [EN_ONLY], language="en", news_languages="en")
 
 
-async def _report(store: Store, embeddings: Embeddings, english: bool, hours: float) -> int:
+async def _report(
+    store: Store, embeddings: Embeddings, english: bool, hours: float, feed_id: int | None = None
+) -> int:
     title, lead = ENGLISH if english else URDU
     added = await add_article(
         store, title, language="en" if english else "ur", lead=lead, text=lead,
         published_at=T0 + timedelta(hours=hours), push=True, embeddings=embeddings,
+        feed_id=feed_id,
     )  # fmt: skip
     return added.story_id
 
@@ -89,3 +93,20 @@ async def test_a_story_with_both_reports_reaches_each_chat_in_its_language(
     assert ENGLISH[0] in sent[EN_CHAT] and ENGLISH[0] in sent[EN_ONLY]
     assert URDU[0] in sent[UR_CHAT] and ENGLISH[0] not in sent[UR_CHAT]
     assert "انگریزی" not in sent[UR_CHAT]
+
+
+async def test_a_report_from_a_feed_of_another_chats_own_is_not_pushed_to_a_chat(
+    store: Store, embeddings: Embeddings
+) -> None:
+    await _chats(store)
+    await add_chats(store, [FOLLOWER], topics=(), language="ur")
+    async with store.write() as session:
+        feed, _ = await follow_feed(
+            session, FOLLOWER, "https://own.example/feed.xml", display="own", language="ur"
+        )
+    story = await _report(store, embeddings, english=True, hours=0)
+    assert await _report(store, embeddings, english=False, hours=3, feed_id=feed.id) == story
+    async with FakeTelegramAPI() as fake:
+        sent = await _send_all(store, fake, 3)
+    # The story's Urdu report is FOLLOWER's own feed's: an Urdu chat gets the English one.
+    assert ENGLISH[0] in sent[UR_CHAT] and URDU[0] not in sent[UR_CHAT]

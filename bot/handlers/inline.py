@@ -79,14 +79,16 @@ async def _stories(
     context: KhabarContext, user_id: int, query: str, offset: int
 ) -> tuple[list[Article], str | None, str | None]:
     """One page (and one more) of stories for the query, with the user's stored chat language
-    and timezone when the user has a private chat with the bot (their mutes apply then)."""
+    and timezone when the user has a private chat with the bot (their mutes apply then, and
+    the feeds they follow there show; no one else's own feeds ever do)."""
     async with context.services.store.read() as session:
         row = await get_chat(session, user_id)
         mutes = await list_mutes(session, user_id) if row is not None else []
+        viewer = user_id if row is not None else None
         listing = (
-            functools.partial(search_articles, session, query)
+            functools.partial(search_articles, session, query, viewer=viewer)
             if any(ch.isalnum() for ch in query)
-            else functools.partial(latest_stories, session)
+            else functools.partial(latest_stories, session, viewer=viewer)
         )
         found = await unmuted_page(listing, mutes, limit=PAGE_SIZE + 1, offset=offset)
     if row is None:

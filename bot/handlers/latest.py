@@ -55,7 +55,9 @@ async def _page(
     lang = prefs.language
     async with context.services.store.read() as session:
         columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
-        stories = functools.partial(latest_stories, session, topic=topic, options=columns)
+        stories = functools.partial(
+            latest_stories, session, topic=topic, options=columns, viewer=prefs.chat_id
+        )
         primary = await unmuted_page(
             functools.partial(stories, language=lang), prefs.mutes, limit=n + 1, offset=page * n
         )

@@ -21,7 +21,7 @@ from bot.services import BotData, KhabarContext
 from news.summaries.service import summary_for
 from news.summaries.writer import Summary
 from storage import Article
-from storage.articles import get_article, refuse_image
+from storage.articles import get_article_for, refuse_image
 from storage.stories import story_articles
 
 __all__ = [
@@ -48,18 +48,19 @@ async def read(update: Update, context: KhabarContext) -> None:
     if article_id is None:
         await reply(update, context, t(prefs.language, "read.usage"), lang=prefs.language)
         return
-    article_id = await _in_language(context, article_id, prefs.language)
+    article_id = await _in_language(context, article_id, prefs)
     await send_article_card(update, context, article_id, prefs)
 
 
-async def _in_language(context: KhabarContext, article_id: int, lang: str) -> int:
-    """The story's first report in ``lang`` when the article is in the other language and its
-    story has one, else the article itself."""
+async def _in_language(context: KhabarContext, article_id: int, prefs: ChatPrefs) -> int:
+    """The story's first report in the chat's language that the chat may see when the article
+    is in the other language and its story has one, else the article itself."""
+    lang = prefs.language
     async with context.services.store.read() as session:
-        article = await get_article(session, article_id)
+        article = await get_article_for(session, article_id, prefs.chat_id)
         if article is None or article.language == lang or article.story_id is None:
             return article_id
-        members = await story_articles(session, article.story_id)
+        members = await story_articles(session, article.story_id, viewer=prefs.chat_id)
     return next((a.id for a in members if a.language == lang), article_id)
 
 
@@ -68,12 +69,15 @@ def _source_key(article: Article) -> str:
     return f"feed:{article.feed_id}" if article.feed_id is not None else article.source.casefold()
 
 
-async def _story_members(context: KhabarContext, article: Article) -> list[Article]:
-    """Every article of the article's story (just the article when it stands alone)."""
+async def _story_members(
+    context: KhabarContext, article: Article, prefs: ChatPrefs
+) -> list[Article]:
+    """Every article of the article's story that the chat may see (just the article when it
+    stands alone)."""
     if article.story is None or article.story.article_count < 2:
         return [article]
     async with context.services.store.read() as session:
-        return await story_articles(session, article.story.id)
+        return await story_articles(session, article.story.id, viewer=prefs.chat_id)
 
 
 def _story_lines(article: Article, members: list[Article], lang: str) -> tuple[int, list[Html]]:
@@ -113,7 +117,7 @@ async def _render_card(
     ]
     if summary.language != lang:
         lines.append(italic(t(lang, "read.summary_other_language_note")))
-    members = await _story_members(context, article)
+    members = await _story_members(context, article, prefs)
     others, story_lines = _story_lines(article, members, lang)
     lines += story_lines
     lines += [Html(""), original_link(article, lang)]
@@ -137,16 +141,17 @@ async def _render_card(
     return text, buttons
 
 
-async def _load(context: KhabarContext, article_id: int) -> Article | None:
+async def _load(context: KhabarContext, article_id: int, prefs: ChatPrefs) -> Article | None:
+    """The article, if the chat may see it (a feed of other chats' own: not found)."""
     async with context.services.store.read() as session:
-        return await get_article(session, article_id)
+        return await get_article_for(session, article_id, prefs.chat_id)
 
 
 async def send_article_card(
     update: Update, context: KhabarContext, article_id: int, prefs: ChatPrefs
 ) -> None:
     """Send a new message with the article's card (a photo with caption when it has an image)."""
-    article = await _load(context, article_id)
+    article = await _load(context, article_id, prefs)
     lang = prefs.language
     if article is None:
         await reply(update, context, t(lang, "read.not_found", id=article_id), lang=lang)
@@ -181,7 +186,7 @@ async def send_article_card(
 async def show_card(update: Update, context: KhabarContext, article_id: int, lang: str) -> None:
     """A language button on a card: edit that message to show the card in ``lang``."""
     prefs = await chat_prefs(update, context)
-    article = await _load(context, article_id)
+    article = await _load(context, article_id, prefs)
     if article is None:
         await edit_or_reply(update, context, t(prefs.language, "read.not_found", id=article_id))
         return
@@ -256,7 +261,7 @@ async def full_text_page(
     """The in-chat reader: one page of the article's text with previous/next buttons."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
-    article = await _load(context, article_id)
+    article = await _load(context, article_id, prefs)
     if article is None:
         await edit_or_reply(update, context, t(lang, "read.not_found", id=article_id))
         return
@@ -298,12 +303,16 @@ async def also_reported(update: Update, context: KhabarContext, article_id: int)
     """The other sources of the article's story, each with its id."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
-    article = await _load(context, article_id)
+    article = await _load(context, article_id, prefs)
     if article is None or article.story_id is None:
         await edit_or_reply(update, context, t(lang, "read.not_found", id=article_id))
         return
     async with context.services.store.read() as session:
-        members = [a for a in await story_articles(session, article.story_id) if a.id != article.id]
+        members = [
+            a
+            for a in await story_articles(session, article.story_id, viewer=prefs.chat_id)
+            if a.id != article.id
+        ]
     now = context.services.clock()
     lines = [tn(lang, "read.also_reported", len(members))]
     lines += [headline_line(a, lang, now) for a in members]

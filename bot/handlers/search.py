@@ -39,7 +39,12 @@ async def _page(
     # Full text and, with embeddings on, the nearest recent articles in either language.
     found = await unmuted_page(
         functools.partial(
-            search_both_languages, services.store, services.vectors, query, services.clock()
+            search_both_languages,
+            services.store,
+            services.vectors,
+            query,
+            services.clock(),
+            viewer=prefs.chat_id,  # a feed of the chat's own shows here, another's does not
         ),
         prefs.mutes,
         limit=PAGE_SIZE + 1,

@@ -8,6 +8,7 @@ from datetime import datetime
 from news.embeddings.nearest import RecentVectors
 from storage import Article, Store
 from storage.articles import get_articles, search_articles
+from storage.visibility import Viewer
 
 __all__ = ["search_both_languages"]
 
@@ -22,13 +23,15 @@ async def search_both_languages(
     *,
     limit: int = 10,
     offset: int = 0,
+    viewer: Viewer = None,
 ) -> list[Article]:
     """Up to ``limit`` articles after ``offset``: full-text hits (in the query's words) and
-    recent articles in either language about the query, each list's ranks fused."""
+    recent articles in either language about the query, each list's ranks fused; both lists
+    hold only articles ``viewer`` may see (storage.visibility)."""
     depth = offset + limit
     async with store.read() as session:
-        lexical = await search_articles(session, query, limit=depth)
-    nearest = await vectors.nearest(query, now, depth) if vectors is not None else []
+        lexical = await search_articles(session, query, limit=depth, viewer=viewer)
+    nearest = await vectors.nearest(query, now, depth, viewer=viewer) if vectors is not None else []
     if not nearest:
         return lexical[offset:depth]
     scores: dict[int, float] = {}

@@ -26,6 +26,7 @@ from news.embeddings.service import Embeddings
 from news.embeddings.vectors import unpack_vectors
 from storage import Store
 from storage.embeddings import recent_vectors, vectors_of
+from storage.visibility import Viewer
 
 __all__ = ["SEARCH_WINDOW", "RecentVectors", "sign_codes"]
 
@@ -144,16 +145,20 @@ class RecentVectors:
                     break
             self._index = self._index.since(since)
 
-    async def nearest(self, text: str, now: datetime, limit: int) -> list[tuple[int, float]]:
-        """Up to ``limit`` (article id, cosine) of recent articles in either language about
-        ``text``, best first (none when embeddings are off)."""
+    async def nearest(
+        self, text: str, now: datetime, limit: int, *, viewer: Viewer = None
+    ) -> list[tuple[int, float]]:
+        """Up to ``limit`` (article id, cosine) of recent articles ``viewer`` may see
+        (storage.visibility) in either language about ``text``, best first (none when
+        embeddings are off). The index holds every article; the vectors read back are only
+        the viewer's."""
         query = await self.embeddings.query(text)
         if query is None:
             return []
         await self.refresh(now)
         candidates = await asyncio.to_thread(self._index.shortlist, query)
         async with self.store.read() as session:
-            stored = await vectors_of(session, list(candidates))
+            stored = await vectors_of(session, list(candidates), viewer=viewer)
         found = [i for i in candidates if i in stored]
         if not found:
             return []

@@ -155,7 +155,8 @@ class SummaryService:
         return await self._cached_from(article_id, lang, (backend,))
 
     async def _others(self, article: SummarySource) -> list[Source]:
-        """The story's other reports, which the grounding check also accepts facts from."""
+        """The story's other reports, which the grounding check also accepts facts from (only
+        everyone's: a summary is cached for every reader)."""
         story_id = getattr(article, "story_id", None)
         if story_id is None:
             return []
@@ -181,6 +182,8 @@ class SummaryService:
         return await self._save(article.id, summary)
 
     async def _same_story_in(self, article: Article, lang: str) -> Article | None:
+        """The story's first report in ``lang`` every chat may see (storage.visibility: what
+        stands in for the article is shown to any reader of it, a feed of chats' own never)."""
         if article.story_id is None:
             return None
         async with self.store.read() as session:
