@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from storage.dialect import insert_ignore
 from storage.models import Article, Chat, Delivery, DeliveryState, Story
+from storage.subscriptions import FEED
 from storage.types import UTCDateTime, utcnow
 from storage.visibility import visible_to
 
@@ -65,13 +66,22 @@ class QueuedForChat:
 
 
 def _matching_subscriptions(
-    story: StoryMatch, mode: str | None, *, columns: str = "s.chat_id", also: str = ""
+    story: StoryMatch,
+    mode: str | None,
+    *,
+    columns: str = "s.chat_id",
+    also: str = "",
+    follows: bool = False,
 ) -> str:
-    """SQL selecting ``columns`` of the subscriptions (of ``mode``, or any) that match the story.
+    """SQL selecting ``columns`` of the subscriptions (of ``mode``, or any) that match the story;
+    with ``follows``, also the follows of a feed with an article in story ``:story_id``.
 
     Driven by ix_subscriptions_match (kind, value, mode), so its cost follows the matches, not
-    the number of chats."""
+    the number of chats (follows through ix_subscriptions_feed_id)."""
     keyword = "OR (s.kind = 'keyword' AND s.value IN :keywords)" if story.keywords else ""
+    if follows:
+        keyword += f""" OR (s.kind = '{FEED}' AND s.feed_id IN
+            (SELECT a.feed_id FROM articles a WHERE a.story_id = :story_id))"""
     mode_sql = f"AND s.mode = '{mode}'" if mode else ""
     return f"""SELECT {columns} FROM subscriptions s
         WHERE s.created_at <= :now {mode_sql} {also}
@@ -125,10 +135,12 @@ async def held_deliveries(
     session: AsyncSession, story: StoryMatch, now: datetime
 ) -> list[QueuedForChat]:
     """Queued deliveries of ``story`` that may not go out now: the chat has quiet hours, or only
-    its digest subscriptions matched (then ``digest_time`` is the earliest matching one)."""
-    instant = _matching_subscriptions(story, "instant")
+    its digest subscriptions matched (then ``digest_time`` is the earliest matching one). A
+    chat's follow of a feed that reported the story counts as one of its subscriptions: a
+    followed feed's delivery waits for the follow's digest as a topic's does."""
+    instant = _matching_subscriptions(story, "instant", follows=True)
     digest = _matching_subscriptions(
-        story, "digest", columns="min(s.digest_time)", also="AND s.chat_id = c.id"
+        story, "digest", columns="min(s.digest_time)", also="AND s.chat_id = c.id", follows=True
     )
     sql = f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
                CASE WHEN d.chat_id IN ({instant}) THEN NULL

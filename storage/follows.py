@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import insert_ignore
 from storage.feeds import FeedIn, add_feed
 from storage.models import Article, Chat, ChatMute, Feed, Subscription
-from storage.subscriptions import FEED, remove_unfollowed_feeds
+from storage.subscriptions import FEED, chat_digest_time, remove_unfollowed_feeds
 from storage.types import utcnow
 
 __all__ = [
@@ -49,15 +49,17 @@ async def follow_feed(
     session: AsyncSession, chat_id: int, url: str, *, display: str, language: str
 ) -> tuple[Feed, bool]:
     """Follow the feed at ``url`` (added, not shared, when no feed has it); return the feed and
-    whether the chat did not follow it before."""
+    whether the chat did not follow it before. The follow joins the chat's digest when it has
+    one (every subscription in one digest at one time, as /digest sets), else is instant."""
     feed, _ = await add_feed(session, FeedIn(url=url, title=url, language=language, shared=False))
+    digest = await chat_digest_time(session, chat_id)
     values = {
         "chat_id": chat_id,
         "kind": FEED,
         "value": str(feed.id),
         "display": display,
-        "mode": "instant",
-        "digest_time": None,
+        "mode": "instant" if digest is None else "digest",
+        "digest_time": digest,
         "feed_id": feed.id,
         "created_at": utcnow(),
     }

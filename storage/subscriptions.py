@@ -13,6 +13,7 @@ from storage.types import utcnow
 
 __all__ = [
     "FEED",
+    "chat_digest_time",
     "count_subscriptions",
     "keyword_values",
     "list_subscriptions",
@@ -123,6 +124,22 @@ async def set_digest_time(session: AsyncSession, chat_id: int, minutes: int | No
         .values(mode=mode, digest_time=minutes)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def chat_digest_time(session: AsyncSession, chat_id: int) -> int | None:
+    """The chat's digest: the one time every subscription of the chat is delivered at in a
+    digest (as /digest sets it); None when one is instant, times differ, or there are none."""
+    stmt = (
+        select(Subscription.mode, Subscription.digest_time)
+        .where(Subscription.chat_id == chat_id)
+        .distinct()
+        .limit(2)
+    )
+    rows = (await session.execute(stmt)).all()
+    if len(rows) != 1 or rows[0][0] != "digest":
+        return None
+    minutes: int | None = rows[0][1]
+    return minutes
 
 
 async def keyword_values(session: AsyncSession) -> list[str]:

@@ -16,6 +16,7 @@ from telegram import Update
 
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
+from bot.handlers.subscriptions import digest_line
 from bot.i18n import t
 from bot.render.callback import encode_callback
 from bot.render.headlines import shorten
@@ -31,6 +32,7 @@ from storage.follows import (
     list_follows,
     unfollow_feed,
 )
+from storage.subscriptions import chat_digest_time
 
 __all__ = [
     "feed_name",
@@ -80,6 +82,7 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
     async with context.services.store.read() as session:
         known = await get_feed_by_url(session, url)
         follows = await list_follows(session, prefs.chat_id)
+        digest = await chat_digest_time(session, prefs.chat_id)  # the follow joins it
     if known is not None and any(f.id == known.id for f in follows):
         return t(lang, "follow.already", feed=feed_name(known))
     if len(follows) >= limit:
@@ -90,7 +93,10 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
             session, prefs.chat_id, url, display=host[:200], language=prefs.language
         )
     log.info("follow: chat %s follows feed %s", prefs.chat_id, feed.id)
-    return t(lang, "follow.done", feed=feed_name(feed))
+    done = t(lang, "follow.done", feed=feed_name(feed))
+    if digest is None:
+        return done
+    return Html(done + "\n" + digest_line(lang, digest))
 
 
 async def follow_command(update: Update, context: KhabarContext) -> None:

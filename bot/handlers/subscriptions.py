@@ -23,6 +23,7 @@ from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, un
 __all__ = [
     "MAX_PHRASE",
     "MAX_SUBSCRIPTIONS",
+    "digest_line",
     "subscribe_command",
     "subscribe_topic_button",
     "subscriptions_command",
@@ -58,7 +59,8 @@ def _what(sub_kind: str, value: str, display: str, lang: str) -> str:
     return topic_label(value, lang) if sub_kind == "topic" else _quoted(display, lang)
 
 
-def _digest_line(lang: str, minutes: int) -> Html:
+def digest_line(lang: str, minutes: int) -> Html:
+    """The line that says a subscription comes in a digest at ``minutes`` after midnight."""
     return t(lang, "subscriptions.mode_digest", time=format_clock(time(*divmod(minutes, 60)), lang))
 
 
@@ -109,7 +111,7 @@ async def _follow(
     else:
         text = t(lang, "subscribe.done_keyword", phrase=display)
     if digest_at is not None:
-        text = Html(text + "\n" + _digest_line(lang, digest_at))
+        text = Html(text + "\n" + digest_line(lang, digest_at))
     return text
 
 
@@ -205,7 +207,7 @@ def _listing(lang: str, subs: list[Subscription]) -> tuple[Html, Keyboard]:
         else:
             label = t(lang, "subscriptions.keyword", phrase=s.display)
         if s.mode == "digest" and s.digest_time is not None:
-            mode = _digest_line(lang, s.digest_time)
+            mode = digest_line(lang, s.digest_time)
         else:
             mode = t(lang, "subscriptions.mode_instant")
         lines.append(f"• {label}\n  {mode}")
