@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 
 from bot.chatprefs import initial_language
 from bot.i18n import t
-from bot.render.cards import CardStory, card_photo, render_card
+from bot.render.cards import card_photo, card_story, render_card
 from bot.render.headlines import original_link, shorten
 from bot.render.html import Html, to_plain_text
 from bot.render.timefmt import format_age
@@ -51,16 +51,7 @@ def _offset(raw: str) -> int:
 
 def _result(article: Article, lang: str, tz: str, now: datetime) -> InlineQueryResultArticle:
     """One story as an article result: its message carries headline, summary and link."""
-    story = CardStory(
-        article.id,
-        article.title,
-        article.source,
-        article.published_at,
-        article.date_known,
-        article.lead or article.text[:600],
-        article.url or article.canonical_url,
-        None,
-    )
+    story = card_story(article, pictures=False)  # a text message: the thumbnail shows it
     message = Html(render_card(story, lang, tz).caption + "\n\n" + original_link(article, lang))
     when = format_age(article.published_at, now, lang) if article.date_known else ""
     thumbnail = None if article.image_refused else card_photo(article.image_url)

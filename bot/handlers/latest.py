@@ -1,8 +1,10 @@
-"""/latest [topic] [n] and /topics: the newest stories, one line each, paged, the chat's language first."""
+"""/latest [topic] [n] and /topics: the newest stories, one line each, paged, the chat's language
+first; the top story as a picture card above the list when it has a picture."""
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from telegram import Update
 
@@ -10,13 +12,15 @@ from bot.args import parse_count
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.i18n import t
 from bot.render.callback import encode_callback
+from bot.render.cards import Card, card_photo, card_story, render_card
 from bot.render.headlines import headline_line, other_language, topic_label, topic_list
 from bot.render.html import Html
-from bot.render.replies import Keyboard, edit_or_reply, reply
+from bot.render.replies import Keyboard, edit_or_reply, reply, reply_photo
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
 from news.extract.topics import TOPICS, topic_by_name
-from storage.articles import headline_columns
+from storage import Article
+from storage.articles import get_article_for, headline_columns
 from storage.stories import latest_stories, story_source_counts
 
 __all__ = ["MAX_LATEST", "latest", "latest_page", "topics"]
@@ -47,11 +51,20 @@ def _parse(args: list[str]) -> tuple[str | None, int] | str:
     return topic, n
 
 
-async def _page(
+@dataclass(frozen=True)
+class _Page:
+    """One page of /latest: its stories, whether a next page follows, their source counts."""
+
+    items: list[Article]
+    has_next: bool
+    sources: dict[int, int]
+
+
+async def _read_page(
     context: KhabarContext, prefs: ChatPrefs, topic: str | None, n: int, page: int
-) -> tuple[Html, Keyboard]:
-    """Page ``page`` of n stories: the chat's language first; where those run out, the other
-    language's newest fill the page up to n (marked), and there is no next page."""
+) -> _Page:
+    """Page ``page`` of n stories the chat may see: the chat's language first; where those run
+    out, the other language's newest fill the page up to n (marked), and there is no next page."""
     lang = prefs.language
     async with context.services.store.read() as session:
         columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
@@ -70,20 +83,36 @@ async def _page(
                 limit=n - len(items),
             )
         sources = await story_source_counts(session, [a.story_id for a in items if a.story_id])
+    return _Page(items, has_next, sources)
+
+
+def _render(
+    context: KhabarContext,
+    prefs: ChatPrefs,
+    topic: str | None,
+    n: int,
+    page: int,
+    found: _Page,
+    listed: list[Article],
+) -> tuple[Html, Keyboard]:
+    """The page as one message: a line for each of ``listed`` (the page's stories, or those
+    under its picture card), a button to open each, and the page buttons."""
+    lang = prefs.language
     header = (
         t(lang, "latest.header", topic=topic_label(topic, lang))
         if topic
         else t(lang, "latest.header_all")
     )
-    if not items:
+    if not listed:
         return Html(header + "\n\n" + t(lang, "latest.empty")), []
     now = context.services.clock()
+    sources = found.sources
     lines = (
         [header, ""]
-        + [headline_line(a, lang, now, sources=sources.get(a.story_id or 0, 1)) for a in items]
+        + [headline_line(a, lang, now, sources=sources.get(a.story_id or 0, 1)) for a in listed]
         + ["", t(lang, "latest.read_hint")]
     )
-    open_buttons = [(str(a.id), encode_callback("open", a.id)) for a in items]
+    open_buttons = [(str(a.id), encode_callback("open", a.id)) for a in listed]
     rows: list[list[tuple[str, str]]] = [
         open_buttons[i : i + 5] for i in range(0, len(open_buttons), 5)
     ]
@@ -91,14 +120,41 @@ async def _page(
     key = topic or ALL
     if page > 0:
         nav.append((t(lang, "nav.prev"), encode_callback("latest", key, n, page - 1)))
-    if has_next:
+    if found.has_next:
         nav.append((t(lang, "nav.next"), encode_callback("latest", key, n, page + 1)))
     rows.append(nav)
     return Html("\n".join(lines)), rows
 
 
+async def _page(
+    context: KhabarContext, prefs: ChatPrefs, topic: str | None, n: int, page: int
+) -> tuple[Html, Keyboard]:
+    """Page ``page`` of n stories as one text message."""
+    found = await _read_page(context, prefs, topic, n, page)
+    return _render(context, prefs, topic, n, page, found, found.items)
+
+
+async def _top_card(context: KhabarContext, prefs: ChatPrefs, found: _Page) -> Card | None:
+    """The picture card of the page's top story, when /latest shows one: the chat has pictures
+    on, the story is in the chat's language (a card has no "(in Urdu)" mark) and has a picture
+    Telegram has not refused, and other stories remain for the list under it.
+
+    One card, not one per story: ten photos in a row would bury the chat and take ten sends of
+    the chat's budget, where the list shows ten headlines at a glance. The top story is the one
+    a reader looks at first; the list keeps its page buttons, which a photo's caption cannot
+    become. A single story stays a text line for the same reason."""
+    if not prefs.pictures or len(found.items) < 2 or found.items[0].language != prefs.language:
+        return None
+    async with context.services.store.read() as session:
+        # The list read headline columns only: the card needs the picture and the link.
+        top = await get_article_for(session, found.items[0].id, prefs.chat_id)
+    if top is None or card_photo(top.image_url) is None or top.image_refused:
+        return None
+    return render_card(card_story(top), prefs.language, prefs.timezone)
+
+
 async def latest(update: Update, context: KhabarContext) -> None:
-    """``/latest [topic] [n]``."""
+    """``/latest [topic] [n]``: the list, its top story as a picture card when it has one."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
     parsed = _parse(context.args or [])
@@ -110,7 +166,19 @@ async def latest(update: Update, context: KhabarContext) -> None:
         await reply(update, context, text, lang=lang)
         return
     topic, n = parsed
-    text, buttons = await _page(context, prefs, topic, n, 0)
+    found = await _read_page(context, prefs, topic, n, 0)
+    card = await _top_card(context, prefs, found)
+    listed = found.items
+    if card is not None and card.photo is not None:
+        top = listed[0]
+        sent = await reply_photo(
+            update, context, top.id, card.photo, card.caption, buttons=card.buttons
+        )
+        if sent is not None:  # refused: the story stays in the list, as with pictures off
+            # The page buttons still count n a page: "Previous" back to page 0 lists its top
+            # story too (the card is a message of its own, which an edit cannot reach).
+            listed = listed[1:]
+    text, buttons = _render(context, prefs, topic, n, 0, found, listed)
     await reply(update, context, text, buttons=buttons, lang=lang)
 
 

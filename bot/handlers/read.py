@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from telegram import LinkPreviewOptions, Message, Update
-from telegram.error import BadRequest
 
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
@@ -15,13 +14,13 @@ from bot.render.callback import encode_callback
 from bot.render.cards import card_photo
 from bot.render.headlines import MAX_TITLE, headline_line, original_link, published_line, shorten
 from bot.render.html import Html, bold, concat, escape, italic
-from bot.render.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply
+from bot.render.replies import Keyboard, edit_or_reply, keyboard, message_parts, reply, reply_photo
 from bot.render.split import MAX_MESSAGE_LENGTH, paginate, truncate_caption, utf16_len
 from bot.services import BotData, KhabarContext
 from news.summaries.service import summary_for
 from news.summaries.writer import Summary
 from storage import Article
-from storage.articles import get_article_for, refuse_image
+from storage.articles import get_article_for
 from storage.stories import story_articles
 
 __all__ = [
@@ -157,24 +156,12 @@ async def send_article_card(
         await reply(update, context, t(lang, "read.not_found", id=article_id), lang=lang)
         return
     text, buttons, pending = await _card(context, article, prefs, lang)
-    chat = update.effective_chat
-    assert chat is not None
     sent: Message | None = None
     photo = None if article.image_refused or not prefs.pictures else card_photo(article.image_url)
     if photo is not None:
-        try:
-            sent = await context.bot.send_photo(
-                chat.id,
-                photo,
-                caption=truncate_caption(text, lang=lang),
-                reply_markup=keyboard(buttons),
-            )
-        except BadRequest as exc:
-            # Telegram could not fetch the image: the card still goes out, as text, and the
-            # picture is not offered again.
-            log.info("read: image of article %s refused (%s); sending text", article.id, exc)
-            async with context.services.store.write() as session:
-                await refuse_image(session, article.id)
+        # Telegram could not fetch the image: the card still goes out, as text (below).
+        caption = Html(truncate_caption(text, lang=lang))
+        sent = await reply_photo(update, context, article.id, photo, caption, buttons=buttons)
     if sent is None:
         sent = await reply(update, context, text, buttons=buttons, lang=lang)
     if sent is not None:

@@ -17,8 +17,17 @@ from bot.render.split import MAX_CAPTION_LENGTH, utf16_len
 from bot.render.timefmt import format_datetime_local
 from news.summaries.budget import Budget, trim_to_budget
 from news.summaries.sentences import split_sentences
+from storage import Article
 
-__all__ = ["MAX_IMAGE_URL", "SUMMARY_WORDS", "Card", "CardStory", "card_photo", "render_card"]
+__all__ = [
+    "MAX_IMAGE_URL",
+    "SUMMARY_WORDS",
+    "Card",
+    "CardStory",
+    "card_photo",
+    "card_story",
+    "render_card",
+]
 
 SUMMARY_WORDS = 60
 # Telegram fetches the picture itself; an address longer than this is no picture we offer.
@@ -56,6 +65,22 @@ def card_photo(image_url: str | None) -> str | None:
     if image_url is None or len(image_url) > MAX_IMAGE_URL or not is_safe_url(image_url):
         return None
     return image_url
+
+
+def card_story(article: Article, *, pictures: bool = True) -> CardStory:
+    """What a card shows of a stored article: its lead (else the start of its text) as the
+    summary, and its picture unless Telegram refused it before or ``pictures`` is off."""
+    photo = None if article.image_refused or not pictures else card_photo(article.image_url)
+    return CardStory(
+        article.id,
+        article.title,
+        article.source,
+        article.published_at,
+        article.date_known,
+        article.lead or article.text[:600],
+        article.url or article.canonical_url,
+        photo,
+    )
 
 
 def _caption(lines: list[str], lang: str) -> Html:

@@ -1,7 +1,9 @@
-"""Sending and editing replies: HTML split under Telegram's limits, keyboards attached to the last part."""
+"""Sending and editing replies: HTML split under Telegram's limits, keyboards attached to the
+last part; picture cards, whose refused pictures are remembered."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -11,8 +13,11 @@ from bot.render.bidi import direction_for, rtl_paragraph
 from bot.render.html import Html, is_safe_url, to_plain_text
 from bot.render.split import MAX_MESSAGE_LENGTH, split_message, utf16_len
 from bot.services import KhabarContext
+from storage.articles import refuse_image
 
-__all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply"]
+__all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply", "reply_photo"]
+
+log = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[tuple[str, str]]]
 
@@ -79,6 +84,32 @@ async def reply(
             link_preview_options=None if preview else _NO_PREVIEW,
         )
     return sent
+
+
+async def reply_photo(
+    update: Update,
+    context: KhabarContext,
+    article_id: int,
+    photo: str,
+    caption: Html,
+    *,
+    buttons: Keyboard = (),
+) -> Message | None:
+    """Send an article's picture card to the update's chat (Telegram fetches ``photo`` itself);
+    None when Telegram refuses the picture (a 400: a bad address, content it cannot fetch),
+    which is then remembered so the article's cards go as text from now on, as pushes do."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    try:
+        return await context.bot.send_photo(
+            chat.id, photo, caption=caption, reply_markup=keyboard(buttons)
+        )
+    except BadRequest as exc:
+        log.info("reply: picture of article %s refused (%s); sending text", article_id, exc)
+        async with context.services.store.write() as session:
+            await refuse_image(session, article_id)
+        return None
 
 
 async def edit_or_reply(
