@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage import open_store
 from storage.articles import search_articles
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to
+
+pytestmark = pytest.mark.fresh_database
 
 
 async def _add_feed(conn: AsyncConnection, language: str) -> None:
