@@ -347,7 +347,7 @@ class Pipeline:
     async def ingest_candidate(self, candidate: Candidate, *, push: bool = True) -> Stored:
         """Store ``candidate`` once, in its story; queue the story for pushes (unless ``push``
         is off) and hand the new article to the summary stage."""
-        stored = await self._store(candidate)
+        candidate, stored = await self._store(candidate)
         await self._after_store(candidate, stored, push=push)
         return stored
 
@@ -365,14 +365,15 @@ class Pipeline:
                 item.source, candidate, await self.ingest_candidate(candidate, push=False)
             )
 
-    async def _store(self, candidate: Candidate) -> Stored:
-        return (await self._store_linked([candidate], each=False))[0][1]
+    async def _store(self, candidate: Candidate) -> tuple[Candidate, Stored]:
+        """The candidate as stored (its topic may be the embedding classifier's) and how."""
+        return (await self._store_linked([candidate], each=False))[0]
 
     async def _store_linked(
         self, candidates: list[Candidate], *, each: bool
     ) -> list[tuple[Candidate, Stored]]:
         """Store candidates, linked across languages; ``each``: a bad one is skipped, not raised."""
-        vectors = await self.links.prepare(candidates)
+        candidates, vectors = await self.links.prepare(candidates)
         link = self.links.finder(vectors)
         if each:
             results = await store_each(self.store, candidates, self.stories, link)

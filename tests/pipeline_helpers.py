@@ -39,7 +39,7 @@ def unique_text(seed: str, n: int) -> str:
 
 
 def rss(title: str, items: list[dict[str, str]], language: str = "en") -> bytes:
-    """An RSS 2.0 document with these items."""
+    """An RSS 2.0 document with these items (title, link; optional guid, date, body, category)."""
     parts = [
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
         f"<title>{title}</title><link>https://example.org/</link><language>{language}</language>",
@@ -51,7 +51,8 @@ def rss(title: str, items: list[dict[str, str]], language: str = "en") -> bytes:
             f"<guid>{item.get('guid', item['link'])}</guid>"
             f"<pubDate>{item.get('date', 'Mon, 23 Nov 2026 10:00:00 +0000')}</pubDate>"
             f"<description><![CDATA[{item.get('body', BODY)}]]></description>"
-            "</item>"
+            + (f"<category>{item['category']}</category>" if "category" in item else "")
+            + "</item>"
         )
     parts.append("</channel></rss>")
     return "".join(parts).encode()

@@ -1,6 +1,7 @@
 """Embedding articles and queries off the event loop, one at a time in a worker thread.
 
-An article is embedded from its title and lede only (capped), once, when it is stored. Bad
+An article is embedded from its title and lede only (capped), once, when it is stored; the
+same worker classifies its topic from the vector when asked (news.embeddings.topicmodel). Bad
 input never stops ingest: a text in neither language, an empty lede, an oversized title, or a
 model that fails to load gives one log line and no vector (the article is stored without one).
 """
@@ -17,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from news.embeddings.backend import Embedder
+from news.embeddings.topicmodel import TopicClassifier
 
 __all__ = ["Embeddings", "embedding_input"]
 
@@ -52,10 +54,14 @@ _KEPT_QUERIES = 256  # query vectors kept (1.5 KB each)
 class Embeddings:
     """The embedder behind an async face: one worker thread, lazily loaded; ``None`` means off.
 
-    ``cpu_seconds`` and ``count`` add up the worker's CPU time per vector (for make bench)."""
+    ``cpu_seconds`` and ``count`` add up the worker's CPU time per vector (for make bench).
+    ``topics`` classifies an article's topic from its vector (default: the shipped weights)."""
 
-    def __init__(self, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, embedder: Embedder | None = None, topics: TopicClassifier | None = None
+    ) -> None:
         self.embedder = embedder
+        self.topics = topics or TopicClassifier()
         self.cpu_seconds = 0.0
         self.count = 0
         self._worker: ThreadPoolExecutor | None = None
@@ -101,20 +107,41 @@ class Embeddings:
         vector = rows[0]
         return vector if np.all(np.isfinite(vector)) else None
 
+    def _run_article(self, text: str, topic: bool) -> tuple[Vector | None, str | None]:
+        name = self.model
+        vector = self._run(text, query=False)
+        if vector is None or not topic:
+            return vector, None
+        return vector, self.topics.topic_of(vector, name)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix="khabar-embed")
+        return self._worker
+
     async def _submit(self, text: str, query: bool) -> Vector | None:
         if self.embedder is None:
             return None
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(1, thread_name_prefix="khabar-embed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, self._run, text, query)
+        return await loop.run_in_executor(self._executor(), self._run, text, query)
 
     async def article(self, title: str, lead: str, language: str) -> Vector | None:
         """An article's vector (from title and lede), or None when off or the input is unfit."""
+        return (await self.article_and_topic(title, lead, language, topic=False))[0]
+
+    async def article_and_topic(
+        self, title: str, lead: str, language: str, *, topic: bool = True
+    ) -> tuple[Vector | None, str | None]:
+        """An article's vector and, when ``topic``, the topic the classifier reads in it
+        (None without a vector or a model: the keyword topic stands), both made in the
+        worker thread."""
         if self.embedder is None:
-            return None
+            return None, None
         text = embedding_input(title, lead, language)
-        return None if text is None else await self._submit(text, query=False)
+        if text is None:
+            return None, None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), self._run_article, text, topic)
 
     async def query(self, text: str) -> Vector | None:
         """A search query's vector, or None when off or the query is empty."""

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         URDU_NAMES,
         classify,
         topic_by_name,
+        topic_from_signals,
         topic_from_url,
         urdu_name,
     )
@@ -76,6 +77,7 @@ __all__ = [
     "structured_date",
     "title_from_text",
     "topic_by_name",
+    "topic_from_signals",
     "topic_from_url",
     "urdu_name",
     "url_key",

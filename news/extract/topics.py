@@ -1,8 +1,9 @@
 """Topic categorisation by rules: feed topic, URL section, feed categories, then keyword lexicons.
 
-Rules rather than a model: research extraction-feeds.md §5 found no usable offline news-topic
-model on PyPI and ranks per-feed and URL-section mapping as the most reliable signals; the
-keyword lexicons in ``news/extract/lexicons/{en,ur}.txt`` are the fallback for feeds of mixed news.
+Research extraction-feeds.md §5 ranks per-feed and URL-section mapping as the most reliable
+signals; when they and the categories say nothing, the topic is a guess: the keyword lexicons in
+``news/extract/lexicons/{en,ur}.txt`` here, replaced by the embedding classifier
+(news.embeddings.topicmodel) where the article gets a vector.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "URDU_NAMES",
     "classify",
     "topic_by_name",
+    "topic_from_signals",
     "topic_from_url",
     "urdu_name",
 ]
@@ -301,7 +303,17 @@ def classify(
     text: str = "",
     language: str | None,
 ) -> str:
-    """Return the article's topic: feed topic, URL section, categories, keywords, else world.
+    """Return the article's topic: feed topic, URL section, categories, keywords, else world."""
+    return topic_from_signals(
+        feed_topic=feed_topic, url=url, categories=categories
+    ) or _topic_from_keywords(title, text, language)
+
+
+def topic_from_signals(
+    *, feed_topic: str | None = None, url: str | None = None, categories: Iterable[str] = ()
+) -> str | None:
+    """Return the topic the feed, the URL section or the categories name, in that order; None
+    when they say nothing (then the topic is guessed from the text).
 
     A feed filed under "world" is the catch-all: an article's own section (/world/pakistan/,
     /sport/) is more specific and wins over it, as it wins over every later signal.
@@ -310,6 +322,4 @@ def classify(
     section = topic_from_url(url)
     if feed and not (feed == DEFAULT_TOPIC and section):
         return feed
-    return (
-        section or _topic_from_categories(categories) or _topic_from_keywords(title, text, language)
-    )
+    return section or _topic_from_categories(categories)

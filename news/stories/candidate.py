@@ -55,6 +55,9 @@ class Candidate:
     image_url: str | None = None
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     keys: TextKeys | None = None  # None only for a Candidate made by hand: computed on store
+    # Feed, URL and categories named no topic: ``topic`` is the keywords' guess, which the
+    # embedding classifier replaces when the article gets a vector (news.stories.linking).
+    topic_guessed: bool = False
 
 
 async def _described(
@@ -87,6 +90,7 @@ def build_candidate(
     author: str | None = None,
     image_url: str | None = None,
     keys: TextKeys | None = None,
+    topic_guessed: bool = False,
 ) -> Candidate:
     """A candidate from its fields; the canonical URL, and the topic, lead and keys when not
     given, are worked out here.
@@ -108,6 +112,7 @@ def build_candidate(
             lead=lead,
         )
         topic, lead, keys = found.topic, found.lead, found.keys
+        topic_guessed = found.topic_guessed
     return Candidate(
         url=url,
         canonical_url=canonical,
@@ -124,6 +129,7 @@ def build_candidate(
         image_url=image_url,
         fetched_at=fetched_at,
         keys=keys,
+        topic_guessed=topic_guessed,
     )
 
 
@@ -179,6 +185,7 @@ async def entry_candidate(
         fetched_at=fetched_at,
         rel_canonical=rel_canonical,
         topic=found.topic,
+        topic_guessed=found.topic_guessed,
         lead=found.lead,
         keys=found.keys,
         published_at=entry.published or (extracted.published_at if extracted else None),
@@ -218,6 +225,7 @@ async def page_candidate(
         fetched_at=fetched_at,
         rel_canonical=article.canonical_url,
         topic=found.topic,
+        topic_guessed=found.topic_guessed,
         lead=found.lead,
         keys=found.keys,
         published_at=article.published_at,

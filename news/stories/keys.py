@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from news.extract.language import language_label
 from news.extract.textdoc import make_lead
-from news.extract.topics import classify
+from news.extract.topics import classify, topic_from_signals
 from news.stories.dedup import content_hash, simhash64, to_signed64
 from storage.textnorm import normalize_for_search
 
@@ -44,6 +44,9 @@ class Described:
     topic: str
     lead: str
     keys: TextKeys
+    # The topic is the keyword lexicons' guess: feed, URL and categories named none (the
+    # embedding classifier may replace it where the article gets a vector).
+    topic_guessed: bool = False
 
 
 def text_keys(title: str, text: str, lead: str) -> TextKeys:
@@ -80,19 +83,17 @@ def describe(
     lead: str | None = None,
 ) -> Described:
     """Language (unless given), topic (unless given: classified on ``url``, the canonical
-    address), lead (unless given) and keys of an article."""
+    address, and flagged when only the text's keywords decided it), lead (unless given) and
+    keys of an article."""
     if language is None:
         language = language_of(title, text, declared=declared, fallback=fallback)
+    guessed = False
     if topic is None:
-        topic = classify(
-            feed_topic=feed_topic,
-            url=url,
-            categories=categories,
-            title=title,
-            text=text,
-            language=language,
-        )
+        topic = topic_from_signals(feed_topic=feed_topic, url=url, categories=categories)
+        if topic is None:
+            guessed = True
+            topic = classify(title=title, text=text, language=language)
     if lead is None:
         paragraphs = [p for p in text.split("\n\n") if p.strip()]
         lead = make_lead(paragraphs) if paragraphs else ""
-    return Described(language, topic, lead, text_keys(title, text, lead))
+    return Described(language, topic, lead, text_keys(title, text, lead), guessed)

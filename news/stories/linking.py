@@ -9,15 +9,15 @@ similarity of each side's nearest competitors, where a sparse window is padded w
 similarity typical of unrelated news. Shared numbers, dates and names (news.stories.clues) add
 to the margin, numbers that conflict take from it. Precision first: a wrong merge hides news.
 
-Here too each new article's vector is stored (once, after the article) and its story's
-languages recorded.
+Here too each new article's vector is stored (once, after the article), its story's languages
+recorded, and a topic that only keywords guessed replaced by the embedding classifier's.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -183,19 +183,29 @@ class StoryLinker:
                 best = Link(entry.story_id, entry.article_id, cosine, score)
         return best
 
-    async def prepare(self, candidates: Sequence[Candidate]) -> Vectors:
-        """The candidates' vectors (made in the worker thread; none when embeddings are off),
-        and what other processes stored read, before the write transaction."""
+    async def prepare(self, candidates: Sequence[Candidate]) -> tuple[list[Candidate], Vectors]:
+        """The candidates and their vectors (made in the worker thread; none when embeddings
+        are off), and what other processes stored read, before the write transaction.
+
+        A candidate whose feed, URL and categories named no topic comes back with the topic
+        the embedding classifier reads in its vector, in place of the keywords' guess."""
         vectors: Vectors = {}
         if not self.embeddings.enabled:
-            return vectors
+            return list(candidates), vectors
+        prepared = []
         for c in candidates:
-            vector = await self.embeddings.article(c.title, c.lead, c.language)
+            vector, topic = await self.embeddings.article_and_topic(
+                c.title, c.lead, c.language, topic=c.topic_guessed
+            )
+            if topic is not None and topic != c.topic:
+                log.debug("topics: %r is %s, not %s by keywords", c.title[:80], topic, c.topic)
+                c = replace(c, topic=topic)
+            prepared.append(c)
             if vector is not None:
                 vectors[id(c)] = vector
         if vectors:
             await self.refresh(max(c.fetched_at for c in candidates))
-        return vectors
+        return prepared, vectors
 
     def finder(self, vectors: Vectors) -> LinkFinder | None:
         """What store_candidates asks when no story of a candidate's language matches: the
