@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -172,13 +172,16 @@ async def search_articles(
     limit: int = 10,
     offset: int = 0,
     viewer: Viewer = None,
+    language: str | None = None,
 ) -> list[Article]:
     """Articles ``viewer`` may see (storage.visibility) whose folded title or text contains
-    every word of ``query``, newest first."""
+    every word of ``query``, newest first; only those in ``language`` when one is given."""
     folded = normalize_for_search(query)
     if not folded:
         return []
     where = visible_to(viewer, Article.feed_id)
+    if language is not None:
+        where = and_(where, Article.language == language)
     ids = await search_ids(session, folded, limit, offset, where=where)
     return await get_articles(session, ids)
 

@@ -1,5 +1,6 @@
 """End to end: inline queries (@bot words) answered through the fake Bot API with matching
-stories, the latest when empty, paged with next_offset, in the user's language."""
+stories, the latest when empty, paged with next_offset, in the user's language, keeping to the
+user's news languages."""
 
 from __future__ import annotations
 
@@ -95,3 +96,22 @@ async def test_a_telegram_language_of_urdu_localizes_a_new_user(bot: BotHarness)
     answer = await _ask(bot, "", language_code="ur")
     assert "گھنٹے" in answer["results"][0]["description"]
     assert answer["is_personal"] is True
+
+
+async def test_results_keep_to_the_users_news_languages(bot: BotHarness) -> None:
+    await add_article(bot.store, "Karachi port closed", published_at=NOW - timedelta(hours=1))
+    await add_article(
+        bot.store, "Karachi بندرگاہ بند", language="ur", published_at=NOW - timedelta(hours=2)
+    )
+    both = await _ask(bot, "karachi")
+    await bot.send(USER, "/news ur")
+    urdu_only = await _ask(bot, "karachi")
+    urdu_latest = await _ask(bot, "")
+    await bot.send(USER, "/news en")
+    english_only = await _ask(bot, "")
+
+    assert len(both["results"]) == 2
+    assert [r["title"] for r in urdu_only["results"]] == ["Karachi بندرگاہ بند"]
+    assert [r["title"] for r in urdu_latest["results"]] == ["Karachi بندرگاہ بند"]
+    assert [r["title"] for r in english_only["results"]] == ["Karachi port closed"]
+    assert urdu_only["is_personal"] is True

@@ -70,16 +70,19 @@ async def _stories(
     context: KhabarContext, user_id: int, query: str, offset: int
 ) -> tuple[list[Article], str | None, str | None]:
     """One page (and one more) of stories for the query, with the user's stored chat language
-    and timezone when the user has a private chat with the bot (their mutes apply then, and
-    the feeds they follow there show; no one else's own feeds ever do)."""
+    and timezone when the user has a private chat with the bot (their mutes and news
+    languages apply then, and the feeds they follow there show; no one else's own feeds ever
+    do)."""
     async with context.services.store.read() as session:
         row = await get_chat(session, user_id)
         mutes = await list_mutes(session, user_id) if row is not None else []
         viewer = user_id if row is not None else None
+        # /news en or ur: only that language's stories; "both" (and no chat): either.
+        language = None if row is None or row.news_languages == "both" else row.news_languages
         listing = (
-            functools.partial(search_articles, session, query, viewer=viewer)
+            functools.partial(search_articles, session, query, viewer=viewer, language=language)
             if any(ch.isalnum() for ch in query)
-            else functools.partial(latest_stories, session, viewer=viewer)
+            else functools.partial(latest_stories, session, viewer=viewer, language=language)
         )
         found = await unmuted_page(listing, mutes, limit=PAGE_SIZE + 1, offset=offset)
     if row is None:
