@@ -1,5 +1,5 @@
-"""The outbox: queue a story for every chat that wants it, once, in one statement; claim due rows
-atomically; record each outcome."""
+"""The outbox: queue a story for every chat that wants it, once (once per forum topic that
+subscribed to it), in one statement; claim due rows atomically; record each outcome."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,6 +23,7 @@ __all__ = [
     "Outcome",
     "QueuedForChat",
     "StoryMatch",
+    "Target",
     "claim_chats",
     "count_by_state",
     "delivery_views",
@@ -34,10 +35,15 @@ __all__ = [
     "requeue_stale",
     "set_due",
     "skip_chat_deliveries",
+    "skip_thread_deliveries",
     "touch_sending",
 ]
 
 _TABLE: Table = Delivery.__table__  # type: ignore[assignment]
+
+Target = tuple[int, int | None]  # (chat id, forum topic or None): where a delivery goes
+# A subscription's or delivery's thread as the unique keys read it (storage/models.py).
+_THREAD = "coalesce({}.thread_id, 0)"
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,9 @@ def _matching_subscriptions(
     story: StoryMatch,
     mode: str | None,
     *,
-    columns: str = "s.chat_id",
+    columns: str,
     also: str = "",
+    join: str = "",
     follows: bool = False,
 ) -> str:
     """SQL selecting ``columns`` of the subscriptions (of ``mode``, or any) that match the story;
@@ -83,7 +90,7 @@ def _matching_subscriptions(
         keyword += f""" OR (s.kind = '{FEED}' AND s.feed_id IN
             (SELECT a.feed_id FROM articles a WHERE a.story_id = :story_id))"""
     mode_sql = f"AND s.mode = '{mode}'" if mode else ""
-    return f"""SELECT {columns} FROM subscriptions s
+    return f"""SELECT {columns} FROM subscriptions s {join}
         WHERE s.created_at <= :now {mode_sql} {also}
           AND ((s.kind = 'topic' AND s.value = :topic) {keyword})"""
 
@@ -103,9 +110,11 @@ def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
 
 
 async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -> int:
-    """Queue ``story`` once for each active chat that wants news in its language (/news) whose
-    subscriptions match it and whose mute words do not; chats that subscribed later than ``now`` are left out.
-    Returns how many deliveries were queued (pairs queued before are never queued again)."""
+    """Queue ``story`` once for each thread of an active chat that wants news in its language
+    (/news) whose subscriptions match it and whose mute words do not; chats that subscribed later
+    than ``now`` are left out. Returns how many deliveries were queued (a chat and thread queued
+    before are never queued again; one matched by a topic and a keyword gets one row, the
+    second skipped by ON CONFLICT)."""
     muted = (
         "AND NOT EXISTS (SELECT 1 FROM chat_mutes m WHERE m.chat_id = c.id AND m.word IN :mutes)"
         if story.mutes
@@ -113,12 +122,16 @@ async def queue_story(session: AsyncSession, story: StoryMatch, now: datetime) -
     )
     # SQLite needs the WHERE before ON CONFLICT to parse an INSERT ... SELECT upsert
     # (sqlite.org/lang_upsert.html, "Parsing Ambiguity").
-    sql = f"""INSERT INTO deliveries
-            (chat_id, story_id, article_id, state, attempts, created_at, due_at, updated_at)
-        SELECT c.id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0, :now, :now, :now
-        FROM chats c
-        WHERE c.id IN ({_matching_subscriptions(story, None)})
-          AND c.active AND c.news_languages IN :wanted {muted}
+    columns = (
+        f"s.chat_id, s.thread_id, :story_id, :article_id, '{DeliveryState.QUEUED}', 0,"
+        " :now, :now, :now"
+    )
+    matching = _matching_subscriptions(
+        story, None, columns=columns, join="JOIN chats c ON c.id = s.chat_id"
+    )
+    sql = f"""INSERT INTO deliveries (chat_id, thread_id, story_id, article_id, state, attempts,
+            created_at, due_at, updated_at)
+        {matching} AND c.active AND c.news_languages IN :wanted {muted}
         ON CONFLICT DO NOTHING"""
     result = await session.execute(
         _params(story, now, sql),
@@ -135,19 +148,27 @@ async def held_deliveries(
     session: AsyncSession, story: StoryMatch, now: datetime
 ) -> list[QueuedForChat]:
     """Queued deliveries of ``story`` that may not go out now: the chat has quiet hours, or only
-    its digest subscriptions matched (then ``digest_time`` is the earliest matching one). A
-    chat's follow of a feed that reported the story counts as one of its subscriptions: a
-    followed feed's delivery waits for the follow's digest as a topic's does."""
-    instant = _matching_subscriptions(story, "instant", follows=True)
+    its digest subscriptions matched (then ``digest_time`` is the earliest matching one); each
+    forum topic by its own subscriptions. A chat's follow of a feed that reported the story
+    counts as one of its subscriptions: a followed feed's delivery waits for the follow's
+    digest as a topic's does."""
+    thread_s, thread_d = _THREAD.format("s"), _THREAD.format("d")
+    instant = _matching_subscriptions(
+        story, "instant", columns=f"s.chat_id, {thread_s}", follows=True
+    )
     digest = _matching_subscriptions(
-        story, "digest", columns="min(s.digest_time)", also="AND s.chat_id = c.id", follows=True
+        story,
+        "digest",
+        columns="min(s.digest_time)",
+        also=f"AND s.chat_id = c.id AND {thread_s} = {thread_d}",
+        follows=True,
     )
     sql = f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
-               CASE WHEN d.chat_id IN ({instant}) THEN NULL
+               CASE WHEN (d.chat_id, {thread_d}) IN ({instant}) THEN NULL
                     ELSE ({digest}) END AS digest_time
         FROM deliveries d JOIN chats c ON c.id = d.chat_id
         WHERE d.story_id = :story_id AND d.state = '{DeliveryState.QUEUED}'
-          AND (c.quiet_start IS NOT NULL OR d.chat_id NOT IN ({instant}))"""
+          AND (c.quiet_start IS NOT NULL OR (d.chat_id, {thread_d}) NOT IN ({instant}))"""
     rows = await session.execute(
         _params(story, now, sql), {"story_id": story.story_id, "topic": story.topic}
     )
@@ -171,24 +192,27 @@ async def queue_delivery(
     story_id: int,
     article_id: int | None,
     due_at: datetime | None = None,
+    thread_id: int | None = None,
 ) -> bool:
-    """Queue one story for one chat; False when that pair was queued before (once, ever)."""
-    due = {chat_id: due_at or utcnow()}
+    """Queue one story for one chat (its forum topic ``thread_id``); False when it was queued
+    there before (once, ever)."""
+    due = {(chat_id, thread_id): due_at or utcnow()}
     return bool(await queue_deliveries(session, story_id=story_id, article_id=article_id, due=due))
 
 
-_ROWS_PER_INSERT = 1000  # 8 columns a row: well inside SQLite's 32,766 bound parameters
+_ROWS_PER_INSERT = 1000  # 9 columns a row: well inside SQLite's 32,766 bound parameters
 
 
 async def queue_deliveries(
-    session: AsyncSession, *, story_id: int, article_id: int | None, due: Mapping[int, datetime]
+    session: AsyncSession, *, story_id: int, article_id: int | None, due: Mapping[Target, datetime]
 ) -> int:
-    """Queue one story for many chats, each due at its own time (``due``: chat id → when), in
-    a few multi-row INSERTs; return how many were new (a pair queued before is skipped)."""
+    """Queue one story for many chats, each due at its own time (``due``: (chat id, thread) →
+    when), in a few multi-row INSERTs; return how many were new (one queued before is skipped)."""
     now = utcnow()
     rows = [
         {
             "chat_id": chat_id,
+            "thread_id": thread_id,
             "story_id": story_id,
             "article_id": article_id,
             "state": DeliveryState.QUEUED,
@@ -197,7 +221,7 @@ async def queue_deliveries(
             "due_at": due_at,
             "updated_at": now,
         }
-        for chat_id, due_at in due.items()
+        for (chat_id, thread_id), due_at in due.items()
     ]
     queued = 0
     for i in range(0, len(rows), _ROWS_PER_INSERT):
@@ -350,6 +374,7 @@ class DeliveryView:
     image_url: str | None = None
     image_refused: bool = False  # Telegram refused image_url once: never offer it again
     chat_pictures: bool = True  # the chat wants picture cards
+    thread_id: int | None = None  # the forum topic it goes to (None: the chat itself)
 
 
 async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> list[DeliveryView]:
@@ -393,6 +418,7 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
             Article.image_url,
             Article.image_refused,
             Chat.pictures,
+            Delivery.thread_id,
         )
         .join(Chat, Chat.id == Delivery.chat_id)
         .join(Story, Story.id == Delivery.story_id)
@@ -404,11 +430,24 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
     return [DeliveryView(*row) for row in rows]
 
 
-async def skip_chat_deliveries(session: AsyncSession, chat_id: int, reason: str) -> int:
-    """Stop every queued delivery of a chat (it blocked us or is gone)."""
+async def _skip(session: AsyncSession, reason: str, *where: ColumnElement[bool]) -> int:
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.chat_id == chat_id, Delivery.state == DeliveryState.QUEUED)
+        .where(Delivery.state == DeliveryState.QUEUED, *where)
         .values(state=DeliveryState.SKIPPED, last_error=reason[:2000], updated_at=utcnow())
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def skip_chat_deliveries(session: AsyncSession, chat_id: int, reason: str) -> int:
+    """Stop every queued delivery of a chat (it blocked us or is gone)."""
+    return await _skip(session, reason, Delivery.chat_id == chat_id)
+
+
+async def skip_thread_deliveries(
+    session: AsyncSession, chat_id: int, thread_id: int, reason: str
+) -> int:
+    """Stop the queued deliveries of one forum topic of a chat (the topic is gone or closed)."""
+    return await _skip(
+        session, reason, Delivery.chat_id == chat_id, Delivery.thread_id == thread_id
+    )

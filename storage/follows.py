@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.dialect import insert_ignore
 from storage.feeds import FeedIn, add_feed
 from storage.models import Article, Chat, ChatMute, Feed, Subscription
-from storage.subscriptions import FEED, chat_digest_time, remove_unfollowed_feeds
+from storage.subscriptions import FEED, chat_digest_time, in_thread, remove_unfollowed_feeds
 from storage.types import utcnow
 
 __all__ = [
@@ -35,7 +35,8 @@ _SUBSCRIPTIONS: Table = Subscription.__table__  # type: ignore[assignment]
 
 @dataclass(frozen=True)
 class Follower:
-    """An active chat following a feed, with what decides when its deliveries go out."""
+    """An active chat following a feed (in one of its forum topics, or None: the chat itself),
+    with what decides when its deliveries go out."""
 
     chat_id: int
     timezone: str
@@ -43,18 +44,27 @@ class Follower:
     quiet_end: int | None
     digest_time: int | None  # set when the follow is delivered in a daily digest
     language: str
+    thread_id: int | None = None
 
 
 async def follow_feed(
-    session: AsyncSession, chat_id: int, url: str, *, display: str, language: str
+    session: AsyncSession,
+    chat_id: int,
+    url: str,
+    *,
+    display: str,
+    language: str,
+    thread_id: int | None = None,
 ) -> tuple[Feed, bool]:
-    """Follow the feed at ``url`` (added, not shared, when no feed has it); return the feed and
-    whether the chat did not follow it before. The follow joins the chat's digest when it has
-    one (every subscription in one digest at one time, as /digest sets), else is instant."""
+    """Follow the feed at ``url`` in the chat's thread (the feed added, not shared, when no feed
+    has it); return the feed and whether that thread did not follow it before. The follow joins
+    the chat's digest when it has one (every subscription in one digest at one time, as /digest
+    sets), else is instant."""
     feed, _ = await add_feed(session, FeedIn(url=url, title=url, language=language, shared=False))
     digest = await chat_digest_time(session, chat_id)
     values = {
         "chat_id": chat_id,
+        "thread_id": thread_id,
         "kind": FEED,
         "value": str(feed.id),
         "display": display,
@@ -67,11 +77,14 @@ async def follow_feed(
     return feed, bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def unfollow_feed(session: AsyncSession, chat_id: int, feed_id: int) -> bool:
-    """Stop following a feed; return whether the chat followed it."""
+async def unfollow_feed(
+    session: AsyncSession, chat_id: int, feed_id: int, thread_id: int | None = None
+) -> bool:
+    """Stop following a feed in the chat's thread; return whether it followed it there."""
     result = await session.execute(
         delete(Subscription).where(
             Subscription.chat_id == chat_id,
+            in_thread(thread_id),
             Subscription.kind == FEED,
             Subscription.feed_id == feed_id,
         )
@@ -82,19 +95,21 @@ async def unfollow_feed(session: AsyncSession, chat_id: int, feed_id: int) -> bo
     return removed
 
 
-async def list_follows(session: AsyncSession, chat_id: int) -> list[Feed]:
-    """The feeds the chat follows, in the order it followed them."""
+async def list_follows(
+    session: AsyncSession, chat_id: int, thread_id: int | None = None
+) -> list[Feed]:
+    """The feeds the chat's thread follows, in the order it followed them."""
     stmt = (
         select(Feed)
         .join(Subscription, Subscription.feed_id == Feed.id)
-        .where(Subscription.chat_id == chat_id, Subscription.kind == FEED)
+        .where(Subscription.chat_id == chat_id, in_thread(thread_id), Subscription.kind == FEED)
         .order_by(Subscription.id)
     )
     return list((await session.execute(stmt)).scalars())
 
 
 async def followed_feed_ids(session: AsyncSession, chat_id: int) -> set[int]:
-    """The ids of the feeds the chat follows."""
+    """The ids of the feeds the chat follows (in any of its threads)."""
     stmt = select(Subscription.feed_id).where(
         Subscription.chat_id == chat_id, Subscription.kind == FEED
     )
@@ -110,7 +125,8 @@ async def has_followers(session: AsyncSession, feed_id: int) -> bool:
 async def feed_followers(
     session: AsyncSession, feed_id: int, now: datetime, mutes: Sequence[str] = ()
 ) -> list[Follower]:
-    """The active chats that followed the feed by ``now`` and muted none of ``mutes``."""
+    """The active chats that followed the feed by ``now`` and muted none of ``mutes``, once
+    for each thread that follows it."""
     stmt = (
         select(
             Chat.id,
@@ -120,6 +136,7 @@ async def feed_followers(
             Subscription.mode,
             Subscription.digest_time,
             Chat.language,
+            Subscription.thread_id,
         )
         .join(Chat, Chat.id == Subscription.chat_id)
         .where(
@@ -128,15 +145,15 @@ async def feed_followers(
             Subscription.created_at <= now,
             Chat.active.is_(True),
         )
-        .order_by(Chat.id)
+        .order_by(Chat.id, Subscription.thread_id)
     )
     if mutes:
         muted = exists().where(ChatMute.chat_id == Chat.id, ChatMute.word.in_(list(mutes)))
         stmt = stmt.where(~muted)
     rows = (await session.execute(stmt)).all()
     return [
-        Follower(chat, tz, qs, qe, digest if mode == "digest" else None, language)
-        for chat, tz, qs, qe, mode, digest, language in rows
+        Follower(chat, tz, qs, qe, digest if mode == "digest" else None, language, thread)
+        for chat, tz, qs, qe, mode, digest, language, thread in rows
     ]
 
 

@@ -14,9 +14,11 @@ from sqlalchemy import (
     MetaData,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import TextClause
 
 from storage.types import CleanString, CleanText, UTCDateTime, utcnow
 
@@ -33,6 +35,13 @@ __all__ = [
     "Subscription",
     "SummaryCache",
 ]
+
+
+def _thread_key() -> TextClause:
+    """thread_id in a unique index, NULL read as 0 (never a topic's: topics are message ids,
+    from 1), since SQL's NULLs never clash."""
+    return text("coalesce(thread_id, 0)")
+
 
 # Stable constraint names so migrations can refer to them on both SQLite and PostgreSQL.
 _NAMING = {
@@ -216,10 +225,16 @@ class Subscription(Base):
     feed_id: Mapped[int | None] = mapped_column(
         ForeignKey("feeds.id", ondelete="CASCADE"), index=True
     )
+    # A forum supergroup's topic (message_thread_id) the subscription was made in; None: the
+    # chat itself (a private chat, a group, a channel, a forum's General topic).
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
-        UniqueConstraint("chat_id", "kind", "value"),
+        # Unique per thread, None counting as one thread (SQL's NULLs never clash): migration 0015.
+        Index(
+            "uq_subscriptions_chat_thread", "chat_id", _thread_key(), "kind", "value", unique=True
+        ),
         Index("ix_subscriptions_match", "kind", "value", "mode"),
     )
 
@@ -259,9 +274,12 @@ class Delivery(Base):
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The forum topic it goes to (Subscription.thread_id); None: the chat itself.
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
-        UniqueConstraint("chat_id", "story_id"),
+        # A story reaches a chat once per thread that subscribed to it (migration 0015).
+        Index("uq_deliveries_chat_story_thread", "chat_id", "story_id", _thread_key(), unique=True),
         Index("ix_deliveries_due", "state", "due_at"),
         Index("ix_deliveries_chat_state", "chat_id", "state"),
     )

@@ -1,9 +1,10 @@
 """Queries on subscriptions: a chat's topics and keyword phrases, instant or digest, and the
-digest time."""
+digest time. In a forum supergroup each topic (thread) has subscriptions of its own; a
+``thread_id`` of None is the chat itself (and a forum's General topic)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_ignore
@@ -15,6 +16,7 @@ __all__ = [
     "FEED",
     "chat_digest_time",
     "count_subscriptions",
+    "in_thread",
     "keyword_values",
     "list_subscriptions",
     "remove_unfollowed_feeds",
@@ -27,6 +29,12 @@ __all__ = [
 FEED = "feed"  # subscriptions.kind of a follow; its value is the feed's id as text
 
 
+def in_thread(thread_id: int | None) -> ColumnElement[bool]:
+    """The subscriptions of one thread of a chat (None: of the chat itself)."""
+    column = Subscription.thread_id
+    return column.is_(None) if thread_id is None else column == thread_id
+
+
 async def subscribe(
     session: AsyncSession,
     chat_id: int,
@@ -36,10 +44,13 @@ async def subscribe(
     display: str,
     mode: str = "instant",
     digest_time: int | None = None,
+    thread_id: int | None = None,
 ) -> bool:
-    """Subscribe a chat; return False when it already was (its mode is then updated)."""
+    """Subscribe a chat (in its forum topic ``thread_id``); return False when it already was
+    (its mode is then updated)."""
     values = {
         "chat_id": chat_id,
+        "thread_id": thread_id,
         "kind": kind,
         "value": value,
         "display": display,
@@ -54,6 +65,7 @@ async def subscribe(
             update(Subscription)
             .where(
                 Subscription.chat_id == chat_id,
+                in_thread(thread_id),
                 Subscription.kind == kind,
                 Subscription.value == value,
             )
@@ -62,12 +74,17 @@ async def subscribe(
     return created
 
 
-async def unsubscribe(session: AsyncSession, chat_id: int, *, kind: str, value: str) -> bool:
-    """Remove one subscription; return whether it existed. A chat's own feed that no chat
-    follows any more goes with its last follow (nothing fetches it)."""
+async def unsubscribe(
+    session: AsyncSession, chat_id: int, *, kind: str, value: str, thread_id: int | None = None
+) -> bool:
+    """Remove one subscription of the chat's thread; return whether it existed. A chat's own
+    feed that no chat follows any more goes with its last follow (nothing fetches it)."""
     result = await session.execute(
         delete(Subscription).where(
-            Subscription.chat_id == chat_id, Subscription.kind == kind, Subscription.value == value
+            Subscription.chat_id == chat_id,
+            in_thread(thread_id),
+            Subscription.kind == kind,
+            Subscription.value == value,
         )
     )
     removed = bool(result.rowcount)  # type: ignore[attr-defined]
@@ -76,10 +93,12 @@ async def unsubscribe(session: AsyncSession, chat_id: int, *, kind: str, value: 
     return removed
 
 
-async def unsubscribe_all(session: AsyncSession, chat_id: int) -> int:
-    """Remove every subscription of a chat (and the chat's own feeds it alone followed);
-    return how many there were."""
-    result = await session.execute(delete(Subscription).where(Subscription.chat_id == chat_id))
+async def unsubscribe_all(session: AsyncSession, chat_id: int, thread_id: int | None = None) -> int:
+    """Remove every subscription of a chat's thread (and the chat's own feeds it alone
+    followed); return how many there were."""
+    result = await session.execute(
+        delete(Subscription).where(Subscription.chat_id == chat_id, in_thread(thread_id))
+    )
     removed = int(result.rowcount)  # type: ignore[attr-defined]
     if removed:
         await remove_unfollowed_feeds(session)
@@ -99,23 +118,28 @@ async def remove_unfollowed_feeds(session: AsyncSession) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def list_subscriptions(session: AsyncSession, chat_id: int) -> list[Subscription]:
-    """A chat's subscriptions: topics first, then keywords, each alphabetically."""
+async def list_subscriptions(
+    session: AsyncSession, chat_id: int, thread_id: int | None = None
+) -> list[Subscription]:
+    """The subscriptions of a chat's thread: topics first, then keywords, each alphabetically."""
     stmt = (
         select(Subscription)
-        .where(Subscription.chat_id == chat_id)
+        .where(Subscription.chat_id == chat_id, in_thread(thread_id))
         .order_by(Subscription.kind.desc(), Subscription.value)
     )
     return list((await session.execute(stmt)).scalars())
 
 
-async def count_subscriptions(session: AsyncSession) -> int:
-    """How many subscriptions exist."""
-    return (await session.execute(select(func.count(Subscription.id)))).scalar_one()
+async def count_subscriptions(session: AsyncSession, chat_id: int | None = None) -> int:
+    """How many subscriptions exist (of one chat, all its threads, when ``chat_id`` is given)."""
+    stmt = select(func.count(Subscription.id))
+    if chat_id is not None:
+        stmt = stmt.where(Subscription.chat_id == chat_id)
+    return (await session.execute(stmt)).scalar_one()
 
 
 async def set_digest_time(session: AsyncSession, chat_id: int, minutes: int | None) -> int:
-    """Deliver every subscription of a chat as a digest at ``minutes`` after local midnight
+    """Deliver every subscription of a chat (in every thread) as a digest at ``minutes`` after local midnight
     (None: back to instant); return how many subscriptions changed."""
     mode = "instant" if minutes is None else "digest"
     result = await session.execute(

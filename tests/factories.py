@@ -183,9 +183,11 @@ async def add_subscription(
     mode: str = "instant",
     digest_time: int | None = None,
     subscribed_at: datetime = _SUBSCRIBED_AT,
+    thread_id: int | None = None,
 ) -> None:
-    """Give an existing chat one more subscription."""
+    """Give an existing chat one more subscription (in its forum topic ``thread_id``)."""
     row = _subscription(chat_id, kind, value, mode, digest_time, subscribed_at)
+    row["thread_id"] = thread_id
     async with store.write() as session:
         await session.execute(insert(Subscription), [row])
 

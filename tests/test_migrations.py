@@ -202,3 +202,45 @@ async def test_downgrades_keep_the_rows_of_child_tables(database_url: str) -> No
         }
     finally:
         await store.close()
+
+
+async def test_downgrading_forum_threads_keeps_one_row_per_chat(database_url: str) -> None:
+    """0015's downgrade: the old keys hold again, the chat's own row kept over its topics'."""
+    store = await open_store(database_url)
+    try:
+        async with store.engine.begin() as conn:
+            for sql in (
+                "INSERT INTO chats (id, type, language, timezone, active, created_at, updated_at)"
+                " VALUES (7, 'supergroup', 'en', 'UTC', true, '2026-01-01', '2026-01-01')",
+                "INSERT INTO stories (id, title, topic, language, simhash, article_count,"
+                " first_published_at, created_at, updated_at) VALUES (3, 'T', 'world', 'en', 0,"
+                " 1, '2026-01-01', '2026-01-01', '2026-01-01')",
+            ):
+                await conn.execute(text(sql))
+            for n, thread in ((1, "9"), (2, "NULL"), (3, "5")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO subscriptions (id, chat_id, kind, value, display, mode,"
+                        f" created_at, thread_id) VALUES ({n}, 7, 'topic', 'world', 'World',"
+                        f" 'instant', '2026-01-01', {thread})"
+                    )
+                )
+                await conn.execute(
+                    text(
+                        "INSERT INTO deliveries (id, chat_id, story_id, state, attempts,"
+                        f" created_at, due_at, updated_at, thread_id) VALUES ({n}, 7, 3, 'queued',"
+                        f" 0, '2026-01-01', '2026-01-01', '2026-01-01', {thread})"
+                    )
+                )
+        async with store.engine.begin() as conn:
+            await conn.run_sync(_downgrade, "0014")
+        async with store.engine.connect() as conn:
+            kept = [
+                (await conn.execute(text(f"SELECT id FROM {table}"))).scalars().all()
+                for table in ("subscriptions", "deliveries")
+            ]
+        assert kept == [[2], [2]]
+        await store.upgrade()
+        assert await current_revision(store.engine) == head_revision()
+    finally:
+        await store.close()

@@ -130,7 +130,10 @@ async def queue_followers(
         followers = await feed_followers(session, feed_id, now, mutes)
         story = (await story_reports(session, [stored.story_id]))[stored.story_id]
     # The policy's time: now to send, the end of quiet hours, or the chat's digest time.
-    due = {chat.chat_id: policy.decide(now, _times(chat), story).at for chat in followers}
+    due = {
+        (chat.chat_id, chat.thread_id): policy.decide(now, _times(chat), story).at
+        for chat in followers
+    }
     async with store.write() as session:
         queued = await queue_deliveries(
             session, story_id=stored.story_id, article_id=stored.article_id, due=due
