@@ -33,7 +33,7 @@ async def test_own_rows_survive_the_stale_sweep_however_late_it_runs(store: Stor
     # Chat 1's message went out; its outcome waits for the next flush. Chat 2 is still sending.
     done = next(c for c in chats if c.chat_id == 1)
     recorder.record(done.ids, DeliveryState.SENT)
-    claims.release(1)
+    claims.release(done.target)
     # This machine was slow: the sweep runs long after the lease (no renewal happened).
     clock.advance(seconds=30)
     await claims.requeue_stale()

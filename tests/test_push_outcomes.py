@@ -28,6 +28,7 @@ from bot.push.outcomes import (
     RetryAt,
     SendOutcome,
     Sent,
+    ThreadGone,
     classify,
 )
 from bot.push.pacing import PushConfig
@@ -159,6 +160,21 @@ def test_classify(answer: Message | TelegramError, attempt: Attempt, expected: S
             id="chat-not-found-is-gone",
         ),
         pytest.param(ChatMigrated(-1005), Migrate(-1005), id="group-became-a-supergroup"),
+        pytest.param(
+            BadRequest("Bad Request: message thread not found"),
+            ThreadGone("Message thread not found"),
+            id="deleted-topic-is-gone-not-the-chat",
+        ),
+        pytest.param(
+            BadRequest("Bad Request: TOPIC_DELETED"),
+            ThreadGone("Topic_deleted"),
+            id="topic-deleted-is-gone",
+        ),
+        pytest.param(
+            BadRequest("Bad Request: TOPIC_CLOSED"),
+            ThreadGone("Topic_closed", closed=True),
+            id="closed-topic",
+        ),
     ],
 )
 def test_a_gone_or_migrated_chat_is_so_for_text_and_pictures(
@@ -181,6 +197,7 @@ def test_backoff_waits_five_minutes_at_most() -> None:
         pytest.param(BadRequest("Bad Request: user is deactivated"), True, id="deactivated"),
         pytest.param(BadRequest(PARSE), False, id="refused-html"),
         pytest.param(BadRequest("Bad Request: message is too long"), False, id="other-400"),
+        pytest.param(BadRequest("Bad Request: message thread not found"), False, id="topic"),
         pytest.param(RetryAfter(timedelta(seconds=3)), False, id="429"),
         pytest.param(ChatMigrated(-1005), False, id="migrated"),
         pytest.param(TimedOut(), False, id="timeout"),

@@ -1,5 +1,6 @@
 """Claiming and leasing for the push sender: a chat's due deliveries are claimed together and
-held until their outcomes are written.
+held until their outcomes are written; they go out as one message per forum topic (a chat
+without topics has one, the chat itself).
 
 A crash leaves claimed rows in ``sending``; after ``lease`` seconds any sender puts them back in
 the queue (``Claims.requeue_stale``), so only the messages whose outcome was not yet written can
@@ -19,6 +20,7 @@ from news.delivery.policy import ChatTimes
 from storage import DeliveryState, Store
 from storage.deliveries import (
     DeliveryView,
+    Target,
     claim_chats,
     delivery_views,
     requeue_stale,
@@ -33,8 +35,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ClaimedChat:
-    """One chat's claimed deliveries, its whole due backlog (oldest story first), and the
-    reports of their stories (what the delivery policy judges a breaking story by)."""
+    """One chat's claimed deliveries for one of its threads (its whole due backlog there, oldest
+    story first), and the reports of their stories (what the delivery policy judges a breaking
+    story by)."""
 
     views: list[DeliveryView]
     stories: dict[int, StoryReports]
@@ -43,6 +46,16 @@ class ClaimedChat:
     def chat_id(self) -> int:
         """The chat they go to."""
         return self.views[0].chat_id
+
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic they go to (None: the chat itself)."""
+        return self.views[0].thread_id
+
+    @property
+    def target(self) -> Target:
+        """Where they go: the chat and its thread."""
+        return self.chat_id, self.thread_id
 
     @property
     def ids(self) -> list[int]:
@@ -69,13 +82,14 @@ class Claims:
         self.recorder = recorder
         self.clock = clock
         self.lease = lease
-        self.busy: dict[int, list[int]] = {}  # chat id -> its claimed delivery ids
+        self.busy: dict[Target, list[int]] = {}  # (chat, thread) -> its claimed delivery ids
 
     async def claim(self, limit: int) -> tuple[int, list[ClaimedChat]]:
         """Claim the due rows of up to ``limit`` chats not busy here; how many rows were claimed,
         and the chats to send them to (rows whose article was pruned are failed at once)."""
         async with self.store.write() as session:
-            ids = await claim_chats(session, self.clock(), limit, self.busy.keys())
+            busy = {chat_id for chat_id, _ in self.busy}
+            ids = await claim_chats(session, self.clock(), limit, busy)
         if not ids:
             return 0, []
         try:
@@ -88,17 +102,18 @@ class Claims:
         gone = set(ids) - {v.delivery_id for v in views}
         if gone:  # its article was pruned: nothing left to send
             self.recorder.record(gone, DeliveryState.FAILED, note="article gone")
-        groups: defaultdict[int, list[DeliveryView]] = defaultdict(list)
+        groups: defaultdict[Target, list[DeliveryView]] = defaultdict(list)
         for v in views:
-            groups[v.chat_id].append(v)
+            groups[v.chat_id, v.thread_id].append(v)
         chats = [ClaimedChat(group, stories) for group in groups.values()]
         for chat in chats:
-            self.busy[chat.chat_id] = chat.ids
+            self.busy[chat.target] = chat.ids
         return len(ids), chats
 
-    def release(self, chat_id: int) -> None:
-        """The chat's outcomes are recorded (or it was handed back): it is no longer held."""
-        self.busy.pop(chat_id, None)
+    def release(self, target: Target) -> None:
+        """The outcomes for the chat's thread are recorded (or they were handed back): they are
+        no longer held."""
+        self.busy.pop(target, None)
 
     def leased(self) -> list[int]:
         """Every delivery id held now, whose lease must be kept alive."""

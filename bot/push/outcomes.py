@@ -27,6 +27,7 @@ __all__ = [
     "RetryAt",
     "SendOutcome",
     "Sent",
+    "ThreadGone",
     "classify",
 ]
 
@@ -40,6 +41,10 @@ _GONE = (
     "group chat was deactivated",
     "peer_id_invalid",
 )
+# A forum topic that cannot take the message, the chat being fine: a deleted topic answers
+# "message thread not found" (MTProto's TOPIC_DELETED), a closed one "TOPIC_CLOSED".
+_THREAD_GONE = ("message thread not found", "topic_deleted")
+_THREAD_CLOSED = "topic_closed"
 _DEFAULTS = PushConfig()
 
 
@@ -83,6 +88,15 @@ class PictureRefused:
 
 
 @dataclass(frozen=True)
+class ThreadGone:
+    """The forum topic the message went to was deleted (or, ``closed``, closed by its admins):
+    retire that topic, not the chat (bot.push.gone.retire_thread)."""
+
+    reason: str
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Migrate:
     """The group became a supergroup: move the chat to ``chat_id`` and queue again."""
 
@@ -97,7 +111,7 @@ class Failed:
     refused: bool = False  # Telegram refused this message (else the retries ran out)
 
 
-SendOutcome = Sent | RetryAt | Gone | ResendPlain | PictureRefused | Migrate | Failed
+SendOutcome = Sent | RetryAt | Gone | ThreadGone | ResendPlain | PictureRefused | Migrate | Failed
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,12 @@ def classify(
         return RetryAt(at, f"429: retry after {seconds:g} s", retry_after=seconds)
     if isinstance(answer, ChatMigrated):
         return Migrate(answer.new_chat_id)
+    lowered = reason.lower()
+    if isinstance(answer, BadRequest) and (
+        _THREAD_CLOSED in lowered or any(g in lowered for g in _THREAD_GONE)
+    ):
+        # Before the picture's case: a photo sent to a deleted topic is refused for the topic.
+        return ThreadGone(reason, closed=_THREAD_CLOSED in lowered)
     gone = isinstance(answer, Forbidden) or any(g in reason.lower() for g in _GONE)
     if isinstance(answer, BadRequest) and attempt.photo and not gone:
         # "wrong file identifier/HTTP URL specified", "failed to get HTTP URL content", ...

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from bot.budget.budget import SendBudget, SendStopped, Sleep
 from bot.budget.turns import Priority
 from bot.push.claim import ClaimedChat
-from bot.push.gone import retire_chat
+from bot.push.gone import retire_chat, retire_thread
 from bot.push.localize import Localizer
 from bot.push.outcomes import (
     Attempt,
@@ -27,6 +27,7 @@ from bot.push.outcomes import (
     RetryAt,
     SendOutcome,
     Sent,
+    ThreadGone,
     classify,
 )
 from bot.push.pacing import PushConfig
@@ -85,6 +86,7 @@ class Courier:
                 parse_mode=None if plain else ParseMode.HTML,
                 reply_markup=keyboard(buttons),
                 link_preview_options=_NO_PREVIEW,
+                message_thread_id=chat.thread_id,
             )
         except TelegramError as exc:
             answer = exc
@@ -106,6 +108,7 @@ class Courier:
                 caption=card.caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(card.buttons),
+                message_thread_id=chat.thread_id,
             )
         except TelegramError as exc:
             answer = exc
@@ -191,7 +194,17 @@ class Courier:
             case Gone(reason):
                 await retire_chat(self.store, chat.chat_id, reason, during="push")
                 self.fail(ids, reason)
-            case Failed(reason, refused=True) | ResendPlain(reason) | PictureRefused(reason):
+            case ThreadGone(reason, closed) if chat.thread_id is not None:
+                await retire_thread(
+                    self.store, chat.chat_id, chat.thread_id, reason, closed=closed, during="push"
+                )
+                self.fail(ids, reason)
+            case (
+                Failed(reason, refused=True)
+                | ResendPlain(reason)
+                | PictureRefused(reason)
+                | ThreadGone(reason)
+            ):
                 log.warning("push: chat %s refused the message: %s", chat.chat_id, reason)
                 self.fail(ids, reason)
             case Failed(reason):  # the retries ran out

@@ -28,7 +28,7 @@ from bot.push.record import Recorder
 from bot.push.send import Courier
 from news.delivery.policy import Action, Decision, DeliveryPolicy
 from storage import Store
-from storage.deliveries import count_by_state
+from storage.deliveries import Target, count_by_state
 from storage.stats import delivery_latencies
 
 __all__ = ["PushConfig", "Sender"]
@@ -68,7 +68,7 @@ class Sender:
         self._stop = asyncio.Event()
         # Chats ready to send, with whether the story is breaking; and chats not ready yet.
         self._queue: asyncio.Queue[tuple[ClaimedChat, bool] | None] = asyncio.Queue()
-        self._timers: dict[int, tuple[asyncio.TimerHandle, ClaimedChat]] = {}
+        self._timers: dict[Target, tuple[asyncio.TimerHandle, ClaimedChat]] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._room = asyncio.Event()
         self._idle = asyncio.Event()
@@ -130,23 +130,22 @@ class Sender:
     def _dispatch(self, chat: ClaimedChat) -> None:
         """Hand a claimed chat to the workers as soon as it may get a message: now, after its
         own interval, or when the delivery policy lets it (after quiet hours)."""
-        chat_id = chat.chat_id
-        self._timers.pop(chat_id, None)
+        self._timers.pop(chat.target, None)
         try:
             if self._stop.is_set():
                 self._requeue(chat.ids)
             elif (decision := self._decide(chat)).action is not Action.SEND:
                 self._requeue(chat.ids, decision.at)
-            elif (wait := self.budget.chat_ready_in(chat_id)) > 0:
+            elif (wait := self.budget.chat_ready_in(chat.chat_id)) > 0:
                 handle = asyncio.get_running_loop().call_later(wait, self._dispatch, chat)
-                self._timers[chat_id] = (handle, chat)
+                self._timers[chat.target] = (handle, chat)
                 return
             else:
                 self._queue.put_nowait((chat, decision.breaking))
                 return
         except Exception as exc:
             self._fail(chat, exc)
-        self._done(chat_id)
+        self._done(chat.target)
 
     async def _worker(self) -> None:
         """Send chats from the queue, one at a time, each in its slot of the budget (a fixed
@@ -161,15 +160,15 @@ class Sender:
             except Exception as exc:
                 self._fail(chat, exc)
             finally:
-                self._done(chat.chat_id)
+                self._done(chat.target)
 
     def _fail(self, chat: ClaimedChat, exc: Exception) -> None:
         """A bug must not leave rows claimed until the lease runs out."""
         log.error("push: chat %s failed", chat.chat_id, exc_info=exc)
         self.courier.fail(chat.ids, f"error: {exc!r}")
 
-    def _done(self, chat_id: int) -> None:
-        self.claims.release(chat_id)
+    def _done(self, target: Target) -> None:
+        self.claims.release(target)
         if self.max_groups - len(self.claims.busy) >= self._min_claim:
             self._room.set()
         if not self.claims.busy:
@@ -185,7 +184,7 @@ class Sender:
         for handle, chat in self._timers.values():
             handle.cancel()
             self._requeue(chat.ids)
-            self.claims.release(chat.chat_id)
+            self.claims.release(chat.target)
         self._timers.clear()
         for _ in self._workers:
             self._queue.put_nowait(None)

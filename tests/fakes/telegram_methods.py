@@ -12,6 +12,7 @@ from tests.fakes.telegram_inline import answer_inline_query
 from tests.fakes.telegram_objects import JSON, make_user_json, utf16_len
 from tests.fakes.telegram_photos import check_photo
 from tests.fakes.telegram_state import BotState, StoredMessage
+from tests.fakes.telegram_threads import thread_fields
 
 __all__ = ["CHAT_METHODS", "METHODS", "commands_key"]
 
@@ -127,6 +128,7 @@ def send_message(state: BotState, params: JSON) -> JSON:
         text=text,
         entities=entities or None,
         reply_markup=_inline_markup(params),
+        **thread_fields(state, chat_id, params.get("message_thread_id")),
     )
 
 
@@ -135,6 +137,7 @@ def send_photo(state: BotState, params: JSON) -> JSON:
     chat_id = _chat_id(params)
     if not params.get("photo"):
         raise bad_request("there is no photo in the request")
+    topic = thread_fields(state, chat_id, params.get("message_thread_id"))
     check_photo(state, params["photo"])
     caption, entities = _caption(params)
     serial = f"{chat_id}_{state.chat(chat_id).next_message_id}"
@@ -152,6 +155,7 @@ def send_photo(state: BotState, params: JSON) -> JSON:
         caption=caption or None,
         caption_entities=entities or None,
         reply_markup=_inline_markup(params),
+        **topic,
     )
 
 
@@ -308,7 +312,10 @@ def get_chat_administrators(state: BotState, params: JSON) -> list[JSON]:
 
 def send_chat_action(state: BotState, params: JSON) -> bool:
     """sendChatAction: accept Telegram's known actions."""
-    _chat_id(params)
+    chat_id = _chat_id(params)
+    thread = params.get("message_thread_id")
+    if thread != 1:  # the General topic's typing takes its id (unlike its messages)
+        thread_fields(state, chat_id, thread)
     if params.get("action") not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     return True

@@ -46,6 +46,8 @@ class ChatState:
     owner_id: int | None = None
     next_message_id: int = 1
     messages: dict[int, StoredMessage] = field(default_factory=dict)
+    # A forum's topics: thread id -> "open", "closed" or "deleted" (tests.fakes.telegram_threads).
+    topics: dict[int, str] = field(default_factory=dict)
 
 
 class BotState:
