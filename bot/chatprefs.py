@@ -4,13 +4,14 @@ for a short while, and its rights."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import KhabarContext
+from bot.threads import thread_of
 from storage.chats import ensure_chat, get_chat, list_mutes, reactivate_chat
 
 __all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
@@ -28,6 +29,9 @@ class ChatPrefs:
     pictures: bool = True  # picture cards (the chat may turn them off)
     mutes: tuple[str, ...] = ()
     """The chat's muted words, as stored (storage.chats.list_mutes)."""
+    thread_id: int | None = None
+    """The forum topic the update comes from (bot.threads), whose subscriptions commands act
+    on; None: the chat itself."""
 
     @property
     def is_private(self) -> bool:
@@ -44,12 +48,19 @@ def initial_language(language_code: str | None, default: str) -> str:
 
 
 async def chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
-    """Load the chat's preferences, registering the chat (or waking it up) when needed.
+    """Load the chat's preferences (with the forum topic the update comes from), registering
+    the chat (or waking it up) when needed.
 
     An active chat's preferences are kept in memory (``BotData.chat_prefs``) for
     CHAT_CACHE_SECONDS: most commands then read nothing of the chat. A write through this
     process's store forgets the chats it changed (``Store.watch_chats``); a change made by
     another instance on the same database shows here at the latest when the copy expires."""
+    prefs = await _chat_prefs(update, context)
+    thread = thread_of(update)
+    return prefs if thread is None else replace(prefs, thread_id=thread)
+
+
+async def _chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
     chat = update.effective_chat
     assert chat is not None
     services = context.services

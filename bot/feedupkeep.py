@@ -32,21 +32,21 @@ async def drop_failing_feeds(services: Services, bot: Bot, now: datetime) -> int
     """Drop the followed feeds that have failed since ``FAILING_DAYS`` before ``now``, telling
     each follower; return how many were dropped."""
     since = now - timedelta(days=FAILING_DAYS)
-    told: list[tuple[str, int, str]] = []
+    told: list[tuple[str, int, int | None, str]] = []
     async with services.store.write() as session:
         failing = await failing_followed_feeds(session, since)
         for feed in failing:
             followers = await feed_followers(session, feed.id, now)
-            told += [(feed_name(feed), f.chat_id, f.language) for f in followers]
+            told += [(feed_name(feed), f.chat_id, f.thread_id, f.language) for f in followers]
             await remove_feed(session, feed.id)  # its follows go with it (ON DELETE CASCADE)
             log.warning("follow: dropped feed %s (%s): %s", feed.id, feed.url, feed.last_error)
         await remove_unfollowed_feeds(session)
-    for name, chat_id, lang in told:
+    for name, chat_id, thread_id, lang in told:
         text = t(lang, "follow.dropped", feed=name, days=format_number(FAILING_DAYS, lang))
         try:
             # The push bot has no rate limiter of its own: take a slot as every push does.
             await services.budget.acquire(chat_id, Priority.PUSH)
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, text, message_thread_id=thread_id)
         except TelegramError as exc:  # blocked or gone: the push sender deals with that chat
             log.info("follow: cannot tell chat %s of a dropped feed: %s", chat_id, exc)
     return len(failing)

@@ -145,7 +145,7 @@ async def feed_followers(
             Subscription.created_at <= now,
             Chat.active.is_(True),
         )
-        .order_by(Chat.id, Subscription.thread_id)
+        .order_by(Chat.id, Subscription.id)
     )
     if mutes:
         muted = exists().where(ChatMute.chat_id == Chat.id, ChatMute.word.in_(list(mutes)))

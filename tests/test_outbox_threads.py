@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storage import Delivery, Store
 from storage.deliveries import queue_delivery, skip_thread_deliveries
+from storage.follows import feed_followers, follow_feed, list_follows, unfollow_feed
 from storage.subscriptions import (
     count_subscriptions,
     list_subscriptions,
@@ -90,3 +91,19 @@ async def test_each_thread_has_subscriptions_of_its_own(store: Store) -> None:
     assert (removed, removed_again, cleared) == (True, False, 1)
     assert listed == {None: ["world"], 7: ["sports"], 9: []}
     assert total == 2
+
+
+async def test_each_thread_follows_feeds_of_its_own(store: Store) -> None:
+    await add_chats(store, [FORUM], topics=())
+    url = "https://feeds.example.com/local.xml"
+    async with store.write() as s:
+        for thread in (None, 7):
+            feed, _ = await follow_feed(
+                s, FORUM, url, display="local", language="en", thread_id=thread
+            )
+        unfollowed = await unfollow_feed(s, FORUM, feed.id, 9)
+    async with store.read() as s:
+        followers = await feed_followers(s, feed.id, datetime.now(UTC))
+        listed = {t: len(await list_follows(s, FORUM, t)) for t in (None, 7, 9)}
+    assert [(f.chat_id, f.thread_id) for f in followers] == [(FORUM, None), (FORUM, 7)]
+    assert (unfollowed, listed) == (False, {None: 1, 7: 1, 9: 0})

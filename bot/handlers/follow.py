@@ -29,6 +29,7 @@ from storage import Feed
 from storage.feeds import feed_title, get_feed_by_url
 from storage.follows import (
     follow_feed,
+    followed_feed_ids,
     list_follows,
     unfollow_feed,
 )
@@ -81,16 +82,23 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
         return refusal
     async with context.services.store.read() as session:
         known = await get_feed_by_url(session, url)
-        follows = await list_follows(session, prefs.chat_id)
+        follows = await list_follows(session, prefs.chat_id, prefs.thread_id)
+        # The cap is the chat's, however many forum topics follow feeds.
+        followed = await followed_feed_ids(session, prefs.chat_id)
         digest = await chat_digest_time(session, prefs.chat_id)  # the follow joins it
     if known is not None and any(f.id == known.id for f in follows):
         return t(lang, "follow.already", feed=feed_name(known))
-    if len(follows) >= limit:
+    if len(followed) >= limit:
         return t(lang, "follow.too_many", max=limit)
     host = urlsplit(url).hostname or url
     async with context.services.store.write() as session:
         feed, _ = await follow_feed(
-            session, prefs.chat_id, url, display=host[:200], language=prefs.language
+            session,
+            prefs.chat_id,
+            url,
+            display=host[:200],
+            language=prefs.language,
+            thread_id=prefs.thread_id,
         )
     log.info("follow: chat %s follows feed %s", prefs.chat_id, feed.id)
     done = t(lang, "follow.done", feed=feed_name(feed))
@@ -118,7 +126,7 @@ async def _listing(context: KhabarContext, prefs: ChatPrefs) -> tuple[Html, Keyb
     """The feeds the chat follows, each with a button that unfollows it."""
     lang = prefs.language
     async with context.services.store.read() as session:
-        feeds = await list_follows(session, prefs.chat_id)
+        feeds = await list_follows(session, prefs.chat_id, prefs.thread_id)
     if not feeds:
         return t(lang, "follow.none"), []
     lines = [t(lang, "follow.header"), ""]
@@ -132,7 +140,7 @@ async def _unfollow(context: KhabarContext, prefs: ChatPrefs, feed: Feed | None)
     if feed is None:
         return t(lang, "unfollow.not_found")
     async with context.services.store.write() as session:
-        removed = await unfollow_feed(session, prefs.chat_id, feed.id)
+        removed = await unfollow_feed(session, prefs.chat_id, feed.id, prefs.thread_id)
     key = "unfollow.done" if removed else "unfollow.not_found"
     return t(lang, key, feed=feed_name(feed))
 
@@ -151,7 +159,7 @@ async def unfollow_command(update: Update, context: KhabarContext) -> None:
         return
     feed_id = parse_id(args[0])
     async with context.services.store.read() as session:
-        follows = await list_follows(session, prefs.chat_id)
+        follows = await list_follows(session, prefs.chat_id, prefs.thread_id)
     feed = next((f for f in follows if f.id == feed_id or f.url == args[0]), None)
     await reply(update, context, await _unfollow(context, prefs, feed), lang=lang)
 
@@ -160,7 +168,7 @@ async def unfollow_button(update: Update, context: KhabarContext, feed_id: int) 
     """A ✕ under the list of followed feeds: unfollow it and show what is left."""
     prefs = await chat_prefs(update, context)
     async with context.services.store.read() as session:
-        follows = await list_follows(session, prefs.chat_id)
+        follows = await list_follows(session, prefs.chat_id, prefs.thread_id)
     done = await _unfollow(context, prefs, next((f for f in follows if f.id == feed_id), None))
     rest, buttons = await _listing(context, prefs)
     text = Html(done + "\n\n" + rest)

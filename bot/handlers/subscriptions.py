@@ -1,4 +1,5 @@
-"""/subscribe, /unsubscribe and /subscriptions: topics and keyword phrases, instant or digest."""
+"""/subscribe, /unsubscribe and /subscriptions: topics and keyword phrases, instant or digest; in
+a forum supergroup, those of the forum topic (thread) the command is written in."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from bot.services import KhabarContext
 from news.delivery.rules import rule_for
 from news.extract.topics import topic_by_name
 from storage import Subscription
-from storage.subscriptions import list_subscriptions, subscribe, unsubscribe, unsubscribe_all
+from storage.subscriptions import (
+    count_subscriptions,
+    list_subscriptions,
+    subscribe,
+    unsubscribe,
+    unsubscribe_all,
+)
 
 __all__ = [
     "MAX_PHRASE",
@@ -32,7 +39,7 @@ __all__ = [
 ]
 
 MAX_PHRASE = 100
-MAX_SUBSCRIPTIONS = 50  # per chat: each keyword is matched against every new story
+MAX_SUBSCRIPTIONS = 50  # per chat, all its topics: each keyword is matched against every new story
 _QUOTES = ('"', "“", "'", "«")
 _ALL = ("all", "سب", "تمام")
 
@@ -87,12 +94,13 @@ async def _follow(
     """Subscribe the chat and say so; an existing subscription keeps its mode unless one is given."""
     lang = prefs.language
     async with context.services.store.read() as session:
-        subs = await list_subscriptions(session, prefs.chat_id)
+        subs = await list_subscriptions(session, prefs.chat_id, prefs.thread_id)
+        total = await count_subscriptions(session, prefs.chat_id)
     exists = any(s.kind == kind and s.value == value for s in subs)
     what = _what(kind, value, display, lang)
     if exists and digest_at is None:
         return t(lang, "subscribe.already", what=what)
-    if not exists and len(subs) >= MAX_SUBSCRIPTIONS:
+    if not exists and total >= MAX_SUBSCRIPTIONS:
         return t(lang, "subscribe.too_many", max=MAX_SUBSCRIPTIONS)
     async with context.services.store.write() as session:
         await subscribe(
@@ -103,6 +111,7 @@ async def _follow(
             display=display,
             mode="instant" if digest_at is None else "digest",
             digest_time=digest_at,
+            thread_id=prefs.thread_id,
         )
     if exists:
         text = t(lang, "subscribe.already", what=what)
@@ -174,30 +183,43 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
         return
     if not await _admin_or_refuse(update, context, prefs):
         return
+    chat_id, thread = prefs.chat_id, prefs.thread_id
     async with context.services.store.write() as session:
         if phrase.lower() in _ALL:
-            await unsubscribe_all(session, prefs.chat_id)
-            done = t(lang, "unsubscribe.all_done")
+            await unsubscribe_all(session, chat_id, thread)
+            done = t(
+                lang, "unsubscribe.all_done" if thread is None else "unsubscribe.all_done_thread"
+            )
         else:
             topic = topic_by_name(phrase)
             removed = False
             if topic is not None:
-                removed = await unsubscribe(session, prefs.chat_id, kind="topic", value=topic)
+                removed = await unsubscribe(
+                    session, chat_id, kind="topic", value=topic, thread_id=thread
+                )
             if not removed:
                 keyword = rule_for(" ".join(context.args or []), phrase)
                 removed = keyword is not None and await unsubscribe(
-                    session, prefs.chat_id, kind="keyword", value=keyword[0]
+                    session, chat_id, kind="keyword", value=keyword[0], thread_id=thread
                 )
             what = topic_label(topic, lang) if topic else _quoted(phrase, lang)
             done = t(lang, "unsubscribe.done" if removed else "unsubscribe.not_found", what=what)
     await reply(update, context, done, lang=lang)
 
 
-def _listing(lang: str, subs: list[Subscription]) -> tuple[Html, Keyboard]:
-    """The chat's subscriptions with a remove button for each."""
+def _listing(lang: str, subs: list[Subscription], thread: int | None) -> tuple[Html, Keyboard]:
+    """The subscriptions of the chat (or of its forum topic ``thread``) with a remove button
+    for each."""
+    if thread is not None and not subs:
+        return Html(
+            t(lang, "subscriptions.empty_thread") + "\n" + t(lang, "subscriptions.thread_note")
+        ), []
     if not subs:
         return t(lang, "subscriptions.empty"), []
-    lines = [t(lang, "subscriptions.header"), ""]
+    lines = [
+        t(lang, "subscriptions.header" if thread is None else "subscriptions.header_thread"),
+        "",
+    ]
     buttons = []
     for s in subs:
         if s.kind == "topic":
@@ -213,15 +235,18 @@ def _listing(lang: str, subs: list[Subscription]) -> tuple[Html, Keyboard]:
         lines.append(f"• {label}\n  {mode}")
         name = topic_label(s.value, lang) if s.kind == "topic" else s.display[:30]
         buttons.append([(f"✕ {name}", encode_callback("unsub", s.id))])
+    if thread is not None:
+        lines += ["", t(lang, "subscriptions.thread_note")]
     return Html("\n".join(lines)), buttons
 
 
 async def subscriptions_command(update: Update, context: KhabarContext) -> None:
-    """``/subscriptions``: what the chat follows, with a remove button for each."""
+    """``/subscriptions``: what the chat (or the forum topic) follows, with a remove button for
+    each."""
     prefs = await chat_prefs(update, context)
     async with context.services.store.read() as session:
-        subs = await list_subscriptions(session, prefs.chat_id)
-    text, buttons = _listing(prefs.language, subs)
+        subs = await list_subscriptions(session, prefs.chat_id, prefs.thread_id)
+    text, buttons = _listing(prefs.language, subs, prefs.thread_id)
     await reply(update, context, text, buttons=buttons, lang=prefs.language)
 
 
@@ -231,16 +256,17 @@ async def unsubscribe_button(update: Update, context: KhabarContext, subscriptio
     lang = prefs.language
     if not await _admin_or_refuse(update, context, prefs):
         return
+    thread = prefs.thread_id
     async with context.services.store.read() as session:
-        subs = {s.id: s for s in await list_subscriptions(session, prefs.chat_id)}
+        subs = {s.id: s for s in await list_subscriptions(session, prefs.chat_id, thread)}
     sub = subs.pop(subscription_id, None)
     if sub is None:
-        # Removed already (a second tap), or another chat's id in forged data.
-        text, buttons = _listing(lang, list(subs.values()))
+        # Removed already (a second tap), or another chat's (or topic's) id in forged data.
+        text, buttons = _listing(lang, list(subs.values()), thread)
         await edit_or_reply(update, context, text, buttons=buttons, lang=lang)
         return
     async with context.services.store.write() as session:
-        await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value)
+        await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value, thread_id=thread)
     done = t(lang, "unsubscribe.done", what=_what(sub.kind, sub.value, sub.display, lang))
-    rest, buttons = _listing(lang, list(subs.values()))
+    rest, buttons = _listing(lang, list(subs.values()), thread)
     await edit_or_reply(update, context, Html(done + "\n\n" + rest), buttons=buttons, lang=lang)

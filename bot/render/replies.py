@@ -13,6 +13,7 @@ from bot.render.bidi import direction_for, rtl_paragraph
 from bot.render.html import Html, is_safe_url, to_plain_text
 from bot.render.split import MAX_MESSAGE_LENGTH, split_message, utf16_len
 from bot.services import KhabarContext
+from bot.threads import thread_of
 from storage.articles import refuse_image
 
 __all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply", "reply_photo"]
@@ -69,10 +70,12 @@ async def reply(
     lang: str | None = None,
     preview: bool = False,
 ) -> Message | None:
-    """Send ``text`` to the update's chat, split if long; buttons go under the last part."""
+    """Send ``text`` to the update's chat (in its forum topic), split if long; buttons go under
+    the last part."""
     chat = update.effective_chat
     if chat is None:
         return None
+    thread = thread_of(update)
     parts = message_parts(text, lang)
     sent: Message | None = None
     for i, part in enumerate(parts):
@@ -82,6 +85,7 @@ async def reply(
             part,
             reply_markup=markup,
             link_preview_options=None if preview else _NO_PREVIEW,
+            message_thread_id=thread,
         )
     return sent
 
@@ -95,7 +99,8 @@ async def reply_photo(
     *,
     buttons: Keyboard = (),
 ) -> Message | None:
-    """Send an article's picture card to the update's chat (Telegram fetches ``photo`` itself);
+    """Send an article's picture card to the update's chat, in its forum topic (Telegram
+    fetches ``photo`` itself);
     None when Telegram refuses the picture (a 400: a bad address, content it cannot fetch),
     which is then remembered so the article's cards go as text from now on, as pushes do."""
     chat = update.effective_chat
@@ -103,7 +108,11 @@ async def reply_photo(
         return None
     try:
         return await context.bot.send_photo(
-            chat.id, photo, caption=caption, reply_markup=keyboard(buttons)
+            chat.id,
+            photo,
+            caption=caption,
+            reply_markup=keyboard(buttons),
+            message_thread_id=thread_of(update),
         )
     except BadRequest as exc:
         log.info("reply: picture of article %s refused (%s); sending text", article_id, exc)

@@ -1,0 +1,108 @@
+"""End to end: in a forum supergroup a command written in a topic (thread) is answered there and
+acts on that topic's subscriptions; the General topic is the group itself; a reply chain of an
+ordinary supergroup is no topic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.push.sender import PushConfig, Sender
+from tests.bot_harness import GROUP_ADMIN, BotHarness, Exchange
+from tests.factories import add_article
+from tests.fakes.telegram_forums import forum_chat, open_topic, topic_text
+from tests.fakes.telegram_objects import command_entities, make_user_json
+from tests.push_helpers import push_bot
+
+pytest_plugins = ["tests.bot_harness"]
+
+FORUM = -1009876543210
+SUPERGROUP = -1005555555555
+FAST = PushConfig(rate=200.0, private_interval=0.0, group_interval=0.0, idle_poll=0.05)
+STORM = "Storm Hits Coastal Villages In Sindh"
+
+
+def _forum(bot: BotHarness, *names: str) -> list[int]:
+    forum_chat(bot.fake, FORUM)
+    bot.fake.set_admins(FORUM, [GROUP_ADMIN])
+    return [open_topic(bot.fake, FORUM, name, by_user=GROUP_ADMIN) for name in names]
+
+
+async def _in(bot: BotHarness, thread: int | None, text: str, **kwargs: Any) -> Exchange:
+    """An admin writes ``text`` in the forum's topic ``thread`` (None: General)."""
+    push: Callable[[], dict[str, Any]] = lambda: topic_text(  # noqa: E731 - one call
+        bot.fake, FORUM, thread, text, user_id=GROUP_ADMIN, **kwargs
+    )
+    return await bot.deliver(FORUM, push)
+
+
+def _threads(exchange: Exchange) -> list[int | None]:
+    return [m.get("message_thread_id") for m in exchange.messages]
+
+
+async def test_a_topics_subscriptions_are_its_own_and_its_stories_arrive_there(
+    bot: BotHarness,
+) -> None:
+    news, other = _forum(bot, "News", "Other")
+    done = await _in(bot, news, "/subscribe world")
+    await _in(bot, None, "/subscribe sports")
+    here = await _in(bot, news, "/subscriptions")
+    general = await _in(bot, None, "/subscriptions")
+    empty = await _in(bot, other, "/subscriptions")
+    assert _threads(done) == [news] and "You now follow World" in done.text
+    assert _threads(here) == [news]
+    assert "This forum topic follows" in here.text and "World" in here.text
+    assert "Sports" not in here.text and "its own subscriptions" in here.text
+    assert _threads(general) == [None] and "Sports" in general.text and "World" not in general.text
+    assert "This forum topic doesn't follow anything yet" in empty.text
+    # A story of the topic's subscription is pushed to that topic, and only there.
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    await add_article(bot.store, STORM, published_at=now, now=now, push=True)
+    async with push_bot(bot.fake) as push:
+        await Sender(push, bot.store, FAST, clock=lambda: now + timedelta(minutes=1)).drain_once()
+    pushed = [m for m in bot.fake.messages(FORUM) if STORM in (m.get("text") or "")]
+    assert [m.get("message_thread_id") for m in pushed] == [news]
+
+
+async def test_unsubscribing_in_a_topic_leaves_the_groups_and_other_topics(
+    bot: BotHarness,
+) -> None:
+    news, other = _forum(bot, "News", "Other")
+    for thread in (None, news, other):
+        await _in(bot, thread, "/subscribe world")
+    await _in(bot, news, '/subscribe "karachi port"')
+    gone = await _in(bot, news, "/unsubscribe world")
+    listing = await _in(bot, news, "/subscriptions")
+    pressed = await bot.press(
+        FORUM, listing.button("karachi"), listing.messages[0]["message_id"], user_id=GROUP_ADMIN
+    )
+    cleared = await _in(bot, other, "/unsubscribe all")
+    general = await _in(bot, None, "/subscriptions")
+    assert "World" in gone.text and _threads(gone) == [news]
+    assert "World" not in listing.text and "karachi port" in listing.text
+    shown = bot.message(FORUM, listing.messages[0]["message_id"])["text"]
+    assert pressed.methods[-1] == "editMessageText" and "doesn't follow anything yet" in shown
+    assert "this forum topic's subscriptions have been removed" in cleared.text
+    assert "World" in general.text
+
+
+async def test_in_urdu_a_topics_listing_says_it_is_the_topics(bot: BotHarness) -> None:
+    [news] = _forum(bot, "News")
+    await _in(bot, None, "/lang ur")
+    empty = await _in(bot, news, "/subscriptions", language_code="ur")
+    assert "اس فورم ٹاپک نے ابھی تک کچھ سبسکرائب نہیں کیا" in empty.text
+
+
+async def test_a_reply_chain_of_an_ordinary_supergroup_is_no_topic(bot: BotHarness) -> None:
+    bot.fake.set_admins(SUPERGROUP, [GROUP_ADMIN])
+    sender = make_user_json(GROUP_ADMIN, first_name="Admin", language_code="en")
+    text = "/subscribe world"
+    # Telegram gives a reply the message_thread_id of its chain, with no is_topic_message.
+    message = bot.fake.state.add_message(
+        SUPERGROUP, sender, text=text, entities=command_entities(text), message_thread_id=3
+    )
+    exchange = await bot.deliver(SUPERGROUP, lambda: bot.fake.push_update({"message": message}))
+    listing = await bot.send(SUPERGROUP, "/subscriptions", user_id=GROUP_ADMIN)
+    # Sent without a thread (the fake refuses one in a chat that is no forum).
+    assert _threads(exchange) == [None] and "World" in listing.text
