@@ -6,6 +6,7 @@ from __future__ import annotations
 from storage.chats import deactivate_chat, get_chat, set_chat_language
 from tests.bot_harness import BotHarness
 from tests.fakes.telegram_channels import bot_status_update
+from tests.fakes.telegram_forums import forum_chat
 
 pytest_plugins = ["tests.bot_harness"]
 
@@ -32,6 +33,34 @@ async def test_added_to_a_group_the_bot_greets_once(bot: BotHarness) -> None:
     assert text.startswith("Hello, ") and "/subscribe world" in text and "/topics" in text
     assert promoted == []
     assert row is not None and (row.type, row.language, row.active) == ("group", "en", True)
+    assert "forum" not in text
+
+
+async def test_a_forum_is_told_that_each_topic_subscribes_on_its_own(bot: BotHarness) -> None:
+    forum = -1007777777777
+    forum_chat(bot.fake, forum)
+
+    async def greet(language_code: str) -> str:
+        exchange = await bot.deliver(
+            forum,
+            lambda: bot_status_update(
+                bot.fake,
+                forum,
+                by_user=ADMIN,
+                old="left",
+                new="member",
+                language_code=language_code,
+            ),
+        )
+        [message] = exchange.messages
+        return str(message["text"])
+
+    english = await greet("en")
+    async with bot.store.write() as s:  # added again, the forum keeps the language it chose
+        await set_chat_language(s, forum, "ur")
+    urdu = await greet("en")
+    assert english.startswith("Hello, ") and "each of its forum topics has its own" in english
+    assert "ہر فورم ٹاپک کی اپنی سبسکرپشنز" in urdu
 
 
 async def test_the_greeting_is_in_urdu_for_an_urdu_speaking_admin(bot: BotHarness) -> None:

@@ -1,5 +1,6 @@
 """Groups: the bot greets a group once when it is added (in the group's language, with how to
-subscribe), and a group that had removed it is pushed to again.
+subscribe, and in a forum that each topic subscribes on its own), and a group that had removed
+it is pushed to again.
 
 Telegram sends ``my_chat_member`` when the bot's status in a chat changes; channels are handled
 by bot.handlers.channels, in a handler group of their own.
@@ -16,6 +17,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.chatprefs import initial_language
 from bot.i18n import t
 from bot.render.headlines import shorten
+from bot.render.html import Html
 from bot.services import KhabarContext
 from storage.chats import ensure_chat, reactivate_chat
 
@@ -52,8 +54,11 @@ async def on_group_member(update: Update, context: KhabarContext) -> None:
             await reactivate_chat(session, chat.id)
         language = row.language  # a group added again keeps the language it chose
     title = shorten(chat.title or "", 200)
+    greeting = t(language, "group.greeting", group=title)
+    if chat.is_forum:
+        greeting = Html(greeting + "\n\n" + t(language, "group.greeting_forum"))
     try:
-        await context.bot.send_message(chat.id, t(language, "group.greeting", group=title))
+        await context.bot.send_message(chat.id, greeting)
     except (Forbidden, BadRequest) as exc:  # may not write there (a read-only group)
         log.info("groups: cannot greet group %s: %s", chat.id, exc)
         return
