@@ -106,3 +106,12 @@ async def test_a_reply_chain_of_an_ordinary_supergroup_is_no_topic(bot: BotHarne
     listing = await bot.send(SUPERGROUP, "/subscriptions", user_id=GROUP_ADMIN)
     # Sent without a thread (the fake refuses one in a chat that is no forum).
     assert _threads(exchange) == [None] and "World" in listing.text
+
+
+async def test_cards_and_lists_asked_for_in_a_topic_are_answered_there(bot: BotHarness) -> None:
+    [news] = _forum(bot, "News")
+    added = await add_article(bot.store, STORM, image_url="https://img.example.com/storm.jpg")
+    card = await _in(bot, news, f"/read {added.article_id}")
+    latest = await _in(bot, news, "/latest")
+    assert card.methods[-1] == "sendPhoto" and _threads(card) == [news]
+    assert latest.messages and set(_threads(latest)) == {news}
