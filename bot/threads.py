@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-__all__ = ["GENERAL_TOPIC", "thread_of"]
+__all__ = ["GENERAL_TOPIC", "thread_of", "topic_refusal"]
 
 GENERAL_TOPIC = 1  # the General topic's thread id, never sent as message_thread_id
+# Telegram's 400s for a forum topic that cannot take a message, the chat being fine: a deleted
+# topic answers "message thread not found" (MTProto's TOPIC_DELETED), a closed one
+# "TOPIC_CLOSED" (to a bot that may not manage topics).
+_TOPIC_GONE = ("message thread not found", "topic_deleted")
+_TOPIC_CLOSED = "topic_closed"
 
 
 def thread_of(update: Update) -> int | None:
@@ -23,3 +28,11 @@ def thread_of(update: Update) -> int | None:
         return None
     thread = message.message_thread_id
     return thread if thread is not None and thread != GENERAL_TOPIC else None
+
+
+def topic_refusal(reason: str) -> str | None:
+    """Whether Telegram's refusal is the forum topic's: "gone" (deleted), "closed", or None."""
+    lowered = reason.lower()
+    if _TOPIC_CLOSED in lowered:
+        return "closed"
+    return "gone" if any(g in lowered for g in _TOPIC_GONE) else None

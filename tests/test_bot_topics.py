@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.push.sender import PushConfig, Sender
+from storage.articles import get_article
 from tests.bot_harness import GROUP_ADMIN, BotHarness, Exchange
 from tests.factories import add_article
-from tests.fakes.telegram_forums import forum_chat, open_topic, topic_text
+from tests.fakes.telegram_forums import close_topic, forum_chat, open_topic, topic_text
 from tests.fakes.telegram_objects import command_entities, make_user_json
 from tests.push_helpers import push_bot
 
@@ -115,3 +116,15 @@ async def test_cards_and_lists_asked_for_in_a_topic_are_answered_there(bot: BotH
     latest = await _in(bot, news, "/latest")
     assert card.methods[-1] == "sendPhoto" and _threads(card) == [news]
     assert latest.messages and set(_threads(latest)) == {news}
+
+
+async def test_a_closed_topic_refusing_a_card_leaves_the_picture_offered(bot: BotHarness) -> None:
+    [closed] = _forum(bot, "Closed")
+    added = await add_article(bot.store, STORM, image_url="https://img.example.com/storm.jpg")
+    close_topic(bot.fake, FORUM, closed)
+    bot.expect_errors()  # an admin may still write there; the bot may not
+    await _in(bot, closed, f"/read {added.article_id}")
+    async with bot.store.read() as s:
+        article = await get_article(s, added.article_id)
+    # The topic refused the message, not the picture: other chats still get it.
+    assert article is not None and not article.image_refused

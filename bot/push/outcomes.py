@@ -16,6 +16,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.budget.budget import retry_seconds
 from bot.push.pacing import PushConfig
+from bot.threads import topic_refusal
 
 __all__ = [
     "Attempt",
@@ -41,10 +42,6 @@ _GONE = (
     "group chat was deactivated",
     "peer_id_invalid",
 )
-# A forum topic that cannot take the message, the chat being fine: a deleted topic answers
-# "message thread not found" (MTProto's TOPIC_DELETED), a closed one "TOPIC_CLOSED".
-_THREAD_GONE = ("message thread not found", "topic_deleted")
-_THREAD_CLOSED = "topic_closed"
 _DEFAULTS = PushConfig()
 
 
@@ -138,12 +135,9 @@ def classify(
         return RetryAt(at, f"429: retry after {seconds:g} s", retry_after=seconds)
     if isinstance(answer, ChatMigrated):
         return Migrate(answer.new_chat_id)
-    lowered = reason.lower()
-    if isinstance(answer, BadRequest) and (
-        _THREAD_CLOSED in lowered or any(g in lowered for g in _THREAD_GONE)
-    ):
+    if isinstance(answer, BadRequest) and (topic := topic_refusal(reason)) is not None:
         # Before the picture's case: a photo sent to a deleted topic is refused for the topic.
-        return ThreadGone(reason, closed=_THREAD_CLOSED in lowered)
+        return ThreadGone(reason, closed=topic == "closed")
     gone = isinstance(answer, Forbidden) or any(g in reason.lower() for g in _GONE)
     if isinstance(answer, BadRequest) and attempt.photo and not gone:
         # "wrong file identifier/HTTP URL specified", "failed to get HTTP URL content", ...

@@ -13,7 +13,7 @@ from bot.render.bidi import direction_for, rtl_paragraph
 from bot.render.html import Html, is_safe_url, to_plain_text
 from bot.render.split import MAX_MESSAGE_LENGTH, split_message, utf16_len
 from bot.services import KhabarContext
-from bot.threads import thread_of
+from bot.threads import thread_of, topic_refusal
 from storage.articles import refuse_image
 
 __all__ = ["Keyboard", "edit_or_reply", "keyboard", "message_parts", "reply", "reply_photo"]
@@ -115,6 +115,8 @@ async def reply_photo(
             message_thread_id=thread_of(update),
         )
     except BadRequest as exc:
+        if topic_refusal(str(exc)) is not None:
+            raise  # the forum topic took nothing (deleted or closed), not the picture's fault
         log.info("reply: picture of article %s refused (%s); sending text", article_id, exc)
         async with context.services.store.write() as session:
             await refuse_image(session, article_id)
