@@ -57,6 +57,8 @@ class StoryMatch:
     language: str
     keywords: Sequence[str] = field(default=())  # subscriptions.value rows that occur in the story
     mutes: Sequence[str] = field(default=())  # chat_mutes.word rows that occur in the story
+    # The chats' /news settings it is queued for; by default its language's and "both".
+    news_languages: Sequence[str] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,11 @@ def _params(story: StoryMatch, now: datetime, sql: str) -> Any:
         params.append(bindparam("mutes", list(story.mutes), expanding=True))
     if ":wanted" in sql:
         # "both" is English and Urdu: news in another language reaches chats that chose it.
-        wanted = [story.language, "both"] if story.language in ("en", "ur") else [story.language]
+        wanted = list(story.news_languages)
+        if not wanted:
+            wanted = (
+                [story.language, "both"] if story.language in ("en", "ur") else [story.language]
+            )
         params.append(bindparam("wanted", wanted, expanding=True))
     return text(sql).bindparams(*params)
 
@@ -163,12 +169,14 @@ async def held_deliveries(
         also=f"AND s.chat_id = c.id AND {thread_s} = {thread_d}",
         follows=True,
     )
+    # A story queued again for the chats of one news language: only theirs are decided again.
+    only = "AND c.news_languages IN :wanted" if story.news_languages else ""
     sql = f"""SELECT d.id, c.id, c.timezone, c.quiet_start, c.quiet_end,
                CASE WHEN (d.chat_id, {thread_d}) IN ({instant}) THEN NULL
                     ELSE ({digest}) END AS digest_time
         FROM deliveries d JOIN chats c ON c.id = d.chat_id
         WHERE d.story_id = :story_id AND d.state = '{DeliveryState.QUEUED}'
-          AND (c.quiet_start IS NOT NULL OR (d.chat_id, {thread_d}) NOT IN ({instant}))"""
+          AND (c.quiet_start IS NOT NULL OR (d.chat_id, {thread_d}) NOT IN ({instant})) {only}"""
     rows = await session.execute(
         _params(story, now, sql), {"story_id": story.story_id, "topic": story.topic}
     )

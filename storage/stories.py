@@ -26,6 +26,7 @@ __all__ = [
     "attach_to_story",
     "create_story",
     "first_article",
+    "has_earlier_report_in",
     "latest_stories",
     "recent_stories",
     "stories_since_id",
@@ -257,3 +258,17 @@ async def story_reports(
         first[story_id] = first_at
         reports[story_id].append(Report(source, published, known))
     return {i: StoryReports(first.get(i), tuple(reports.get(i, ()))) for i in story_ids}
+
+
+async def has_earlier_report_in(
+    session: AsyncSession, story_id: int, language: str, article_id: int
+) -> bool:
+    """Whether the story had an article in ``language`` that every chat may see before
+    ``article_id`` joined it."""
+    stmt = select(Article.id).where(
+        Article.story_id == story_id,
+        Article.language == language,
+        Article.id != article_id,
+        visible_to(None, Article.feed_id),
+    )
+    return (await session.execute(stmt.limit(1))).first() is not None

@@ -56,7 +56,9 @@ async def _deliveries(store: Store) -> int:
 async def _send_all(store: Store, fake: FakeTelegramAPI, count: int) -> dict[int, str]:
     """Run the sender until ``count`` messages went out; each chat's text."""
     async with push_bot(fake) as bot:
-        sender = Sender(bot, store, PushConfig(idle_poll=0.05), clock=running_clock())
+        # The sender's clock is past every report's time: all queued deliveries are due.
+        clock = running_clock(T0 + timedelta(hours=6))
+        sender = Sender(bot, store, PushConfig(idle_poll=0.05), clock=clock)
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))
         await fake.wait_for("sendMessage", count, timeout=20)
@@ -72,12 +74,17 @@ async def test_an_urdu_chat_gets_an_english_only_story_once_labelled(
     story = await _report(store, embeddings, english=True, hours=0)
     async with FakeTelegramAPI() as fake:
         sent = await _send_all(store, fake, 3)
-        # The Urdu report comes after the English one was pushed: same story, no new push.
+        assert sorted(sent) == [EN_CHAT, UR_CHAT, EN_ONLY]
+        # The Urdu report comes after the English one was pushed: same story, no new push to
+        # the chats that had it; the chat that wants Urdu news only gets it now, in Urdu.
         assert await _report(store, embeddings, english=False, hours=5) == story
-        assert await _deliveries(store) == 3
-    assert sorted(sent) == [EN_CHAT, UR_CHAT, EN_ONLY]
+        assert await _deliveries(store) == 4
+        later = await _send_all(store, fake, 4)
+    assert sorted(later) == [EN_CHAT, UR_CHAT, UR_ONLY, EN_ONLY]
+    assert later[UR_ONLY].count(URDU[0]) == 1 and ENGLISH[0] not in later[UR_ONLY]
     assert sent[UR_CHAT].count(ENGLISH[0]) == 1 and "انگریزی" in sent[UR_CHAT]
     assert "Urdu" not in sent[EN_CHAT]
+    assert len(fake.sent("sendMessage")) == 4  # once each
 
 
 async def test_a_story_with_both_reports_reaches_each_chat_in_its_language(
@@ -87,11 +94,13 @@ async def test_a_story_with_both_reports_reaches_each_chat_in_its_language(
     story = await _report(store, embeddings, english=True, hours=0)
     assert await _report(store, embeddings, english=False, hours=3) == story
     async with FakeTelegramAPI() as fake:
-        sent = await _send_all(store, fake, 3)
-    assert await _deliveries(store) == 3  # queued once, when the story began (in English)
-    assert sorted(sent) == [EN_CHAT, UR_CHAT, EN_ONLY]
+        sent = await _send_all(store, fake, 4)
+    # Queued when the story began (in English), and for the Urdu-only chat when Urdu came.
+    assert await _deliveries(store) == 4
+    assert sorted(sent) == [EN_CHAT, UR_CHAT, UR_ONLY, EN_ONLY]
     assert ENGLISH[0] in sent[EN_CHAT] and ENGLISH[0] in sent[EN_ONLY]
     assert URDU[0] in sent[UR_CHAT] and ENGLISH[0] not in sent[UR_CHAT]
+    assert URDU[0] in sent[UR_ONLY]
     assert "انگریزی" not in sent[UR_CHAT]
 
 
@@ -108,5 +117,7 @@ async def test_a_report_from_a_feed_of_another_chats_own_is_not_pushed_to_a_chat
     assert await _report(store, embeddings, english=False, hours=3, feed_id=feed.id) == story
     async with FakeTelegramAPI() as fake:
         sent = await _send_all(store, fake, 3)
-    # The story's Urdu report is FOLLOWER's own feed's: an Urdu chat gets the English one.
+    # The story's Urdu report is FOLLOWER's own feed's: an Urdu chat gets the English one,
+    # and the chat that wants Urdu news only gets nothing.
     assert ENGLISH[0] in sent[UR_CHAT] and URDU[0] not in sent[UR_CHAT]
+    assert UR_ONLY not in sent

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from news.delivery.policy import Action, ChatTimes, Decision, DeliveryPolicy
     from news.delivery.queue import (
         queue_followers,
+        queue_new_language,
         queue_new_story,
         release_if_breaking,
         route_stored,
@@ -36,6 +37,7 @@ __all__ = [
     "matching_phrases",
     "next_local_time",
     "queue_followers",
+    "queue_new_language",
     "queue_new_story",
     "release_if_breaking",
     "route_stored",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.delivery.matching import headline_words, matching_phrases
 from news.delivery.policy import Action, ChatTimes, DeliveryPolicy
 from news.stories.store import Stored
-from storage import Store
+from storage import Article, Store
 from storage.articles import get_article
 from storage.chats import mute_words
 from storage.deliveries import (
@@ -20,10 +23,16 @@ from storage.deliveries import (
     set_due,
 )
 from storage.follows import Follower, article_is_shared, feed_followers, has_followers
-from storage.stories import StoryReports, first_article, story_reports
+from storage.stories import StoryReports, first_article, has_earlier_report_in, story_reports
 from storage.subscriptions import keyword_values
 
-__all__ = ["queue_followers", "queue_new_story", "release_if_breaking", "route_stored"]
+__all__ = [
+    "queue_followers",
+    "queue_new_language",
+    "queue_new_story",
+    "release_if_breaking",
+    "route_stored",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +44,24 @@ async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
         first = await first_article(session, story_id)
         if first is None:
             return None
-        keywords = await keyword_values(session)
-        mutes = await mute_words(session)
-    words = headline_words(first)
+        return await _match(session, story_id, first)
+
+
+async def _match(
+    session: AsyncSession, story_id: int, article: Article, news_languages: Sequence[str] = ()
+) -> StoryMatch:
+    """The StoryMatch of ``article`` standing for its story."""
+    keywords = await keyword_values(session)
+    mutes = await mute_words(session)
+    words = headline_words(article)
     return StoryMatch(
         story_id,
-        first.id,
-        first.topic,
-        first.language,
+        article.id,
+        article.topic,
+        article.language,
         keywords=matching_phrases(keywords, words),
         mutes=matching_phrases(mutes, words),
+        news_languages=news_languages,
     )
 
 
@@ -65,6 +82,12 @@ async def queue_new_story(
         # A story first told by a feed of the chats that follow it reaches only them.
         if not await article_is_shared(session, match.article_id):
             return 0
+    return await _queue(store, match, now, policy)
+
+
+async def _queue(store: Store, match: StoryMatch, now: datetime, policy: DeliveryPolicy) -> int:
+    """Queue ``match`` for the chats whose subscriptions it matches, each due when its quiet
+    hours and digest allow; return how many deliveries were queued."""
     async with store.write() as session:
         queued = await queue_story(session, match, now)
         held = await held_deliveries(session, match, now) if queued else []
@@ -85,6 +108,27 @@ async def queue_new_story(
         sum(map(len, by_due.values())),
     )
     return queued
+
+
+async def queue_new_language(
+    store: Store, stored: Stored, now: datetime, policy: DeliveryPolicy
+) -> int:
+    """A story's first report in English or Urdu reaches the chats that want news in that
+    language only (/news ur): the story was not theirs until now. Chats of "both" had it
+    queued when it began; a pair queued before is never queued again."""
+    if stored.article_id is None or stored.story_id is None or stored.new_story:
+        return 0
+    async with store.read() as session:
+        article = await get_article(session, stored.article_id)
+        if (
+            article is None
+            or article.language not in ("en", "ur")
+            or not await article_is_shared(session, article.id)
+            or await has_earlier_report_in(session, stored.story_id, article.language, article.id)
+        ):
+            return 0
+        match = await _match(session, stored.story_id, article, (article.language,))
+    return await _queue(store, match, now, policy)
 
 
 async def release_if_breaking(
@@ -151,7 +195,8 @@ async def route_stored(
     feed_id: int | None = None,
 ) -> int:
     """After an article is stored: queue it for the chats that follow its feed, then queue its
-    story if new, else release it if it became breaking.
+    story if new, else release it if it became breaking and queue it for the chats of its
+    language only if it is the story's first report in that language.
 
     Returns how many deliveries became due or were queued (0 when nothing changed)."""
     if stored.duplicate or stored.story_id is None:
@@ -159,4 +204,5 @@ async def route_stored(
     followers = 0 if feed_id is None else await queue_followers(store, stored, feed_id, now, policy)
     if stored.new_story:
         return followers + await queue_new_story(store, stored, now, policy)
-    return followers + await release_if_breaking(store, stored.story_id, now, policy)
+    released = await release_if_breaking(store, stored.story_id, now, policy)
+    return followers + released + await queue_new_language(store, stored, now, policy)
