@@ -201,6 +201,35 @@ def test_a_word_budget_takes_only_sentences_near_the_best() -> None:
     assert set(RANKER) == {"en", "ur"}
 
 
+_OFF_TOPIC_OPENING = (
+    "The weather was pleasant for the annual kite festival held last spring.\n"
+    "Kite makers sold paper kites to visitors from the nearby towns.\n"
+    "Floods in Punjab displaced thousands of families from riverside villages.\n"
+    "Relief camps for displaced families opened near the flooded villages.\n"
+    "Families in the flooded Punjab villages asked for more relief.\n"
+    "The flooded villages of Punjab waited for relief from the army."
+)
+
+
+@pytest.mark.parametrize(
+    ("lead_from", "budget", "opening"),
+    [
+        pytest.param(6, {}, 2, id="long-article-opens-with-its-lead"),
+        pytest.param(7, {}, 0, id="short-article-ranked-only"),
+        pytest.param(6, {"max_sentences": 1}, 1, id="sentence-budget-cuts-the-opening"),
+        pytest.param(6, {"max_words": 15}, 1, id="second-sentence-does-not-fit"),
+    ],
+)
+def test_long_articles_open_with_their_lead(
+    lead_from: int, budget: dict[str, int], opening: int
+) -> None:
+    ranker = Ranker(0.0, 1.0, 0.0, 0.0, keep=0.9, lead=2, lead_from=lead_from)
+    summary = summarize_extractive(_OFF_TOPIC_OPENING, "en", ranker=ranker, **budget)
+    kites = [s for s in split_sentences(summary) if "kite" in s.lower()]
+    assert kites == split_sentences(_OFF_TOPIC_OPENING)[:opening]
+    assert ("Punjab" in summary) == (opening != 1)
+
+
 def test_trim_to_budget() -> None:
     text = "One two three. Four five six. Seven eight nine."
     assert trim_to_budget(text, Budget(max_words=7)) == "One two three. Four five six."

@@ -23,13 +23,16 @@ __all__ = ["RANKER", "Ranker", "score_sentences", "summarize_extractive"]
 class Ranker:
     """How sentences are scored: ``(1 - alpha) * centrality + alpha / (1 + i) ** power``, the
     centrality forward (scripts/eval_summaries.py) and min-max scaled; a sentence joins the
-    summary only while its score is at least ``keep`` times the best one's."""
+    summary only while its score is at least ``keep`` times the best one's. An article of at
+    least ``lead_from`` sentences opens with its first ``lead`` sentences, as far as they fit."""
 
     alpha: float
     power: float
     beta: float
     lam: float
     keep: float
+    lead: int = 0
+    lead_from: int = 0
 
 
 # Tuned on one half of the development sets (scripts/eval_summaries.py --tune), reported on the
@@ -143,11 +146,34 @@ def summarize_extractive(
     if not candidates:
         return ""
     scores = score_sentences([c.tokens for c in candidates], chosen_ranker)
+    chosen = _select(candidates, scores, chosen_ranker, budget)
+    if not chosen:
+        best = max(range(len(candidates)), key=lambda i: scores[i])
+        return truncate_sentence(candidates[best].text, budget)
+    return " ".join(candidates[i].text for i in chosen)
+
+
+def _select(
+    candidates: Sequence[_Candidate], scores: Sequence[float], ranker: Ranker, budget: Budget
+) -> list[int]:
+    """Return the chosen sentences' indices in document order: the opening, then by score."""
     ranked = sorted(range(len(candidates)), key=lambda i: -scores[i])
-    floor = chosen_ranker.keep * scores[ranked[0]] if budget.max_sentences is None else -1.0
+    floor = ranker.keep * scores[ranked[0]] if budget.max_sentences is None else -1.0
     chosen: list[int] = []
     seen: set[tuple[str, ...]] = set()
+    # A long article opens with its lead, as wire copy is written (CNN: lead-3 is hard to beat);
+    # the rest of the budget goes to the best-ranked sentences after it.
+    opening = range(ranker.lead) if len(candidates) >= ranker.lead_from else range(0)
+    for index in opening:
+        if index >= len(candidates) or not budget.fits([c.text for c in candidates[: index + 1]]):
+            break
+        chosen.append(index)
+        seen |= candidates[index].trigrams()
     for index in ranked:
+        if budget.max_sentences is not None and len(chosen) >= budget.max_sentences:
+            break
+        if index in chosen:
+            continue
         if chosen and scores[index] < floor:
             break
         trigrams = candidates[index].trigrams()
@@ -159,8 +185,4 @@ def summarize_extractive(
         if budget.fits([candidates[i].text for i in picked]):
             chosen = picked
             seen |= trigrams
-        if budget.max_sentences is not None and len(chosen) >= budget.max_sentences:
-            break
-    if not chosen:
-        return truncate_sentence(candidates[ranked[0]].text, budget)
-    return " ".join(candidates[i].text for i in chosen)
+    return chosen
