@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
-from scripts.eval_summaries import bootstrap, lead, lead_words, main
+from scripts.eval_summaries import Scored, bootstrap, certainty, lead, lead_words, main
+from scripts.rouge import RougeScores
 from scripts.summary_sets import EvalSet, load_sets
 
 ARTICLE = (
@@ -62,3 +64,25 @@ def test_the_report_runs_on_a_tiny_set(
     out = capsys.readouterr().out
     assert "XL-Sum English: 10 documents" in out
     assert "ours - lead-1" in out and "goal R-1 vs lead-k" in out
+
+
+def _scored(name: str, rouge1: list[float]) -> Scored:
+    scores = [RougeScores(rouge1=r, rouge2=0.0, rouge_l=r) for r in rouge1]
+    return Scored(name, [""] * len(scores), scores)
+
+
+@pytest.mark.parametrize(
+    ("set_name", "mine", "expected"),
+    [
+        # Margins of 0.1 and 0.3 points, twice each: mean 0.2, deviation 0.1, error 0.05.
+        pytest.param("XL-Sum Urdu", [0.101, 0.103] * 2, [4.0] * 3, id="margin-over-error"),
+        pytest.param("XL-Sum Urdu", [0.1, 0.1], [0.0, 0.0, 0.0], id="level-with-lead"),
+        # English must beat the same-length lead by a point: level with it is a sure miss.
+        pytest.param("XL-Sum English", [0.1, 0.1], [0.0, -math.inf, 0.0], id="english-point"),
+    ],
+)
+def test_certainty_of_each_goal(set_name: str, mine: list[float], expected: list[float]) -> None:
+    eval_set = EvalSet(set_name, "en", 1, [])
+    lead_k = _scored("lead-1", [0.1] * len(mine))
+    found = certainty(eval_set, _scored("ours", mine), lead_k, lead_k)
+    assert found == pytest.approx(expected)
