@@ -119,14 +119,14 @@ async def remove_unfollowed_feeds(session: AsyncSession) -> int:
 
 
 async def list_subscriptions(
-    session: AsyncSession, chat_id: int, thread_id: int | None = None
+    session: AsyncSession, chat_id: int, thread_id: int | None = None, *, every_thread: bool = False
 ) -> list[Subscription]:
-    """The subscriptions of a chat's thread: topics first, then keywords, each alphabetically."""
-    stmt = (
-        select(Subscription)
-        .where(Subscription.chat_id == chat_id, in_thread(thread_id))
-        .order_by(Subscription.kind.desc(), Subscription.value)
-    )
+    """The subscriptions of a chat's thread (or, ``every_thread``, of all its threads): topics
+    first, then keywords, each alphabetically."""
+    stmt = select(Subscription).where(Subscription.chat_id == chat_id)
+    if not every_thread:
+        stmt = stmt.where(in_thread(thread_id))
+    stmt = stmt.order_by(Subscription.kind.desc(), Subscription.value, Subscription.id)
     return list((await session.execute(stmt)).scalars())
 
 

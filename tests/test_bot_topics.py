@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.push.sender import PushConfig, Sender
 from storage.articles import get_article
+from storage.subscriptions import list_subscriptions
 from tests.bot_harness import GROUP_ADMIN, BotHarness, Exchange
 from tests.factories import add_article
 from tests.fakes.telegram_forums import close_topic, forum_chat, open_topic, topic_text
@@ -40,6 +41,13 @@ async def _in(bot: BotHarness, thread: int | None, text: str, **kwargs: Any) -> 
 
 def _threads(exchange: Exchange) -> list[int | None]:
     return [m.get("message_thread_id") for m in exchange.messages]
+
+
+def _button(bot: BotHarness, message_id: int, label: str) -> str:
+    """The callback data of the settings message's button ``label``."""
+    markup = bot.message(FORUM, message_id).get("reply_markup") or {}
+    buttons = {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
+    return str(buttons[label])
 
 
 async def test_a_topics_subscriptions_are_its_own_and_its_stories_arrive_there(
@@ -128,3 +136,26 @@ async def test_a_closed_topic_refusing_a_card_leaves_the_picture_offered(bot: Bo
         article = await get_article(s, added.article_id)
     # The topic refused the message, not the picture: other chats still get it.
     assert article is not None and not article.image_refused
+
+
+async def test_settings_in_a_topic_show_and_change_that_topics_subscriptions(
+    bot: BotHarness,
+) -> None:
+    [news] = _forum(bot, "News")
+    await _in(bot, None, "/subscribe sports")
+    await _in(bot, news, "/subscribe world")
+    page = await _in(bot, news, "/settings")
+    message_id = int(page.messages[-1]["message_id"])
+    await bot.press(FORUM, f"set:{FORUM}:subs", message_id, user_id=GROUP_ADMIN)
+    await bot.press(FORUM, _button(bot, message_id, "+ Business"), message_id, user_id=GROUP_ADMIN)
+    await bot.press(FORUM, f"setv:{FORUM}:digest:0800", message_id, user_id=GROUP_ADMIN)
+    async with bot.store.read() as s:
+        rows = await list_subscriptions(s, FORUM, every_thread=True)
+    assert _threads(page) == [news]
+    assert "Subscriptions: World" in page.text and "Sports" not in page.text
+    # The page's buttons add to the topic; the digest is the whole group's.
+    assert sorted((r.thread_id or 0, r.value, r.mode) for r in rows) == [
+        (0, "sports", "digest"),
+        (news, "business", "digest"),
+        (news, "world", "digest"),
+    ]

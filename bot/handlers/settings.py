@@ -32,15 +32,18 @@ MAIN = "main"
 _BY_KEY = {section.key: section for section in SECTIONS}
 
 
-async def _view(context: KhabarContext, chat_id: int, lang: str) -> View | None:
-    """The chat's settings as stored, or None for a chat the bot has never seen."""
+async def _view(
+    context: KhabarContext, chat_id: int, lang: str, thread_id: int | None = None
+) -> View | None:
+    """The chat's settings as stored (its subscriptions those of the forum topic ``thread_id``),
+    or None for a chat the bot has never seen."""
     async with context.services.store.read() as session:
         chat = await get_chat(session, chat_id)
         if chat is None:
             return None
-        subs = await list_subscriptions(session, chat_id)
+        subs = await list_subscriptions(session, chat_id, every_thread=True)
         mutes = await list_mute_rows(session, chat_id)
-    return View(chat, subs, mutes, lang)
+    return View(chat, subs, mutes, lang, thread_id)
 
 
 def _title(view: View, here: bool) -> Html:
@@ -94,7 +97,7 @@ def settings_page(view: View, key: str, *, here: bool) -> tuple[Html, Keyboard]:
 async def settings_command(update: Update, context: KhabarContext) -> None:
     """``/settings``: the chat's settings, with a button for each."""
     prefs = await chat_prefs(update, context)
-    view = await _view(context, prefs.chat_id, prefs.language)
+    view = await _view(context, prefs.chat_id, prefs.language, prefs.thread_id)
     assert view is not None  # chat_prefs registered the chat
     text, buttons = settings_page(view, MAIN, here=True)
     await reply(update, context, text, buttons=buttons, lang=prefs.language)
@@ -131,7 +134,9 @@ async def settings_button(update: Update, context: KhabarContext, pressed: Callb
     if not await _may_configure(update, context, target):
         await _answer(update, prefs, "settings.not_allowed")
         return
-    view = await _view(context, target, prefs.language)
+    # Pressed in the chat itself: in its forum topic, if any (a channel's page has none).
+    thread = prefs.thread_id if target == prefs.chat_id else None
+    view = await _view(context, target, prefs.language, thread)
     section = _BY_KEY.get(key)
     if view is None or (key != MAIN and section is None):
         await _answer(update, prefs, "error.bad_callback")
@@ -147,7 +152,7 @@ async def settings_button(update: Update, context: KhabarContext, pressed: Callb
         lang = prefs.language
         if key == "lang" and target == prefs.chat_id:
             lang = str(pressed.args[2])  # the page answers in the language just chosen
-        refreshed = await _view(context, target, lang)
+        refreshed = await _view(context, target, lang, thread)
         assert refreshed is not None
         view = refreshed
     await _answer(update, prefs)

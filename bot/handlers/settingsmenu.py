@@ -56,9 +56,15 @@ class View:
     """One chat's settings as stored now, and the language the page is written in."""
 
     chat: Chat
-    subscriptions: list[Subscription]
+    subscriptions: list[Subscription]  # of every forum topic: the digest is the whole chat's
     mutes: list[ChatMute]
     lang: str  # the reader's language (a channel's page is read in its admin's private chat)
+    thread_id: int | None = None  # the forum topic the page is in: its subscriptions are shown
+
+    @property
+    def here(self) -> list[Subscription]:
+        """The subscriptions of the page's forum topic (of the chat itself, outside a forum)."""
+        return [s for s in self.subscriptions if s.thread_id == self.thread_id]
 
 
 @dataclass(frozen=True)
@@ -307,33 +313,34 @@ def _sub_name(sub: Subscription, lang: str) -> str:
 
 
 def _subs_summary(view: View) -> Html:
-    if not view.subscriptions:
+    if not view.here:
         return t(view.lang, "settings.none")
-    return _names([_sub_name(s, view.lang) for s in view.subscriptions], view.lang)
+    return _names([_sub_name(s, view.lang) for s in view.here], view.lang)
 
 
 def _subs_choices(view: View) -> list[Choice]:
     lang = view.lang
-    followed = {s.value for s in view.subscriptions if s.kind == "topic"}
-    remove = [
-        Choice(f"✕ {shorten(_sub_name(s, lang), 30)}", f"r{s.id}") for s in view.subscriptions
-    ]
+    followed = {s.value for s in view.here if s.kind == "topic"}
+    remove = [Choice(f"✕ {shorten(_sub_name(s, lang), 30)}", f"r{s.id}") for s in view.here]
     add = [Choice(f"+ {topic_label(x, lang)}", f"t-{x}") for x in TOPICS if x not in followed]
     return remove + (add if len(view.subscriptions) < MAX_SUBSCRIPTIONS else [])
 
 
 async def _subs_apply(session: AsyncSession, view: View, value: str) -> bool:
+    thread = view.thread_id
     if value.startswith("t-"):
         topic = value[2:]
         if topic not in TOPICS or len(view.subscriptions) >= MAX_SUBSCRIPTIONS:
             return False
-        await subscribe(session, view.chat.id, kind="topic", value=topic, display=topic)
+        await subscribe(
+            session, view.chat.id, kind="topic", value=topic, display=topic, thread_id=thread
+        )
         return True
     sub_id = _id_of(value)
-    sub = next((s for s in view.subscriptions if s.id == sub_id), None)
+    sub = next((s for s in view.here if s.id == sub_id), None)
     if sub is None:
         return False
-    await unsubscribe(session, view.chat.id, kind=sub.kind, value=sub.value)
+    await unsubscribe(session, view.chat.id, kind=sub.kind, value=sub.value, thread_id=thread)
     return True
 
 
