@@ -402,6 +402,14 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
         .correlate(Delivery, Chat)
         .scalar_subquery()
     )
+    # The story's articles the chat may see: a report of other chats' own feed is not counted.
+    counted = aliased(Article)
+    reports = (
+        select(func.count(counted.id))
+        .where(counted.story_id == Delivery.story_id, visible_to(Chat.id, counted.feed_id))
+        .correlate(Delivery, Chat)
+        .scalar_subquery()
+    )
     stmt = (
         select(
             Delivery.id,
@@ -413,7 +421,7 @@ async def delivery_views(session: AsyncSession, delivery_ids: Sequence[int]) -> 
             Chat.quiet_end,
             Delivery.attempts,
             Delivery.story_id,
-            Story.article_count,
+            reports,
             Article.id,
             Article.title,
             Article.lead,

@@ -200,13 +200,16 @@ async def story_source_count(session: AsyncSession, story_id: int) -> int:
     return (await story_source_counts(session, [story_id])).get(story_id, 0)
 
 
-async def story_source_counts(session: AsyncSession, story_ids: Collection[int]) -> dict[int, int]:
-    """For each of these stories, how many distinct sources report it (see story_source_count)."""
+async def story_source_counts(
+    session: AsyncSession, story_ids: Collection[int], *, viewer: Viewer = None
+) -> dict[int, int]:
+    """For each of these stories, how many distinct sources whose reports ``viewer`` may see
+    (storage.visibility) report it (see story_source_count)."""
     if not story_ids:
         return {}
     stmt = (
         select(Article.story_id, func.count(func.distinct(_SOURCE_KEY)))
-        .where(Article.story_id.in_(set(story_ids)))
+        .where(Article.story_id.in_(set(story_ids)), visible_to(viewer, Article.feed_id))
         .group_by(Article.story_id)
     )
     return {story_id: count for story_id, count in (await session.execute(stmt)).all() if story_id}

@@ -101,7 +101,9 @@ async def test_a_story_with_an_everyones_report_shows_it_to_others(
 
     assert wire.story_id == own.story_id  # one event, two reports
     assert _opened(mine.buttons) == [own.article_id]  # the story's first report
+    assert "+1 source" in mine.text
     assert _opened(theirs.buttons) == [wire.article_id]  # the first one it may see
+    assert "source" not in theirs.text.replace("Test Wire", "")  # no count of a hidden one
 
 
 async def test_an_unfollowed_feeds_articles_do_not_become_everyones(

@@ -118,6 +118,7 @@ async def test_a_report_from_a_feed_of_another_chats_own_is_not_pushed_to_a_chat
     async with FakeTelegramAPI() as fake:
         sent = await _send_all(store, fake, 3)
     # The story's Urdu report is FOLLOWER's own feed's: an Urdu chat gets the English one,
-    # and the chat that wants Urdu news only gets nothing.
+    # and the chat that wants Urdu news only gets nothing; no chat hears of another source.
     assert ENGLISH[0] in sent[UR_CHAT] and URDU[0] not in sent[UR_CHAT]
     assert UR_ONLY not in sent
+    assert "Also reported" not in sent[EN_CHAT]

@@ -82,7 +82,8 @@ async def _read_page(
                 prefs.mutes,
                 limit=n - len(items),
             )
-        sources = await story_source_counts(session, [a.story_id for a in items if a.story_id])
+        stories_shown = [a.story_id for a in items if a.story_id]
+        sources = await story_source_counts(session, stories_shown, viewer=prefs.chat_id)
     return _Page(items, has_next, sources)
 
 
