@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -16,7 +16,7 @@ from storage.dialect import insert_ignore, search_ids
 from storage.models import Article
 from storage.textnorm import normalize_for_search
 from storage.types import utcnow
-from storage.visibility import Viewer, visible_to
+from storage.visibility import viewer_params, visible_to_param
 
 __all__ = [
     "ArticleIn",
@@ -49,8 +49,10 @@ _HEADLINE = (
 )
 
 
+@functools.cache
 def headline_columns(*, text: bool = False) -> LoaderOption:
-    """Load only a headline's columns (and the text when asked); reading another raises."""
+    """Load only a headline's columns (and the text when asked); reading another raises. The
+    same object each time, so statements built with it are kept (storage.stories)."""
     return load_only(*_HEADLINE, *((Article.text,) if text else ()), raiseload=True)
 
 
@@ -120,30 +122,50 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
 
 async def get_article(session: AsyncSession, article_id: int) -> Article | None:
     """The article with this id, with its story loaded; None for ids out of range."""
-    return await _article(session, article_id)
+    return await _article(session, article_id, _article_statement(checked=False, anyone=True), {})
 
 
-async def get_article_for(session: AsyncSession, article_id: int, viewer: Viewer) -> Article | None:
+async def get_article_for(
+    session: AsyncSession, article_id: int, viewer: int | None
+) -> Article | None:
     """The article with this id if ``viewer`` may see it (storage.visibility), else None."""
-    return await _article(session, article_id, visible_to(viewer, Article.feed_id))
+    stmt = _article_statement(checked=True, anyone=viewer is None)
+    return await _article(session, article_id, stmt, viewer_params(viewer))
 
 
-async def _article(session: AsyncSession, article_id: int, *where: Any) -> Article | None:
+@functools.cache
+def _article_statement(*, checked: bool, anyone: bool) -> Select[Article]:
+    # Joined, not a second SELECT: a command's reads cost a round trip each to the driver.
+    where = [visible_to_param(anyone, Article.feed_id)] if checked else []
+    return (
+        select(Article)
+        .where(Article.id == bindparam("article_id"), *where)
+        .options(joinedload(Article.story))
+    )
+
+
+async def _article(
+    session: AsyncSession, article_id: int, stmt: Select[Article], params: dict[str, int]
+) -> Article | None:
     if not 0 < article_id <= _MAX_ID:
         return None
-    # Joined, not a second SELECT: a command's reads cost a round trip each to the driver.
-    stmt = (
-        select(Article).where(Article.id == article_id, *where).options(joinedload(Article.story))
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    result = await session.execute(stmt, {"article_id": article_id, **params})
+    return result.scalar_one_or_none()
 
 
-async def get_articles(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
-    """The articles with these ids, in the order given (unknown ids left out)."""
+@functools.lru_cache(maxsize=16)
+def _by_ids_statement(options: tuple[LoaderOption, ...]) -> Select[Article]:
+    return select(Article).options(*options).where(Article.id.in_(bindparam("ids", expanding=True)))
+
+
+async def get_articles(
+    session: AsyncSession, ids: Sequence[int], *, options: Sequence[LoaderOption] = ()
+) -> list[Article]:
+    """The articles with these ids, in the order given (unknown ids left out); ``options``
+    e.g. headline_columns() (the same objects each time: the statement is kept per options)."""
     if not ids:
         return []
-    stmt = select(Article).where(Article.id.in_(ids))
-    rows = (await session.execute(stmt)).scalars()
+    rows = (await session.execute(_by_ids_statement(tuple(options)), {"ids": list(ids)})).scalars()
     by_id = {a.id: a for a in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -171,19 +193,29 @@ async def search_articles(
     *,
     limit: int = 10,
     offset: int = 0,
-    viewer: Viewer = None,
+    viewer: int | None = None,
     language: str | None = None,
+    options: Sequence[LoaderOption] = (),
 ) -> list[Article]:
     """Articles ``viewer`` may see (storage.visibility) whose folded title or text contains
-    every word of ``query``, newest first; only those in ``language`` when one is given."""
+    every word of ``query``, newest first; only those in ``language`` when one is given
+    (``options`` as for get_articles)."""
     folded = normalize_for_search(query)
     if not folded:
         return []
-    where = visible_to(viewer, Article.feed_id)
+    params: dict[str, object] = {**viewer_params(viewer)}
     if language is not None:
-        where = and_(where, Article.language == language)
-    ids = await search_ids(session, folded, limit, offset, where=where)
-    return await get_articles(session, ids)
+        params["language"] = language
+    where = _search_condition(anyone=viewer is None, by_language=language is not None)
+    ids = await search_ids(session, folded, limit, offset, where=where, params=params)
+    return await get_articles(session, ids, options=options)
+
+
+@functools.cache
+def _search_condition(*, anyone: bool, by_language: bool) -> ColumnElement[bool]:
+    """What a search hit's row must satisfy, per shape (its values bound: see search_articles)."""
+    where = visible_to_param(anyone, Article.feed_id)
+    return and_(where, Article.language == bindparam("language")) if by_language else where
 
 
 async def max_article_id(session: AsyncSession) -> int:

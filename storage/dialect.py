@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, column, literal_column, select, table, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
@@ -35,6 +48,21 @@ def _fts5_query(folded: str) -> str:
 _RARE_MATCHES = 2000
 
 
+@functools.lru_cache(maxsize=16)
+def _fts5_statement(where: ColumnElement[bool] | None) -> Select[int]:
+    """The SQLite search of search_ids with this condition (built once per condition object)."""
+    fts = table("articles_fts", column("rowid"))
+    return (
+        select(fts.c.rowid)
+        .select_from(fts.join(Article, Article.id == fts.c.rowid))
+        .where(literal_column("articles_fts").op("MATCH")(bindparam("match")))
+        .where(true() if where is None else where)
+        .order_by(fts.c.rowid.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
 async def search_ids(
     session: AsyncSession,
     folded_query: str,
@@ -42,9 +70,12 @@ async def search_ids(
     offset: int,
     *,
     where: ColumnElement[bool] | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> list[int]:
     """Ids of articles matching every word of the folded query (and the condition ``where`` on
-    their row, such as storage.visibility's), newest stored first.
+    their row, such as storage.visibility's, with the values of its bound ``params``), newest
+    stored first. Give the same ``where`` object each time (one per shape): the SQLite
+    statement is kept per condition.
 
     SQLite: FTS5 walks its index backwards by rowid and stops at the limit (each hit's article
     read by its key for ``where``). PostgreSQL: walking the primary key newest-first
@@ -57,17 +88,8 @@ async def search_ids(
         match = _fts5_query(folded_query)
         if not match:
             return []
-        fts = table("articles_fts", column("rowid"))
-        stmt = (
-            select(fts.c.rowid)
-            .select_from(fts.join(Article, Article.id == fts.c.rowid))
-            .where(literal_column("articles_fts").op("MATCH")(match))
-            .where(true() if where is None else where)
-            .order_by(fts.c.rowid.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        return list((await session.execute(stmt)).scalars())
+        values = {**(params or {}), "match": match, "limit": limit, "offset": offset}
+        return list((await session.execute(_fts5_statement(where), values)).scalars())
     # asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan
     # that ignores the word's frequency: plan each search for its own word.
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
@@ -84,4 +106,5 @@ async def search_ids(
         ordered = select(found.c.id).order_by(found.c.id.desc())
     else:
         ordered = hits.order_by(Article.id.desc())
-    return list((await session.execute(ordered.limit(limit).offset(offset))).scalars())
+    stmt = ordered.limit(limit).offset(offset)
+    return list((await session.execute(stmt, dict(params or {}))).scalars())

@@ -3,13 +3,14 @@ latest, and the reports that make one breaking."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, String, cast, func, insert, select, update
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -17,7 +18,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from storage.articles import ArticleIn
 from storage.models import Article, Story
 from storage.types import utcnow
-from storage.visibility import Viewer, visible_to
+from storage.visibility import viewer_params, visible_to, visible_to_param
 
 __all__ = [
     "Report",
@@ -144,16 +145,52 @@ async def stories_since_id(
     return await _candidates(session, stmt)
 
 
-async def story_articles(
-    session: AsyncSession, story_id: int, *, viewer: Viewer = None
-) -> list[Article]:
-    """Every article of a story ``viewer`` may see (storage.visibility), oldest first."""
-    stmt = (
+@functools.cache
+def _story_articles_statement(anyone: bool) -> Select[Article]:
+    return (
         select(Article)
-        .where(Article.story_id == story_id, visible_to(viewer, Article.feed_id))
+        .where(
+            Article.story_id == bindparam("story_id"),
+            visible_to_param(anyone, Article.feed_id),
+        )
         .order_by(Article.published_at, Article.id)
     )
-    return list((await session.execute(stmt)).scalars())
+
+
+async def story_articles(
+    session: AsyncSession, story_id: int, *, viewer: int | None = None
+) -> list[Article]:
+    """Every article of a story ``viewer`` may see (storage.visibility), oldest first."""
+    stmt = _story_articles_statement(viewer is None)
+    params = {"story_id": story_id, **viewer_params(viewer)}
+    return list((await session.execute(stmt, params)).scalars())
+
+
+@functools.lru_cache(maxsize=64)
+def _latest_statement(
+    by_language: bool, by_topic: bool, anyone: bool, options: tuple[LoaderOption, ...]
+) -> Select[Article]:
+    """latest_stories' statement of one shape, its values bound parameters (built once)."""
+    earlier = aliased(Article)
+    conditions = [
+        earlier.story_id == Article.story_id,
+        earlier.id < Article.id,
+        visible_to_param(anyone, earlier.feed_id),
+    ]
+    stmt = (
+        select(Article)
+        .options(*options)
+        .where(visible_to_param(anyone, Article.feed_id))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+    )
+    if by_language:
+        stmt = stmt.where(Article.language == bindparam("language"))
+        conditions.append(earlier.language == bindparam("language"))
+    if by_topic:
+        stmt = stmt.where(Article.topic == bindparam("topic"))
+        conditions.append(earlier.topic == bindparam("topic"))
+    stmt = stmt.where(~select(earlier.id).where(*conditions).exists())
+    return stmt.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
 
 
 async def latest_stories(
@@ -164,35 +201,25 @@ async def latest_stories(
     limit: int = 10,
     offset: int = 0,
     options: Sequence[LoaderOption] = (),
-    viewer: Viewer = None,
+    viewer: int | None = None,
 ) -> list[Article]:
     """The newest stories ``viewer`` may see (storage.visibility), one article each: the first
     of the story it may see (the one that started the story and was pushed, unless a feed of
     other chats' own did), optionally of one language and topic; an article outside any story
-    stands for itself (``options``: e.g. storage.articles.headline_columns() for a list).
+    stands for itself (``options``: e.g. storage.articles.headline_columns() for a list; the
+    statement is kept per shape, so pass the same option objects each time).
 
     Walks the latest indexes newest first and drops every article stored after another one of its
     story (through ix_articles_story), so paging by offset counts stories, not articles."""
-    earlier = aliased(Article)
-    conditions = [
-        earlier.story_id == Article.story_id,
-        earlier.id < Article.id,
-        visible_to(viewer, earlier.feed_id),
-    ]
-    stmt = (
-        select(Article)
-        .options(*options)
-        .where(visible_to(viewer, Article.feed_id))
-        .order_by(Article.published_at.desc(), Article.id.desc())
+    stmt = _latest_statement(
+        language is not None, topic is not None, viewer is None, tuple(options)
     )
+    params: dict[str, object] = {"limit": limit, "offset": offset, **viewer_params(viewer)}
     if language is not None:
-        stmt = stmt.where(Article.language == language)
-        conditions.append(earlier.language == language)
+        params["language"] = language
     if topic is not None:
-        stmt = stmt.where(Article.topic == topic)
-        conditions.append(earlier.topic == topic)
-    stmt = stmt.where(~select(earlier.id).where(*conditions).exists())
-    return list((await session.execute(stmt.limit(limit).offset(offset))).scalars())
+        params["topic"] = topic
+    return list((await session.execute(stmt, params)).scalars())
 
 
 async def story_source_count(session: AsyncSession, story_id: int) -> int:
@@ -200,19 +227,29 @@ async def story_source_count(session: AsyncSession, story_id: int) -> int:
     return (await story_source_counts(session, [story_id])).get(story_id, 0)
 
 
+@functools.cache
+def _source_counts_statement(anyone: bool) -> Select[int | None, int]:
+    return (
+        select(Article.story_id, func.count(func.distinct(_SOURCE_KEY)))
+        .where(
+            Article.story_id.in_(bindparam("ids", expanding=True)),
+            visible_to_param(anyone, Article.feed_id),
+        )
+        .group_by(Article.story_id)
+    )
+
+
 async def story_source_counts(
-    session: AsyncSession, story_ids: Collection[int], *, viewer: Viewer = None
+    session: AsyncSession, story_ids: Collection[int], *, viewer: int | None = None
 ) -> dict[int, int]:
     """For each of these stories, how many distinct sources whose reports ``viewer`` may see
     (storage.visibility) report it (see story_source_count)."""
     if not story_ids:
         return {}
-    stmt = (
-        select(Article.story_id, func.count(func.distinct(_SOURCE_KEY)))
-        .where(Article.story_id.in_(set(story_ids)), visible_to(viewer, Article.feed_id))
-        .group_by(Article.story_id)
-    )
-    return {story_id: count for story_id, count in (await session.execute(stmt)).all() if story_id}
+    stmt = _source_counts_statement(viewer is None)
+    params = {"ids": sorted(set(story_ids)), **viewer_params(viewer)}
+    rows = await session.execute(stmt, params)
+    return {story_id: count for story_id, count in rows.all() if story_id}
 
 
 async def first_article(session: AsyncSession, story_id: int) -> Article | None:

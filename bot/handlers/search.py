@@ -17,6 +17,7 @@ from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
 from news.embeddings.crosssearch import search_both_languages
+from storage.articles import headline_columns
 
 __all__ = ["MAX_QUERY", "search", "search_page"]
 
@@ -45,6 +46,7 @@ async def _page(
             query,
             services.clock(),
             viewer=prefs.chat_id,  # a feed of the chat's own shows here, another's does not
+            options=[headline_columns(text=bool(prefs.mutes))],  # mute words may need the text
         ),
         prefs.mutes,
         limit=PAGE_SIZE + 1,

@@ -3,12 +3,14 @@ ranked together by reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 20
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from news.embeddings.nearest import RecentVectors
 from storage import Article, Store
 from storage.articles import get_articles, search_articles
-from storage.visibility import Viewer
 
 __all__ = ["search_both_languages"]
 
@@ -23,14 +25,16 @@ async def search_both_languages(
     *,
     limit: int = 10,
     offset: int = 0,
-    viewer: Viewer = None,
+    viewer: int | None = None,
+    options: Sequence[LoaderOption] = (),
 ) -> list[Article]:
     """Up to ``limit`` articles after ``offset``: full-text hits (in the query's words) and
     recent articles in either language about the query, each list's ranks fused; both lists
-    hold only articles ``viewer`` may see (storage.visibility)."""
+    hold only articles ``viewer`` may see (storage.visibility); ``options`` as for
+    storage.articles.get_articles (e.g. headline columns for a list)."""
     depth = offset + limit
     async with store.read() as session:
-        lexical = await search_articles(session, query, limit=depth, viewer=viewer)
+        lexical = await search_articles(session, query, limit=depth, viewer=viewer, options=options)
     nearest = await vectors.nearest(query, now, depth, viewer=viewer) if vectors is not None else []
     if not nearest:
         return lexical[offset:depth]
@@ -42,5 +46,5 @@ async def search_both_languages(
     known = {a.id: a for a in lexical}
     missing = [i for i in order if i not in known]
     async with store.read() as session:
-        known.update((a.id, a) for a in await get_articles(session, missing))
+        known.update((a.id, a) for a in await get_articles(session, missing, options=options))
     return [known[i] for i in order if i in known]
