@@ -18,14 +18,8 @@ from datetime import datetime, timedelta
 from bot.push.record import Recorder
 from news.delivery.policy import ChatTimes
 from storage import DeliveryState, Store
-from storage.deliveries import (
-    DeliveryView,
-    Target,
-    claim_chats,
-    delivery_views,
-    requeue_stale,
-    touch_sending,
-)
+from storage.deliveries import Target, claim_chats, requeue_stale, touch_sending
+from storage.deliveryviews import DeliveryView, delivery_views
 from storage.stories import StoryReports, story_reports
 
 __all__ = ["ClaimedChat", "Claims"]

@@ -17,7 +17,7 @@ from bot.services import Recent
 from news.summaries.service import SummaryService
 from storage import Article
 from storage.articles import get_article
-from storage.deliveries import DeliveryView
+from storage.deliveryviews import DeliveryView
 
 __all__ = ["Localizer", "PushText", "summary_localizer"]
 

@@ -13,7 +13,7 @@ from bot.render.headlines import topic_label
 from bot.render.html import Html, bold, escape, italic
 from bot.render.replies import Keyboard
 from bot.render.split import split_message, truncate_caption, utf16_len
-from storage.deliveries import DeliveryView
+from storage.deliveryviews import DeliveryView
 
 __all__ = ["BACKLOG_SHOWN", "push_card", "render_backlog", "render_push", "render_story"]
 
