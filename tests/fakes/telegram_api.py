@@ -22,18 +22,10 @@ from tests.fakes.telegram_errors import BotAPIError
 from tests.fakes.telegram_flood import FloodControl, FloodLimits
 from tests.fakes.telegram_http import Call, Signal, read_params, reply_error, sent_at
 from tests.fakes.telegram_methods import CHAT_METHODS, METHODS, commands_key
-from tests.fakes.telegram_objects import (
-    JSON,
-    chat_type_for,
-    command_entities,
-    default_user_id,
-    make_callback_update_json,
-    make_chat_json,
-    make_message_json,
-    make_user_json,
-)
+from tests.fakes.telegram_objects import JSON, make_chat_json, make_user_json
 from tests.fakes.telegram_polls import LongPolls
 from tests.fakes.telegram_state import BotState
+from tests.fakes.telegram_updates import callback_update, text_message
 
 __all__ = ["DEFAULT_TOKEN", "Call", "FakeTelegramAPI"]
 
@@ -255,19 +247,15 @@ class FakeTelegramAPI:
         first_name: str = "Test",
     ) -> JSON:
         """Queue a user's text message (/commands get bot_command entities); return the Update."""
-        kind = chat_type or chat_type_for(chat_id)
-        sender = make_user_json(
-            user_id if user_id is not None else default_user_id(chat_id, kind),
-            first_name=first_name,
-            username=username,
+        message = text_message(
+            self.state,
+            chat_id,
+            text,
+            user_id=user_id,
+            chat_type=chat_type,
             language_code=language_code,
-        )
-        self.state.users[sender["id"]] = sender
-        self.state.chat(
-            chat_id, make_chat_json(chat_id, kind, first_name=first_name, username=username)
-        )
-        message = self.state.add_message(
-            chat_id, sender, text=text, entities=command_entities(text) or None
+            username=username,
+            first_name=first_name,
         )
         return self.push_update({"message": message})
 
@@ -284,22 +272,17 @@ class FakeTelegramAPI:
         first_name: str = "Test",
     ) -> JSON:
         """Queue a button press under a bot message; answerCallbackQuery accepts its id once."""
-        chat = self.state.chat(chat_id, make_chat_json(chat_id, chat_type, first_name=first_name))
-        stored = chat.messages.get(message_id)
-        message = copy.deepcopy(stored.json) if stored else None
-        # A message the fake never saw has date 0: PTB reads it as an InaccessibleMessage.
-        message = message or make_message_json(message_id, chat.chat, self.state.bot_user, date=0)
         query_id = str(self._next_query_id)
         self._next_query_id += 1
         self.state.open_callback_queries.add(query_id)
-        update = make_callback_update_json(
+        update = callback_update(
+            self.state,
             chat_id,
             data,
-            message,
-            update_id=self.state.next_update_id,
-            query_id=query_id,
+            message_id,
+            query_id,
             user_id=user_id,
-            chat_type=chat.chat["type"],
+            chat_type=chat_type,
             language_code=language_code,
             username=username,
             first_name=first_name,
