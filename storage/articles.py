@@ -34,7 +34,8 @@ __all__ = [
 ]
 
 # What a list of headlines shows of an article (/latest, /search): never its text, which is
-# most of the row (loaded only where mute words may need it: ``headline_columns``).
+# most of the row (loaded only where mute words may need it: ``headline_columns``); its
+# picture, so /latest knows whether its top story becomes a card before reading the whole row.
 _HEADLINE = (
     Article.id,
     Article.title,
@@ -46,6 +47,8 @@ _HEADLINE = (
     Article.date_known,
     Article.story_id,
     Article.feed_id,
+    Article.image_url,
+    Article.image_refused,
 )
 
 

@@ -53,18 +53,30 @@ def _parse(args: list[str]) -> tuple[str | None, int] | str:
 
 @dataclass(frozen=True)
 class _Page:
-    """One page of /latest: its stories, whether a next page follows, their source counts."""
+    """One page of /latest: its stories, whether a next page follows, their source counts,
+    and the whole row of the top story when it becomes a picture card."""
 
     items: list[Article]
     has_next: bool
     sources: dict[int, int]
+    top: Article | None = None
 
 
 async def _read_page(
-    context: KhabarContext, prefs: ChatPrefs, topic: str | None, n: int, page: int
+    context: KhabarContext,
+    prefs: ChatPrefs,
+    topic: str | None,
+    n: int,
+    page: int,
+    *,
+    card: bool = False,
 ) -> _Page:
     """Page ``page`` of n stories the chat may see: the chat's language first; where those run
-    out, the other language's newest fill the page up to n (marked), and there is no next page."""
+    out, the other language's newest fill the page up to n (marked), and there is no next page.
+    With ``card``, the top story's whole row too when it becomes a picture card (_has_card).
+
+    One session for all of it: each session costs a BEGIN and a ROLLBACK, and every statement
+    round trips to the driver's thread."""
     lang = prefs.language
     async with context.services.store.read() as session:
         columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
@@ -84,7 +96,13 @@ async def _read_page(
             )
         stories_shown = [a.story_id for a in items if a.story_id]
         sources = await story_source_counts(session, stories_shown, viewer=prefs.chat_id)
-    return _Page(items, has_next, sources)
+        # The list read headline columns only: the card needs the link and the lead or text.
+        top = (
+            await get_article_for(session, items[0].id, prefs.chat_id)
+            if card and _has_card(prefs, items)
+            else None
+        )
+    return _Page(items, has_next, sources, top)
 
 
 def _render(
@@ -135,8 +153,8 @@ async def _page(
     return _render(context, prefs, topic, n, page, found, found.items)
 
 
-async def _top_card(context: KhabarContext, prefs: ChatPrefs, found: _Page) -> Card | None:
-    """The picture card of the page's top story, when /latest shows one: the chat has pictures
+def _has_card(prefs: ChatPrefs, items: list[Article]) -> bool:
+    """Whether /latest shows the page's top story as a picture card: the chat has pictures
     on, the story is in the chat's language (a card has no "(in Urdu)" mark) and has a picture
     Telegram has not refused, and other stories remain for the list under it.
 
@@ -144,11 +162,14 @@ async def _top_card(context: KhabarContext, prefs: ChatPrefs, found: _Page) -> C
     the chat's budget, where the list shows ten headlines at a glance. The top story is the one
     a reader looks at first; the list keeps its page buttons, which a photo's caption cannot
     become. A single story stays a text line for the same reason."""
-    if not prefs.pictures or len(found.items) < 2 or found.items[0].language != prefs.language:
-        return None
-    async with context.services.store.read() as session:
-        # The list read headline columns only: the card needs the picture and the link.
-        top = await get_article_for(session, found.items[0].id, prefs.chat_id)
+    if not prefs.pictures or len(items) < 2 or items[0].language != prefs.language:
+        return False
+    return card_photo(items[0].image_url) is not None and not items[0].image_refused
+
+
+def _top_card(prefs: ChatPrefs, found: _Page) -> Card | None:
+    """The picture card of the page's top story, when /latest shows one (_has_card)."""
+    top = found.top
     if top is None or card_photo(top.image_url) is None or top.image_refused:
         return None
     return render_card(card_story(top), prefs.language, prefs.timezone)
@@ -167,8 +188,8 @@ async def latest(update: Update, context: KhabarContext) -> None:
         await reply(update, context, text, lang=lang)
         return
     topic, n = parsed
-    found = await _read_page(context, prefs, topic, n, 0)
-    card = await _top_card(context, prefs, found)
+    found = await _read_page(context, prefs, topic, n, 0, card=True)
+    card = _top_card(prefs, found)
     listed = found.items
     if card is not None and card.photo is not None:
         top = listed[0]
