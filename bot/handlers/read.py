@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from telegram import LinkPreviewOptions, Message, Update
 
@@ -47,20 +48,44 @@ async def read(update: Update, context: KhabarContext) -> None:
     if article_id is None:
         await reply(update, context, t(prefs.language, "read.usage"), lang=prefs.language)
         return
-    article_id = await _in_language(context, article_id, prefs)
-    await send_article_card(update, context, article_id, prefs)
+    await send_article_card(update, context, article_id, prefs, in_language=True)
 
 
-async def _in_language(context: KhabarContext, article_id: int, prefs: ChatPrefs) -> int:
-    """The story's first report in the chat's language that the chat may see when the article
-    is in the other language and its story has one, else the article itself."""
-    lang = prefs.language
+@dataclass(frozen=True)
+class _Shown:
+    """What a card shows, read in one session: the article, every article of its story the
+    chat may see (just the article when it stands alone), and its cached summary."""
+
+    article: Article
+    members: list[Article]
+    cached: Summary | None
+
+
+async def _read_card(
+    context: KhabarContext, article_id: int, prefs: ChatPrefs, lang: str, *, in_language: bool
+) -> _Shown | None:
+    """The card's rows, if the chat may see the article (a feed of other chats' own: not
+    found). With ``in_language``, the story's first report in ``lang`` that the chat may see
+    stands in for an article in the other language when the story has one.
+
+    One session: each costs a BEGIN and a ROLLBACK, and every statement a round trip to the
+    driver's thread."""
     async with context.services.store.read() as session:
         article = await get_article_for(session, article_id, prefs.chat_id)
-        if article is None or article.language == lang or article.story_id is None:
-            return article_id
-        members = await story_articles(session, article.story_id, viewer=prefs.chat_id)
-    return next((a.id for a in members if a.language == lang), article_id)
+        if article is None:
+            return None
+        members: list[Article] | None = None
+        if in_language and article.language != lang and article.story_id is not None:
+            members = await story_articles(session, article.story_id, viewer=prefs.chat_id)
+            other = next((a.id for a in members if a.language == lang), article.id)
+            if other != article.id:
+                article = await get_article_for(session, other, prefs.chat_id) or article
+        if article.story is None or article.story.article_count < 2:
+            members = [article]
+        elif members is None:
+            members = await story_articles(session, article.story.id, viewer=prefs.chat_id)
+        cached = await context.services.summaries.cached(session, article.id, lang)
+    return _Shown(article, members, cached)
 
 
 def _source_key(article: Article) -> str:
@@ -93,16 +118,25 @@ def _story_lines(article: Article, members: list[Article], lang: str) -> tuple[i
 
 
 async def _card(
-    context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str
+    context: KhabarContext, shown: _Shown, prefs: ChatPrefs, lang: str
 ) -> tuple[Html, Keyboard, asyncio.Task[Summary] | None]:
     """The card in ``lang`` with the best summary ready now, and a better one still coming."""
-    result = await summary_for(context.services.summaries, article, lang)
-    text, buttons = await _render_card(context, article, prefs, lang, result.summary)
+    article = shown.article
+    result = await summary_for(context.services.summaries, article, lang, cached=shown.cached)
+    text, buttons = await _render_card(
+        context, article, prefs, lang, result.summary, members=shown.members
+    )
     return text, buttons, result.pending
 
 
 async def _render_card(
-    context: KhabarContext, article: Article, prefs: ChatPrefs, lang: str, summary: Summary
+    context: KhabarContext,
+    article: Article,
+    prefs: ChatPrefs,
+    lang: str,
+    summary: Summary,
+    *,
+    members: list[Article] | None = None,
 ) -> tuple[Html, Keyboard]:
     # Across languages the headline comes with the summary (the model's, or the story's report's).
     lines = [bold(shorten(summary.headline or article.title, MAX_TITLE))]
@@ -116,7 +150,8 @@ async def _render_card(
     ]
     if summary.language != lang:
         lines.append(italic(t(lang, "read.summary_other_language_note")))
-    members = await _story_members(context, article, prefs)
+    if members is None:
+        members = await _story_members(context, article, prefs)
     others, story_lines = _story_lines(article, members, lang)
     lines += story_lines
     lines += [Html(""), original_link(article, lang)]
@@ -147,15 +182,22 @@ async def _load(context: KhabarContext, article_id: int, prefs: ChatPrefs) -> Ar
 
 
 async def send_article_card(
-    update: Update, context: KhabarContext, article_id: int, prefs: ChatPrefs
+    update: Update,
+    context: KhabarContext,
+    article_id: int,
+    prefs: ChatPrefs,
+    *,
+    in_language: bool = False,
 ) -> None:
-    """Send a new message with the article's card (a photo with caption when it has an image)."""
-    article = await _load(context, article_id, prefs)
+    """Send a new message with the article's card (a photo with caption when it has an image);
+    ``in_language``: see _read_card."""
     lang = prefs.language
-    if article is None:
+    shown = await _read_card(context, article_id, prefs, lang, in_language=in_language)
+    if shown is None:
         await reply(update, context, t(lang, "read.not_found", id=article_id), lang=lang)
         return
-    text, buttons, pending = await _card(context, article, prefs, lang)
+    article = shown.article
+    text, buttons, pending = await _card(context, shown, prefs, lang)
     sent: Message | None = None
     photo = None if article.image_refused or not prefs.pictures else card_photo(article.image_url)
     if photo is not None:
@@ -173,11 +215,12 @@ async def send_article_card(
 async def show_card(update: Update, context: KhabarContext, article_id: int, lang: str) -> None:
     """A language button on a card: edit that message to show the card in ``lang``."""
     prefs = await chat_prefs(update, context)
-    article = await _load(context, article_id, prefs)
-    if article is None:
+    shown = await _read_card(context, article_id, prefs, lang, in_language=False)
+    if shown is None:
         await edit_or_reply(update, context, t(prefs.language, "read.not_found", id=article_id))
         return
-    text, buttons, pending = await _card(context, article, prefs, lang)
+    article = shown.article
+    text, buttons, pending = await _card(context, shown, prefs, lang)
     message = update.callback_query.message if update.callback_query else None
     if isinstance(message, Message) and message.photo:
         text = Html(truncate_caption(text, lang=lang))

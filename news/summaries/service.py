@@ -18,7 +18,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.summaries.budget import Language, SummaryBudget
 from news.summaries.grounding import GroundingStats, Source
@@ -28,7 +31,14 @@ from storage import Article, Store
 from storage.stories import story_articles
 from storage.summaries import get_summary, put_summary
 
-__all__ = ["Headline", "SummaryResult", "SummaryService", "SummarySource", "summary_for"]
+__all__ = [
+    "Headline",
+    "SummaryResult",
+    "SummaryService",
+    "SummarySource",
+    "Unread",
+    "summary_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +101,12 @@ class SummaryResult:
         return self.summary.headline
 
 
+class Unread(Enum):
+    """The cached summary not read yet (SummaryService.get reads it itself)."""
+
+    UNREAD = 0
+
+
 def _lang(code: str) -> Language:
     return "ur" if code == "ur" else "en"
 
@@ -117,15 +133,20 @@ class SummaryService:
         self._precomputing: set[asyncio.Task[None]] = set()
 
     async def _cached(self, article_id: int, lang: str) -> Summary | None:
+        async with self.store.read() as session:
+            return await self.cached(session, article_id, lang)
+
+    async def cached(self, session: AsyncSession, article_id: int, lang: str) -> Summary | None:
+        """The cached summary ``get`` looks for first, read through the caller's session (a
+        command reads all it shows in one session); give it to ``get`` as ``cached``."""
         backends = ((self.backend.name,) if self.backend else ()) + (EXTRACTIVE,)
-        return await self._cached_from(article_id, lang, backends)
+        return await _read_cached(session, article_id, lang, backends)
 
     async def _cached_from(
         self, article_id: int, lang: str, backends: tuple[str, ...]
     ) -> Summary | None:
         async with self.store.read() as session:
-            row = await get_summary(session, article_id, lang, backends)
-        return Summary(row.text, row.language, row.backend, row.headline) if row else None
+            return await _read_cached(session, article_id, lang, backends)
 
     async def _save(self, article_id: int, summary: Summary) -> Summary:
         async with self.store.write() as session:
@@ -190,9 +211,13 @@ class SummaryService:
             members = await story_articles(session, article.story_id)
         return next((a for a in members if a.language == lang and a.id != article.id), None)
 
-    async def get(self, article: Article, lang: str) -> SummaryResult:
-        """The best summary of ``article`` for a reader of ``lang`` available within the wait."""
-        cached = await self._cached(article.id, lang)
+    async def get(
+        self, article: Article, lang: str, *, cached: Summary | Unread | None = Unread.UNREAD
+    ) -> SummaryResult:
+        """The best summary of ``article`` for a reader of ``lang`` available within the wait
+        (``cached``: what ``cached`` found, when the caller read it already)."""
+        if cached is Unread.UNREAD:
+            cached = await self._cached(article.id, lang)
         if cached is not None and (cached.backend != EXTRACTIVE or self.backend is None):
             return SummaryResult(cached, article.id)
         if self.backend is not None:
@@ -261,6 +286,19 @@ class SummaryService:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def summary_for(service: SummaryService, article: Article, lang: str) -> SummaryResult:
+async def summary_for(
+    service: SummaryService,
+    article: Article,
+    lang: str,
+    *,
+    cached: Summary | Unread | None = Unread.UNREAD,
+) -> SummaryResult:
     """The summary to show for ``article`` in ``lang`` (see SummaryService.get)."""
-    return await service.get(article, lang)
+    return await service.get(article, lang, cached=cached)
+
+
+async def _read_cached(
+    session: AsyncSession, article_id: int, lang: str, backends: tuple[str, ...]
+) -> Summary | None:
+    row = await get_summary(session, article_id, lang, backends)
+    return Summary(row.text, row.language, row.backend, row.headline) if row else None
