@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, update
+from sqlalchemy import Select, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from storage.models import Article, ArticleEmbedding, Story
-from storage.visibility import Viewer, visible_to
+from storage.visibility import viewer_params, visible_to_param
 
 __all__ = [
     "EmbeddedArticle",
@@ -118,19 +119,25 @@ async def recent_vectors(
     return [(row[0], row[1], row[2], row[3]) for row in (await session.execute(stmt)).all()]
 
 
+@functools.cache
+def _vectors_of_statement(anyone: bool) -> Select[int, bytes]:
+    return (
+        select(ArticleEmbedding.article_id, ArticleEmbedding.vector)
+        .join(Article, Article.id == ArticleEmbedding.article_id)
+        .where(
+            ArticleEmbedding.article_id.in_(bindparam("ids", expanding=True)),
+            visible_to_param(anyone, Article.feed_id),
+        )
+    )
+
+
 async def vectors_of(
-    session: AsyncSession, article_ids: Sequence[int], *, viewer: Viewer = None
+    session: AsyncSession, article_ids: Sequence[int], *, viewer: int | None = None
 ) -> dict[int, bytes]:
     """The stored vectors of those of these articles ``viewer`` may see (storage.visibility);
     the others, and those without one, are left out."""
     if not article_ids:
         return {}
-    stmt = (
-        select(ArticleEmbedding.article_id, ArticleEmbedding.vector)
-        .join(Article, Article.id == ArticleEmbedding.article_id)
-        .where(
-            ArticleEmbedding.article_id.in_(list(article_ids)),
-            visible_to(viewer, Article.feed_id),
-        )
-    )
-    return {row[0]: row[1] for row in (await session.execute(stmt)).all()}
+    stmt = _vectors_of_statement(viewer is None)
+    rows = await session.execute(stmt, {"ids": list(article_ids), **viewer_params(viewer)})
+    return {row[0]: row[1] for row in rows.all()}

@@ -33,18 +33,23 @@ async def search_both_languages(
     hold only articles ``viewer`` may see (storage.visibility); ``options`` as for
     storage.articles.get_articles (e.g. headline columns for a list)."""
     depth = offset + limit
-    async with store.read() as session:
+    # Embedded before the session opens: a query not seen yet takes the model milliseconds.
+    vector = await vectors.embed_query(query) if vectors is not None else None
+    async with store.read() as session:  # one session: each costs a BEGIN and a ROLLBACK
         lexical = await search_articles(session, query, limit=depth, viewer=viewer, options=options)
-    nearest = await vectors.nearest(query, now, depth, viewer=viewer) if vectors is not None else []
-    if not nearest:
-        return lexical[offset:depth]
-    scores: dict[int, float] = {}
-    for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
-        for rank, article_id in enumerate(ranked):
-            scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
-    order = sorted(scores, key=lambda i: (-scores[i], -i))[offset:depth]
-    known = {a.id: a for a in lexical}
-    missing = [i for i in order if i not in known]
-    async with store.read() as session:
+        nearest = (
+            await vectors.nearest_to(vector, now, depth, viewer=viewer, session=session)
+            if vectors is not None and vector is not None
+            else []
+        )
+        if not nearest:
+            return lexical[offset:depth]
+        scores: dict[int, float] = {}
+        for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
+            for rank, article_id in enumerate(ranked):
+                scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        order = sorted(scores, key=lambda i: (-scores[i], -i))[offset:depth]
+        known = {a.id: a for a in lexical}
+        missing = [i for i in order if i not in known]
         known.update((a.id, a) for a in await get_articles(session, missing, options=options))
     return [known[i] for i in order if i in known]

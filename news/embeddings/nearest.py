@@ -16,17 +16,19 @@ floor.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.embeddings.service import Embeddings
 from news.embeddings.vectors import unpack_vectors
 from storage import Store
 from storage.embeddings import recent_vectors, vectors_of
-from storage.visibility import Viewer
 
 __all__ = ["SEARCH_WINDOW", "RecentVectors", "sign_codes"]
 
@@ -125,14 +127,15 @@ class RecentVectors:
     def __len__(self) -> int:
         return len(self._index.ids)
 
-    async def refresh(self, now: datetime) -> None:
-        """Read vectors stored since the last refresh; forget those older than the window."""
+    async def refresh(self, now: datetime, session: AsyncSession | None = None) -> None:
+        """Read vectors stored since the last refresh (through ``session`` when given);
+        forget those older than the window."""
         since = now - SEARCH_WINDOW
         async with self._lock:
             while True:
-                async with self.store.read() as session:
+                async with self._session(session) as reading:
                     rows = await recent_vectors(
-                        session,
+                        reading,
                         model=self.embeddings.model,
                         since=since,
                         after_id=self._last_id,
@@ -145,23 +148,53 @@ class RecentVectors:
                     break
             self._index = self._index.since(since)
 
+    async def embed_query(self, text: str) -> npt.NDArray[np.float32] | None:
+        """The query's vector (None when embeddings are off or the query is empty)."""
+        return await self.embeddings.query(text)
+
     async def nearest(
-        self, text: str, now: datetime, limit: int, *, viewer: Viewer = None
+        self, text: str, now: datetime, limit: int, *, viewer: int | None = None
     ) -> list[tuple[int, float]]:
         """Up to ``limit`` (article id, cosine) of recent articles ``viewer`` may see
         (storage.visibility) in either language about ``text``, best first (none when
-        embeddings are off). The index holds every article; the vectors read back are only
-        the viewer's."""
-        query = await self.embeddings.query(text)
+        embeddings are off)."""
+        query = await self.embed_query(text)
         if query is None:
             return []
-        await self.refresh(now)
-        candidates = await asyncio.to_thread(self._index.shortlist, query)
-        async with self.store.read() as session:
-            stored = await vectors_of(session, list(candidates), viewer=viewer)
+        return await self.nearest_to(query, now, limit, viewer=viewer)
+
+    async def nearest_to(
+        self,
+        query: npt.NDArray[np.float32],
+        now: datetime,
+        limit: int,
+        *,
+        viewer: int | None = None,
+        session: AsyncSession | None = None,
+    ) -> list[tuple[int, float]]:
+        """nearest for a query embedded already, reading through ``session`` when given (one
+        session for a command's reads). The index holds every article; the vectors read back
+        are only the viewer's."""
+        await self.refresh(now, session)
+        candidates = (
+            await asyncio.to_thread(self._index.shortlist, query) if len(self._index.ids) else {}
+        )
+        if not candidates:
+            return []
+        async with self._session(session) as reading:
+            stored = await vectors_of(reading, list(candidates), viewer=viewer)
         found = [i for i in candidates if i in stored]
         if not found:
             return []
         cosines = (unpack_vectors([stored[i] for i in found]) @ query).tolist()
         hits = [(i, c) for i, c in zip(found, cosines, strict=True) if c >= candidates[i]]
         return sorted(hits, key=lambda hit: -hit[1])[:limit]
+
+    @asynccontextmanager
+    async def _session(self, given: AsyncSession | None) -> AsyncIterator[AsyncSession]:
+        """The caller's session, or a read session of our own."""
+        if given is not None:
+            yield given
+            return
+        async with self.store.read() as session:
+            yield session
