@@ -12,6 +12,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import KhabarContext
 from bot.threads import thread_of
+from storage import Chat
 from storage.chats import ensure_chat, get_chat, list_mutes, reactivate_chat
 
 __all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
@@ -72,13 +73,7 @@ async def _chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
         row = await get_chat(session, chat.id)
         mutes = tuple(await list_mutes(session, chat.id)) if row is not None else ()
     if row is not None and row.active:
-        prefs = ChatPrefs(
-            chat.id, row.type, row.language, row.timezone, pictures=row.pictures, mutes=mutes
-        )
-        ttl = services.settings.chat_cache_seconds
-        if ttl > 0:
-            kept[chat.id] = (now + ttl, prefs)
-        return prefs
+        return _keep(context, now, _prefs_of(row, mutes))
     user = update.effective_user
     language = initial_language(
         user.language_code if user else None, services.settings.default_language
@@ -95,15 +90,23 @@ async def _chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
         if not row.active:
             # A chat that blocked or removed the bot is writing again: push to it again.
             await reactivate_chat(session, chat.id)
+    # Kept once the write is committed (and the watchers have forgotten the chat): its next
+    # command reads nothing of it, as a returning chat's.
+    return replace(_keep(context, now, _prefs_of(row, mutes)), is_new=True)
+
+
+def _prefs_of(row: Chat, mutes: tuple[str, ...]) -> ChatPrefs:
     return ChatPrefs(
-        chat.id,
-        row.type,
-        row.language,
-        row.timezone,
-        is_new=True,
-        pictures=row.pictures,
-        mutes=mutes,
+        row.id, row.type, row.language, row.timezone, pictures=row.pictures, mutes=mutes
     )
+
+
+def _keep(context: KhabarContext, now: float, prefs: ChatPrefs) -> ChatPrefs:
+    """Keep the chat's preferences in memory for CHAT_CACHE_SECONDS (0: not at all)."""
+    ttl = context.services.settings.chat_cache_seconds
+    if ttl > 0:
+        context.bot_data.chat_prefs[prefs.chat_id] = (now + ttl, prefs)
+    return prefs
 
 
 async def is_chat_admin(update: Update, context: KhabarContext) -> bool:
