@@ -14,7 +14,7 @@ from pathlib import Path
 from news import errors
 from news.deadline import OverDeadline, Stopping, bounded
 from news.delivery.policy import DeliveryPolicy
-from news.delivery.queue import route_stored
+from news.delivery.queue import route_stored_many
 from news.embeddings.service import Embeddings
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.pages import ExtractedArticle, Extractor
@@ -340,15 +340,16 @@ class Pipeline:
     ) -> None:
         """Store a feed's candidates in one transaction (one by one when that fails, so a
         bad entry skips only itself), then queue and summarize the new ones."""
-        for candidate, stored in await self._store_linked(candidates, each=True):
+        results = await self._store_linked(candidates, each=True)
+        for _candidate, stored in results:
             outcome.count(stored)
-            await self._after_store(candidate, stored, push=push)
+        await self._after_store(results, push=push)
 
     async def ingest_candidate(self, candidate: Candidate, *, push: bool = True) -> Stored:
         """Store ``candidate`` once, in its story; queue the story for pushes (unless ``push``
         is off) and hand the new article to the summary stage."""
         candidate, stored = await self._store(candidate)
-        await self._after_store(candidate, stored, push=push)
+        await self._after_store([(candidate, stored)], push=push)
         return stored
 
     async def store_file(self, path: Path) -> AsyncIterator[Imported]:
@@ -385,17 +386,25 @@ class Pipeline:
         self.stored_total += sum(not stored.duplicate for _, stored in results)
         return results
 
-    async def _after_store(self, c: Candidate, stored: Stored, *, push: bool) -> None:
-        """The stages after a new article is stored: its story's deliveries, its summaries."""
-        if stored.article_id is None:
+    async def _after_store(
+        self, results: Sequence[tuple[Candidate, Stored]], *, push: bool
+    ) -> None:
+        """The stages after new articles are stored: their stories' deliveries (queued in one
+        transaction, in order), their summaries."""
+        new = [(c, stored) for c, stored in results if stored.article_id is not None]
+        if not new:
             return
         if push:
-            # The outbox lives in the store, so a bot in another process pushes this story too.
-            await route_stored(self.store, stored, self.clock(), self.policy, feed_id=c.feed_id)
+            # The outbox lives in the store, so a bot in another process pushes these too.
+            routed = [(stored, c.feed_id) for c, stored in new]
+            await route_stored_many(self.store, routed, self.clock(), self.policy)
             if self.on_queued is not None:
                 self.on_queued()
         if self.summaries is not None:
-            self.summaries.precompute_soon(NewArticle.of(c, stored.article_id, stored.story_id))
+            for c, stored in new:
+                assert stored.article_id is not None
+                article = NewArticle.of(c, stored.article_id, stored.story_id)
+                self.summaries.precompute_soon(article)
 
     async def _page(self, entry: FeedEntry, declared: str) -> ExtractedArticle | None:
         url = entry.link

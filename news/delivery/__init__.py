@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         queue_new_story,
         release_if_breaking,
         route_stored,
+        route_stored_many,
     )
     from news.delivery.schedule import in_window, next_local_time, zone
 
@@ -41,6 +42,7 @@ __all__ = [
     "queue_new_story",
     "release_if_breaking",
     "route_stored",
+    "route_stored_many",
     "unmuted_page",
     "zone",
 ]

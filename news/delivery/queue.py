@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,35 +33,64 @@ __all__ = [
     "queue_new_story",
     "release_if_breaking",
     "route_stored",
+    "route_stored_many",
 ]
 
 log = logging.getLogger(__name__)
 
 
-async def _story_match(store: Store, story_id: int) -> StoryMatch | None:
+@dataclass
+class _Batch:
+    """One transaction in which a feed's new articles are queued, in order: the keyword
+    phrases, muted words and whether the feed has followers are read once for all of them."""
+
+    session: AsyncSession
+    now: datetime
+    policy: DeliveryPolicy
+    _keywords: list[str] | None = None
+    _mutes: list[str] | None = None
+    _followed: dict[int, bool] = field(default_factory=dict)
+
+    async def keywords(self) -> list[str]:
+        """Every stored keyword phrase (read once per batch)."""
+        if self._keywords is None:
+            self._keywords = await keyword_values(self.session)
+        return self._keywords
+
+    async def mutes(self) -> list[str]:
+        """Every stored muted word (read once per batch)."""
+        if self._mutes is None:
+            self._mutes = await mute_words(self.session)
+        return self._mutes
+
+    async def followed(self, feed_id: int) -> bool:
+        """Whether any chat follows the feed (read once per batch)."""
+        if feed_id not in self._followed:
+            self._followed[feed_id] = await has_followers(self.session, feed_id)
+        return self._followed[feed_id]
+
+
+async def _story_match(batch: _Batch, story_id: int) -> StoryMatch | None:
     """The story's first stored article (the one pushed, and the one /latest shows), with the
     stored keyword phrases and mute words its headline contains (news.delivery.matching's rule)."""
-    async with store.read() as session:
-        first = await first_article(session, story_id)
-        if first is None:
-            return None
-        return await _match(session, story_id, first)
+    first = await first_article(batch.session, story_id)
+    if first is None:
+        return None
+    return await _match(batch, story_id, first)
 
 
 async def _match(
-    session: AsyncSession, story_id: int, article: Article, news_languages: Sequence[str] = ()
+    batch: _Batch, story_id: int, article: Article, news_languages: Sequence[str] = ()
 ) -> StoryMatch:
     """The StoryMatch of ``article`` standing for its story."""
-    keywords = await keyword_values(session)
-    mutes = await mute_words(session)
     words = headline_words(article)
     return StoryMatch(
         story_id,
         article.id,
         article.topic,
         article.language,
-        keywords=matching_phrases(keywords, words),
-        mutes=matching_phrases(mutes, words),
+        keywords=matching_phrases(await batch.keywords(), words),
+        mutes=matching_phrases(await batch.mutes(), words),
         news_languages=news_languages,
     )
 
@@ -73,34 +103,36 @@ async def queue_new_story(
     store: Store, stored: Stored, now: datetime, policy: DeliveryPolicy
 ) -> int:
     """Queue a just-created story for its subscribers; return how many deliveries were queued."""
+    async with store.write() as session:
+        return await _queue_new_story(_Batch(session, now, policy), stored)
+
+
+async def _queue_new_story(batch: _Batch, stored: Stored) -> int:
     if stored.story_id is None or not stored.new_story:
         return 0
-    match = await _story_match(store, stored.story_id)
-    if match is None:
+    match = await _story_match(batch, stored.story_id)
+    # A story first told by a feed of the chats that follow it reaches only them.
+    if match is None or not await article_is_shared(batch.session, match.article_id):
         return 0
-    async with store.read() as session:
-        # A story first told by a feed of the chats that follow it reaches only them.
-        if not await article_is_shared(session, match.article_id):
-            return 0
-    return await _queue(store, match, now, policy)
+    return await _queue(batch, match)
 
 
-async def _queue(store: Store, match: StoryMatch, now: datetime, policy: DeliveryPolicy) -> int:
+async def _queue(batch: _Batch, match: StoryMatch) -> int:
     """Queue ``match`` for the chats whose subscriptions it matches, each due when its quiet
     hours and digest allow; return how many deliveries were queued."""
-    async with store.write() as session:
-        queued = await queue_story(session, match, now)
-        held = await held_deliveries(session, match, now) if queued else []
-        story = StoryReports()
-        if held:
-            story = (await story_reports(session, [match.story_id]))[match.story_id]
-        by_due: dict[datetime, list[int]] = {}
-        for row in held:
-            decision = policy.decide(now, _times(row), story)
-            if decision.action is not Action.SEND:
-                by_due.setdefault(decision.at, []).append(row.delivery_id)
-        for due, ids in by_due.items():
-            await set_due(session, ids, due)
+    session, now = batch.session, batch.now
+    queued = await queue_story(session, match, now)
+    held = await held_deliveries(session, match, now) if queued else []
+    story = StoryReports()
+    if held:
+        story = (await story_reports(session, [match.story_id]))[match.story_id]
+    by_due: dict[datetime, list[int]] = {}
+    for row in held:
+        decision = batch.policy.decide(now, _times(row), story)
+        if decision.action is not Action.SEND:
+            by_due.setdefault(decision.at, []).append(row.delivery_id)
+    for due, ids in by_due.items():
+        await set_due(session, ids, due)
     log.debug(
         "outbox: story %s queued for %d chats (%d held for quiet hours or a digest)",
         match.story_id,
@@ -116,40 +148,49 @@ async def queue_new_language(
     """A story's first report in English or Urdu reaches the chats that want news in that
     language only (/news ur): the story was not theirs until now. Chats of "both" had it
     queued when it began; a pair queued before is never queued again."""
+    async with store.write() as session:
+        return await _queue_new_language(_Batch(session, now, policy), stored)
+
+
+async def _queue_new_language(batch: _Batch, stored: Stored) -> int:
     if stored.article_id is None or stored.story_id is None or stored.new_story:
         return 0
-    async with store.read() as session:
-        article = await get_article(session, stored.article_id)
-        if (
-            article is None
-            or article.language not in ("en", "ur")
-            or not await article_is_shared(session, article.id)
-            or await has_earlier_report_in(session, stored.story_id, article.language, article.id)
-        ):
-            return 0
-        match = await _match(session, stored.story_id, article, (article.language,))
-    return await _queue(store, match, now, policy)
+    session = batch.session
+    article = await get_article(session, stored.article_id)
+    if (
+        article is None
+        or article.language not in ("en", "ur")
+        or not await article_is_shared(session, article.id)
+        or await has_earlier_report_in(session, stored.story_id, article.language, article.id)
+    ):
+        return 0
+    match = await _match(batch, stored.story_id, article, (article.language,))
+    return await _queue(batch, match)
 
 
 async def release_if_breaking(
     store: Store, story_id: int, now: datetime, policy: DeliveryPolicy
 ) -> int:
     """When a story now counts as breaking, deliveries held only by quiet hours go out now."""
-    async with store.read() as session:
-        story = (await story_reports(session, [story_id]))[story_id]
-    if not policy.is_breaking(story):
+    async with store.write() as session:
+        return await _release_if_breaking(_Batch(session, now, policy), story_id)
+
+
+async def _release_if_breaking(batch: _Batch, story_id: int) -> int:
+    session, now = batch.session, batch.now
+    story = (await story_reports(session, [story_id]))[story_id]
+    if not batch.policy.is_breaking(story):
         return 0
-    match = await _story_match(store, story_id)
+    match = await _story_match(batch, story_id)
     if match is None:
         return 0
-    async with store.write() as session:
-        held = await held_deliveries(session, match, now)
-        released = []
-        for row in held:
-            decision = policy.decide(now, _times(row), story)
-            if decision.action is Action.SEND and decision.quiet:
-                released.append(row.delivery_id)
-        await set_due(session, released, now)
+    held = await held_deliveries(session, match, now)
+    released = []
+    for row in held:
+        decision = batch.policy.decide(now, _times(row), story)
+        if decision.action is Action.SEND and decision.quiet:
+            released.append(row.delivery_id)
+    await set_due(session, released, now)
     if released:
         log.debug(
             "outbox: story %s is breaking; %d held deliveries released", story_id, len(released)
@@ -162,26 +203,30 @@ async def queue_followers(
 ) -> int:
     """Queue a feed's new article for the chats that follow the feed (its story new or not),
     each when its quiet hours and digest allow; return how many deliveries were queued."""
+    async with store.write() as session:
+        return await _queue_followers(_Batch(session, now, policy), stored, feed_id)
+
+
+async def _queue_followers(batch: _Batch, stored: Stored, feed_id: int) -> int:
     if stored.article_id is None or stored.story_id is None:
         return 0
-    async with store.read() as session:
-        if not await has_followers(session, feed_id):
-            return 0
-        article = await get_article(session, stored.article_id)
-        if article is None:
-            return 0
-        mutes = matching_phrases(await mute_words(session), headline_words(article))
-        followers = await feed_followers(session, feed_id, now, mutes)
-        story = (await story_reports(session, [stored.story_id]))[stored.story_id]
+    session, now = batch.session, batch.now
+    if not await batch.followed(feed_id):
+        return 0
+    article = await get_article(session, stored.article_id)
+    if article is None:
+        return 0
+    mutes = matching_phrases(await batch.mutes(), headline_words(article))
+    followers = await feed_followers(session, feed_id, now, mutes)
+    story = (await story_reports(session, [stored.story_id]))[stored.story_id]
     # The policy's time: now to send, the end of quiet hours, or the chat's digest time.
     due = {
-        (chat.chat_id, chat.thread_id): policy.decide(now, _times(chat), story).at
+        (chat.chat_id, chat.thread_id): batch.policy.decide(now, _times(chat), story).at
         for chat in followers
     }
-    async with store.write() as session:
-        queued = await queue_deliveries(
-            session, story_id=stored.story_id, article_id=stored.article_id, due=due
-        )
+    queued = await queue_deliveries(
+        session, story_id=stored.story_id, article_id=stored.article_id, due=due
+    )
     log.debug("outbox: article %s queued for %d followers of feed %s", article.id, queued, feed_id)
     return queued
 
@@ -199,10 +244,31 @@ async def route_stored(
     language only if it is the story's first report in that language.
 
     Returns how many deliveries became due or were queued (0 when nothing changed)."""
-    if stored.duplicate or stored.story_id is None:
+    return await route_stored_many(store, [(stored, feed_id)], now, policy)
+
+
+async def route_stored_many(
+    store: Store,
+    items: Sequence[tuple[Stored, int | None]],
+    now: datetime,
+    policy: DeliveryPolicy,
+) -> int:
+    """route_stored for each (stored article, its feed) in order, in one transaction: a
+    feed's new articles are queued with one session instead of four per article.
+
+    Returns how many deliveries became due or were queued in all."""
+    items = [(s, f) for s, f in items if not s.duplicate and s.story_id is not None]
+    if not items:
         return 0
-    followers = 0 if feed_id is None else await queue_followers(store, stored, feed_id, now, policy)
+    async with store.write() as session:
+        batch = _Batch(session, now, policy)
+        return sum([await _route(batch, stored, feed_id) for stored, feed_id in items])
+
+
+async def _route(batch: _Batch, stored: Stored, feed_id: int | None) -> int:
+    assert stored.story_id is not None
+    followers = 0 if feed_id is None else await _queue_followers(batch, stored, feed_id)
     if stored.new_story:
-        return followers + await queue_new_story(store, stored, now, policy)
-    released = await release_if_breaking(store, stored.story_id, now, policy)
-    return followers + released + await queue_new_language(store, stored, now, policy)
+        return followers + await _queue_new_story(batch, stored)
+    released = await _release_if_breaking(batch, stored.story_id)
+    return followers + released + await _queue_new_language(batch, stored)
