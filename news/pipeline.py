@@ -18,8 +18,9 @@ from news.delivery.queue import route_stored_many
 from news.embeddings.service import Embeddings
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.pages import ExtractedArticle, Extractor
+from news.feedhealth import FeedHealth
 from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
-from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult, next_check_delay
+from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult
 from news.ingest.known import KnownEntries
 from news.ingest.localfiles import read_path
 from news.passstats import FeedOutcome, PageProblems, PassStats
@@ -29,7 +30,7 @@ from news.stories.index import StoryIndex
 from news.stories.linking import StoryLinker
 from news.stories.store import Stored, store_candidate, store_each
 from storage import Feed, Store
-from storage.feeds import claim_due_feeds, feed_title, record_fetch_error, record_fetch_ok
+from storage.feeds import claim_due_feeds
 
 __all__ = ["FEED_LEASE", "FeedOutcome", "Imported", "PassStats", "Pipeline"]
 
@@ -96,6 +97,7 @@ class Pipeline:
         self.last_pass_at: datetime | None = None
         self.stored_total = 0  # articles this process stored, for metrics
         self.known = KnownEntries(store)
+        self.health = FeedHealth(store, interval, lambda: self.clock())
 
     async def run_pass(
         self, progress: Callable[[int, int], None] | None = None, *, force: bool = False
@@ -144,52 +146,13 @@ class Pipeline:
             return await self._ingest(feed, outcome, deadline)
         except OverDeadline:
             # Validators are not saved, so the next fetch sees whatever was not finished now.
-            return await self._fail(
+            return await self.health.failed(
                 feed, f"ingest: the feed did not load within the {self.feed_deadline:g} s deadline"
             )
         except Stopping:
             # Nothing recorded: the claim runs out and the next start takes the feed again.
             outcome.error = "ingest: stopped while this feed was read"
             return outcome
-
-    async def _fail(self, feed: Feed, error: str, retry_after: float | None = None) -> FeedOutcome:
-        delay = next_check_delay(
-            base_interval=self.interval, error_count=feed.error_count + 1, retry_after=retry_after
-        )
-        async with self.store.write() as session:
-            await record_fetch_error(
-                session, feed.id, error=error, next_check_at=self.clock() + timedelta(seconds=delay)
-            )
-        log.warning("ingest: feed %s (%s) failed: %s", feed.id, feed.url, error)
-        return FeedOutcome(feed.url, error=error)
-
-    async def _ok(
-        self,
-        feed: Feed,
-        result: FetchResult,
-        parsed: ParsedFeed | None,
-        *,
-        problem: str | None = None,
-        known: bool = False,
-    ) -> None:
-        """Record a good fetch; ``known``: its document held nothing new (validators kept)."""
-        good = parsed is not None or result.not_modified or known
-        delay = next_check_delay(
-            base_interval=self.interval,
-            max_age=result.max_age,
-            ttl_minutes=parsed.ttl_minutes if parsed else None,
-        )
-        async with self.store.write() as session:
-            await record_fetch_ok(
-                session,
-                feed.id,
-                next_check_at=self.clock() + timedelta(seconds=delay),
-                # Validators change only after a good parse (miniflux response_handler.go).
-                etag=result.etag if good else feed.etag,
-                last_modified=result.last_modified if good else feed.last_modified,
-                title=parsed.title if parsed and parsed.title and not feed_title(feed) else None,
-                problem=problem,
-            )
 
     async def ingest_feed(self, feed: Feed) -> FeedOutcome:
         """Fetch, parse and store one feed, recording its health on its row."""
@@ -215,7 +178,7 @@ class Pipeline:
         outcome.error = problems.describe(self.feed_deadline)
         if outcome.error:
             log.warning("ingest: feed %s (%s): %s", feed.id, feed.url, outcome.error)
-        await self._ok(feed, result, parsed, problem=outcome.error)
+        await self.health.fetched(feed, result, parsed, problem=outcome.error)
         if outcome.error is None:
             self.known.remember(feed.id, result.body, len(parsed.entries))
         outcome.backlog = backlog  # counted in the pass's summary line
@@ -238,16 +201,16 @@ class Pipeline:
                 self.stopping,
             )
         except errors.HTTPStatusError as exc:
-            return await self._fail(feed, str(exc), exc.retry_after)
+            return await self.health.failed(feed, str(exc), exc.retry_after)
         except errors.FetchError as exc:
-            return await self._fail(feed, str(exc))
+            return await self.health.failed(feed, str(exc))
         if result.not_modified:
-            await self._ok(feed, result, None)
+            await self.health.fetched(feed, result, None)
             outcome.unchanged = True
             return outcome
         known = await self.known.document(feed, result.body)
         if known is not None:
-            await self._ok(feed, result, None, known=True)
+            await self.health.fetched(feed, result, None, known=True)
             outcome.duplicates += known
             return outcome
         try:
@@ -262,7 +225,7 @@ class Pipeline:
                 self.stopping,
             )
         except errors.ParseError as exc:
-            return await self._fail(feed, str(exc))
+            return await self.health.failed(feed, str(exc))
         return result, parsed
 
     async def _store_entries(
