@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import subprocess
@@ -54,12 +55,14 @@ def _pin() -> None:
 def case_baseline(_base: str, _args: argparse.Namespace) -> dict[str, float]:
     """trafilatura.extract on every page, one core."""
     import trafilatura
+    from trafilatura.external import jt_stoplist_init
 
     from scripts.bench_extraction import load_pages
 
     _pin()
     pages = load_pages(PAGES)
     trafilatura.extract(pages[0])  # warm-up: imports, first-call caches
+    jt_stoplist_init()  # justext's stop lists, as the pipeline cases have them (poolwarm)
     wall, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page)
@@ -87,6 +90,9 @@ async def _pipeline(base: str, workers: int, *, pages: bool) -> dict[str, float]
             pipeline = Pipeline(store, fetcher, extractor)
             if workers:  # the pool starts outside the timing, as it does once per bot
                 await extractor.extract(b"<html><body><p>warm</p></body></html>", None)
+            else:  # what the pool's fork server loads once (the language model, justext's
+                # stop lists), loaded here, where the thread extracts: once per bot too
+                await asyncio.to_thread(importlib.import_module, "news.extract.poolwarm")
             async with store.write() as session:  # warm-up: imports, story index, lexicons
                 await add_feed(session, FeedIn(f"{base}/steady/999?per=2", "warm", "en"))
             await pipeline.run_pass()
