@@ -11,6 +11,7 @@ a store generated before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import random
@@ -25,7 +26,6 @@ from sqlalchemy import func, insert, select, text
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.push.sender import PushConfig, Sender  # noqa: E402
 from bot.services import Services  # noqa: E402
 from news.delivery.policy import DeliveryPolicy  # noqa: E402
 from news.delivery.queue import queue_new_story  # noqa: E402
@@ -51,7 +51,7 @@ from scripts.scalestories import StoryMaker  # noqa: E402
 from storage import Article, Chat, Store, Story, Subscription  # noqa: E402
 from storage.articles import count_articles  # noqa: E402
 from storage.models import ArticleEmbedding  # noqa: E402
-from tests.fakes import DEFAULT_TOKEN, FakeTelegramAPI  # noqa: E402
+from tests.fakes import FakeTelegramAPI  # noqa: E402
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000000"))
 CHATS = int(os.environ.get("BENCH_CHATS", "100000"))
@@ -239,6 +239,30 @@ async def _search_both_languages(
     return ("/search en+ur", p50, p99, "p99 < 50 ms (query embedded, 30-day vectors)")
 
 
+async def _fan_out_memory(url: str, seconds: float) -> tuple[float, float, int]:
+    """PSS (MiB) of a pushing process, idle and at its peak while it fans out for ``seconds``
+    to the queued deliveries; how many it sent."""
+    async with FakeTelegramAPI() as fake:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(REPO / "scripts" / "fanout_probe.py"),
+            url,
+            fake.base_url,
+            str(seconds),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        await child.stdout.readline()  # ready
+        idle = tree_pss_mib(child.pid)
+        peak = idle
+        while child.returncode is None:
+            peak = max(peak, tree_pss_mib(child.pid))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(child.wait(), 0.2)
+        sent = int((await child.stdout.read()).split()[-1])
+    return idle, peak, sent
+
+
 async def _prepare(store: Store, path: Path | None, now: datetime) -> float:
     """Generate the store (unless BENCH_REUSE=1 finds it generated); the seconds it took."""
     if os.environ.get("BENCH_REUSE") == "1":
@@ -312,7 +336,6 @@ async def _run(services: Services, url: str, path: Path | None, now: datetime) -
             size = (
                 await session.execute(text("SELECT pg_database_size(current_database())"))
             ).scalar_one()
-    idle = rss_mb()
     commands = await time_commands(services, url, _commands)
     embedder = load_embedder()
     queries: list[tuple[str, float, float, str]] = []
@@ -350,29 +373,17 @@ async def _run(services: Services, url: str, path: Path | None, now: datetime) -
         queued = await queue_new_story(store, story, now + timedelta(seconds=1), DeliveryPolicy())
         queueing.append((queued, time.perf_counter() - started, time.process_time() - started_cpu))
 
-    # Fan-out against the fake Bot API, rate limit lifted, for 10 s: peak memory meanwhile.
-    peak = rss_mb()
-    async with FakeTelegramAPI() as fake:
-        from telegram import Bot
-
-        async with Bot(DEFAULT_TOKEN, base_url=fake.base_url) as bot:
-            sender = Sender(bot, store, PushConfig(rate=1000, private_interval=0, concurrency=64))
-            stop = asyncio.Event()
-            task = asyncio.create_task(sender.run(stop))
-            for _ in range(50):
-                await asyncio.sleep(0.2)
-                peak = max(peak, rss_mb())
-            stop.set()
-            await task
-
+    # Fan-out against the fake Bot API, rate limit lifted, for 10 s, in a process of its own
+    # (scripts/fanout_probe.py): its PSS idle and at the peak meanwhile.
+    idle, peak, sent = await _fan_out_memory(url, 10.0)
     print()
     print(f"generation: {seconds:.0f} s; database size {size / 2**20:,.0f} MiB")
     print_table(commands)
     for name, p50, p99, goal in queries:
         print(f"{name:16s} {p50:8.2f} {p99:8.2f}  {goal}")
     print(
-        f"memory (PSS of the process tree): idle {idle:.0f} MiB, during fan-out {peak:.0f} MiB "
-        f"(goal < 200 MB); fan-out sent {sender.sent:,} in 10 s"
+        f"memory (PSS of the pushing process's tree): idle {idle:.0f} MiB, during fan-out"
+        f" {peak:.0f} MiB (goal < 200 MB); fan-out sent {sent:,} in 10 s"
     )
     print(
         f"ingest with the full store: {ingest_rate:.0f} articles/s (dedup, story clustering, store)"
