@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     Table,
     bindparam,
     column,
@@ -92,19 +93,33 @@ async def search_ids(
         return list((await session.execute(_fts5_statement(where), values)).scalars())
     # asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan
     # that ignores the word's frequency: plan each search for its own word.
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    matches = "search_vector @@ plainto_tsquery('simple', :q)"
-    probe = text(
-        f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {matches} LIMIT :cap) AS found"
-    ).bindparams(q=folded_query, cap=_RARE_MATCHES)
-    rare = (await session.execute(probe)).scalar_one() < _RARE_MATCHES
+    await session.execute(_CUSTOM_PLANS)
+    found = await session.execute(_PROBE, {"q": folded_query, "cap": _RARE_MATCHES})
+    rare = found.scalar_one() < _RARE_MATCHES
+    values = {**(params or {}), "q": folded_query, "limit": limit, "offset": offset}
+    return list((await session.execute(_tsquery_statement(where, rare), values)).scalars())
+
+
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+_MATCHES = "search_vector @@ plainto_tsquery('simple', :q)"
+_PROBE = text(
+    f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {_MATCHES} LIMIT :cap) AS found"
+).bindparams(bindparam("q", type_=String), bindparam("cap", type_=Integer))
+
+
+@functools.lru_cache(maxsize=32)
+def _tsquery_statement(where: ColumnElement[bool] | None, rare: bool) -> Select[int]:
+    """The PostgreSQL search of search_ids with this condition, for a rare word or a common one
+    (built once per condition object)."""
     hits = select(Article.id).where(
-        text(matches).bindparams(q=folded_query), true() if where is None else where
+        text(_MATCHES).bindparams(bindparam("q", type_=String)),
+        true() if where is None else where,
     )
     if rare:
         found = hits.cte("found").prefix_with("MATERIALIZED")
         ordered = select(found.c.id).order_by(found.c.id.desc())
     else:
         ordered = hits.order_by(Article.id.desc())
-    stmt = ordered.limit(limit).offset(offset)
-    return list((await session.execute(stmt, dict(params or {}))).scalars())
+    return ordered.limit(bindparam("limit", type_=Integer)).offset(
+        bindparam("offset", type_=Integer)
+    )
