@@ -50,6 +50,7 @@ class _Batch:
     _keywords: list[str] | None = None
     _mutes: list[str] | None = None
     _followed: dict[int, bool] = field(default_factory=dict)
+    _shared: dict[int, bool] = field(default_factory=dict)
 
     async def keywords(self) -> list[str]:
         """Every stored keyword phrase (read once per batch)."""
@@ -62,6 +63,15 @@ class _Batch:
         if self._mutes is None:
             self._mutes = await mute_words(self.session)
         return self._mutes
+
+    async def shared(self, article_id: int, feed_id: int | None) -> bool:
+        """Whether the article, of the feed ``feed_id`` (None: not known here), may reach every
+        chat (storage.follows.article_is_shared); read once per feed of the batch."""
+        if feed_id is None:
+            return await article_is_shared(self.session, article_id)
+        if feed_id not in self._shared:
+            self._shared[feed_id] = await article_is_shared(self.session, article_id)
+        return self._shared[feed_id]
 
     async def followed(self, feed_id: int) -> bool:
         """Whether any chat follows the feed (read once per batch)."""
@@ -107,12 +117,16 @@ async def queue_new_story(
         return await _queue_new_story(_Batch(session, now, policy), stored)
 
 
-async def _queue_new_story(batch: _Batch, stored: Stored) -> int:
+async def _queue_new_story(batch: _Batch, stored: Stored, feed_id: int | None = None) -> int:
     if stored.story_id is None or not stored.new_story:
         return 0
     match = await _story_match(batch, stored.story_id)
+    if match is None:
+        return 0
+    # The stored article is its new story's first, of ``feed_id``; any other, of its own feed.
+    of_feed = feed_id if match.article_id == stored.article_id else None
     # A story first told by a feed of the chats that follow it reaches only them.
-    if match is None or not await article_is_shared(batch.session, match.article_id):
+    if not await batch.shared(match.article_id, of_feed):
         return 0
     return await _queue(batch, match)
 
@@ -152,7 +166,7 @@ async def queue_new_language(
         return await _queue_new_language(_Batch(session, now, policy), stored)
 
 
-async def _queue_new_language(batch: _Batch, stored: Stored) -> int:
+async def _queue_new_language(batch: _Batch, stored: Stored, feed_id: int | None = None) -> int:
     if stored.article_id is None or stored.story_id is None or stored.new_story:
         return 0
     session = batch.session
@@ -160,7 +174,7 @@ async def _queue_new_language(batch: _Batch, stored: Stored) -> int:
     if (
         article is None
         or article.language not in ("en", "ur")
-        or not await article_is_shared(session, article.id)
+        or not await batch.shared(article.id, feed_id)
         or await has_earlier_report_in(session, stored.story_id, article.language, article.id)
     ):
         return 0
@@ -269,6 +283,6 @@ async def _route(batch: _Batch, stored: Stored, feed_id: int | None) -> int:
     assert stored.story_id is not None
     followers = 0 if feed_id is None else await _queue_followers(batch, stored, feed_id)
     if stored.new_story:
-        return followers + await _queue_new_story(batch, stored)
+        return followers + await _queue_new_story(batch, stored, feed_id)
     released = await _release_if_breaking(batch, stored.story_id)
-    return followers + released + await _queue_new_language(batch, stored)
+    return followers + released + await _queue_new_language(batch, stored, feed_id)
