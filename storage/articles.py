@@ -120,7 +120,8 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
         else normalize_for_search(article.text or article.lead),
     }
     stmt = insert_ignore(session, Article.__table__, values).returning(Article.id)  # type: ignore[arg-type]
-    return (await session.execute(stmt)).scalar_one_or_none()
+    # Core, through the session's connection: the ORM's execute path is not needed here.
+    return (await (await session.connection()).execute(stmt)).scalar_one_or_none()
 
 
 async def get_article(session: AsyncSession, article_id: int) -> Article | None:

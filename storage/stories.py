@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, String, bindparam, cast, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -25,11 +36,14 @@ __all__ = [
     "StoryCandidate",
     "StoryReports",
     "attach_to_story",
+    "count_report",
     "create_story",
+    "drop_story",
     "first_article",
     "has_earlier_report_in",
     "latest_stories",
     "recent_stories",
+    "start_story",
     "stories_since_id",
     "story_articles",
     "story_reports",
@@ -62,35 +76,60 @@ async def create_story(
     if article is None:
         row = await session.get(Article, article_id)
         assert row is not None
-        title, topic, language = row.title, row.topic, row.language
-        simhash, published_at = row.simhash, row.published_at
-    else:
-        title, topic, language = article.title, article.topic, article.language
-        simhash, published_at = article.simhash, article.published_at
-    values = {
-        "title": title,
-        "topic": topic,
-        "language": language,
-        "languages": language,
-        "simhash": simhash,
-        "article_count": 1,
-        "first_published_at": published_at,
-    }
-    story_id: int = (
-        await session.execute(insert(Story).values(**values).returning(Story.id))
-    ).scalar_one()
+        article = ArticleIn(
+            canonical_url=row.canonical_url,
+            url=row.url,
+            title=row.title,
+            language=row.language,
+            topic=row.topic,
+            published_at=row.published_at,
+            content_hash=row.content_hash,
+            simhash=row.simhash,
+        )
+    story_id = await start_story(session, article)
     await session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id))
     return story_id
+
+
+async def start_story(session: AsyncSession, article: ArticleIn) -> int:
+    """Insert the story that ``article`` begins, before the article (which then carries its id:
+    one statement fewer than linking it after); its id."""
+    values = {
+        "title": article.title,
+        "topic": article.topic,
+        "language": article.language,
+        "languages": article.language,
+        "simhash": article.simhash,
+        "article_count": 1,
+        "first_published_at": article.published_at,
+    }
+    # Core, through the session's connection: the ORM's execute path is not needed here.
+    conn = await session.connection()
+    story_id: int = (
+        await conn.execute(insert(Story).values(**values).returning(Story.id))
+    ).scalar_one()
+    return story_id
+
+
+async def drop_story(session: AsyncSession, story_id: int) -> None:
+    """Delete a story started for an article that turned out to be stored already."""
+    await (await session.connection()).execute(delete(Story).where(Story.id == story_id))
+
+
+async def count_report(session: AsyncSession, story_id: int) -> None:
+    """Count one more article (stored with the story's id) in the story."""
+    stmt = (
+        update(Story)
+        .where(Story.id == story_id)
+        .values(article_count=Story.article_count + 1, updated_at=utcnow())
+    )
+    await (await session.connection()).execute(stmt)
 
 
 async def attach_to_story(session: AsyncSession, article_id: int, story_id: int) -> None:
     """Link a stored article to an existing story (linked, not merged)."""
     await session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id))
-    await session.execute(
-        update(Story)
-        .where(Story.id == story_id)
-        .values(article_count=Story.article_count + 1, updated_at=utcnow())
-    )
+    await count_report(session, story_id)
 
 
 _CANDIDATE_COLUMNS = (

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from news.pipeline import Pipeline
 from news.stories.candidate import Candidate, build_candidate
-from storage import Store
+from storage import Store, Story
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
 LONG = " ".join(f"word{n}" for n in range(80))
@@ -46,3 +48,15 @@ async def test_index_sees_near_duplicate_bodies_and_other_processes(store: Store
     assert copy.story_id == outside.story_id and not copy.new_story
     urdu = await store_one(_c(3, "بجٹ منظور", text=LONG + " آخر", hours=1, language="ur"))
     assert urdu.new_story  # the same words in another language are another story here
+
+
+async def test_a_duplicate_that_would_begin_a_story_leaves_none(store: Store) -> None:
+    # The story is inserted before its first article: a duplicate drops it again.
+    store_one = Pipeline(store).ingest_candidate
+    first = await store_one(_c(1, "Flood relief package for Karachi families announced"))
+    again = await store_one(_c(1, "Pakistan beat Australia at Lahore", hours=1))  # same URL
+    joined = await store_one(_c(2, "Sindh announces flood relief package for Karachi families"))
+    async with store.read() as session:
+        stories = (await session.execute(select(Story.id, Story.article_count))).all()
+    assert (again.duplicate, joined.story_id) == (True, first.story_id)
+    assert [tuple(row) for row in stories] == [(first.story_id, 2)]

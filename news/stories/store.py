@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +20,7 @@ from news.stories.index import StoryIndex
 from news.stories.keys import text_keys
 from storage import Store
 from storage.articles import ArticleIn, add_article
-from storage.stories import StoryCandidate, attach_to_story, create_story
+from storage.stories import StoryCandidate, count_report, drop_story, start_story
 
 __all__ = ["LinkFinder", "Stored", "store_candidate", "store_candidates", "store_each"]
 
@@ -128,14 +128,17 @@ async def _write(
         search_title=keys.search_title,
         search_text=keys.search_text,
     )
-    article_id = await add_article(session, article)
-    if article_id is None:
-        return Stored(None)
     new_story = story_id is None
-    if story_id is None:
-        story_id = await create_story(session, article_id, article)
-    else:
-        await attach_to_story(session, article_id, story_id)
+    # A new story is inserted first, so the article is inserted with its id (two statements,
+    # not three); when the article turns out to be a duplicate, its story is dropped.
+    story_id = await start_story(session, article) if story_id is None else story_id
+    article_id = await add_article(session, replace(article, story_id=story_id))
+    if article_id is None:
+        if new_story:
+            await drop_story(session, story_id)
+        return Stored(None)
+    if not new_story:
+        await count_report(session, story_id)
     index.add(
         StoryCandidate(
             story_id, article_id, c.title, keys.simhash, article.published_at, c.language
