@@ -128,3 +128,18 @@ async def test_group_preferences_are_for_admins_only(bot: BotHarness) -> None:
 
     assert member == [refused] * 4
     assert admin.text == "Got it — times will be shown for Asia/Dubai."
+
+
+async def test_a_new_subscription_joins_the_chats_digest(bot: BotHarness) -> None:
+    await bot.send(PRIVATE, "/subscribe world")
+    await bot.send(PRIVATE, "/digest 07:30")
+    joined = await bot.send(PRIVATE, "/subscribe sports")
+    own_time = await bot.send(PRIVATE, '/subscribe "karachi port" digest 18:00')
+    listed = await bot.send(PRIVATE, "/subscriptions")
+
+    assert joined.text.splitlines() == [
+        "You now follow Sports. New stories will arrive right here.",
+        "Delivery: one digest a day at 07:30.",
+    ]
+    assert own_time.text.splitlines()[-1] == "Delivery: one digest a day at 18:00."
+    assert "instantly" not in listed.text

@@ -20,6 +20,7 @@ from news.delivery.rules import rule_for
 from news.extract.topics import topic_by_name
 from storage import Subscription
 from storage.subscriptions import (
+    chat_digest_time,
     count_subscriptions,
     list_subscriptions,
     subscribe,
@@ -96,7 +97,14 @@ async def _follow(
     async with context.services.store.read() as session:
         subs = await list_subscriptions(session, prefs.chat_id, prefs.thread_id)
         total = await count_subscriptions(session, prefs.chat_id)
+        # A chat whose subscriptions all come in one digest (/digest HH:MM) adds new ones to
+        # it, as a followed feed joins it: /digest off makes them instant again.
+        chat_digest = (
+            None if digest_at is not None else await chat_digest_time(session, prefs.chat_id)
+        )
     exists = any(s.kind == kind and s.value == value for s in subs)
+    if not exists and digest_at is None:
+        digest_at = chat_digest
     what = _what(kind, value, display, lang)
     if exists and digest_at is None:
         return t(lang, "subscribe.already", what=what)
