@@ -3,6 +3,7 @@ at digest time, or now after all because it is breaking)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from news.delivery.policy import DeliveryPolicy
 from news.delivery.schedule import in_window, next_local_time
 from storage import Delivery, Store
 from storage.chats import deactivate_chat
+from storage.deliveries import StoryMatch, queue_delivery, queue_story
 from storage.stories import story_reports
 from storage.textnorm import normalize_for_search
 from tests.factories import add_article, add_chats, add_subscription
@@ -233,3 +235,24 @@ def test_quiet_window_wraps_midnight(local: str, expected: bool) -> None:
     hour, minute = map(int, local.split(":"))
     now = datetime(2026, 11, 2, hour, minute, tzinfo=UTC)
     assert in_window(now, 23 * 60, 7 * 60, "UTC") is expected
+
+
+async def test_a_delivery_another_transaction_queues_meanwhile_is_kept_once(store: Store) -> None:
+    await add_chats(store, [1, 2, 3])
+    added = await add_article(store, "Flooding Closes Karachi Port", published_at=T0)
+    match = StoryMatch(added.story_id, added.article_id, "world", "en")
+
+    async def queue_alongside() -> int:
+        async with store.write() as session:
+            return await queue_story(session, match, T0 + timedelta(hours=1))
+
+    async with store.write() as session:
+        await queue_delivery(session, chat_id=2, story_id=added.story_id, article_id=None)
+        # Meanwhile the story is queued for everyone: on PostgreSQL that INSERT waits on chat
+        # 2's uncommitted row and then breaks the unique index, on SQLite for the write lock.
+        alongside = asyncio.create_task(queue_alongside())
+        await asyncio.sleep(0.3)
+    assert await alongside == 2
+    async with store.read() as session:
+        rows = (await session.execute(select(Delivery.chat_id))).scalars().all()
+    assert sorted(rows) == [1, 2, 3]
