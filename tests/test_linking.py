@@ -9,7 +9,7 @@ import pytest
 
 from news.embeddings.service import Embeddings
 from news.stories.clues import read_clues, shared_clues
-from scripts.eval_linking import load_items, score_linking
+from scripts.eval_linking import HELDOUT, load_items, score_linking
 from storage import Store
 from storage.embeddings import story_languages
 from tests.factories import add_article, hours_ago
@@ -90,3 +90,16 @@ async def test_the_eval_set_links_every_event_and_no_distractor(
     score = await score_linking(load_items(urdu_first=urdu_first), embeddings, tmp_path)
     assert score.wrong == ()
     assert score.recall >= 0.9
+
+
+def test_the_held_out_set_parses_into_pairs_a_day_apart_and_distractors() -> None:
+    # Parsing only: scoring it here would make the held-out set a tuning target.
+    items = load_items(HELDOUT)
+    events = {i.event for i in items if not i.event.startswith("~")}
+    distractors = [i for i in items if i.event.startswith("~")]
+    assert 12 <= len(events) <= 15 and 8 <= len(distractors) <= 10
+    for event in events:
+        en, ur = (next(i for i in items if i.event == event and i.language == lang)
+                  for lang in ("en", "ur"))  # fmt: skip
+        assert abs(en.hour - ur.hour) <= 24 and en.title != ur.title and en.lead and ur.lead
+    assert {d.language for d in distractors} == {"en", "ur"}
