@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -151,3 +153,15 @@ async def test_an_idle_pool_stops_its_workers_and_starts_again_for_the_next_page
 
         assert await extractor.extract(PAGE, None) is not None
         assert extractor.worker_pids() not in ([], [pid])
+
+
+async def test_a_thread_extractor_runs_its_jobs_one_at_a_time() -> None:
+    # lxml parsers are not thread-safe (trafilatura shares one): pages extracted in several
+    # threads at once corrupted the heap. Jobs given together all run in the one thread.
+    def job() -> int:
+        time.sleep(0.02)  # still running when the next job is handed over
+        return threading.get_ident()
+
+    async with Extractor(0) as extractor:
+        threads = await asyncio.gather(*(extractor.run(job) for _ in range(4)))
+    assert len(set(threads)) == 1

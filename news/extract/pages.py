@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import unicodedata
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,7 +202,7 @@ def _extract_job(
 
 
 class Extractor:
-    """Runs extract_html off the event loop: in a process pool, or a thread when workers is 0.
+    """Runs extract_html off the event loop: in a process pool, or one thread when workers is 0.
 
     The pool outlives its workers: when one dies (the OOM killer, SIGKILL) the pool breaks,
     so it is replaced and the lost job run again up to ``retries`` times; a job that still
@@ -226,6 +226,11 @@ class Extractor:
         self.retries = retries
         self._max_tasks_per_child = max_tasks_per_child
         self._pool: ProcessPoolExecutor | None = None
+        # Workers 0: one thread, so jobs run one at a time. lxml parsers are not thread-safe and
+        # trafilatura parses every page with one module-level parser: pages extracted in several
+        # threads at once corrupted the heap ("double free or corruption", a MemoryError in
+        # lxml's copy of a tree), 3 one-core passes of bench_ingest in 16.
+        self._thread: ThreadPoolExecutor | None = None
         self._generation = 0  # bumped when the pool is replaced
         self._pool_lock = asyncio.Lock()
         self.in_flight = 0  # jobs handed to the pool and not finished
@@ -307,9 +312,11 @@ class Extractor:
 
         Raises ExtractError when the job's worker died on every try.
         """
-        if self.workers == 0:
-            return await asyncio.to_thread(job)
         loop = asyncio.get_running_loop()
+        if self.workers == 0:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="khabar-extract")
+            return await loop.run_in_executor(self._thread, job)
         if self._idle is not None:
             self._idle.cancel()
         tries = 0
@@ -367,10 +374,13 @@ class Extractor:
         return list(await asyncio.gather(*(self.extract(html, url) for html, url in pages)))
 
     def close(self) -> None:
-        """Stop the worker processes (waiting for running jobs)."""
+        """Stop the worker processes or thread (waiting for running jobs)."""
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.shutdown(wait=True, cancel_futures=True)
 
     async def __aenter__(self) -> Extractor:
         """Return the extractor; the pool starts on first use."""
