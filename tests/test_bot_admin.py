@@ -61,7 +61,10 @@ async def test_addfeed_and_removefeed(bot: BotHarness) -> None:
     removed = await bot.send(ADMIN_ID, f"/removefeed {feed.id}")
     missing = await bot.send(ADMIN_ID, f"/removefeed {feed.id}")
 
-    assert added.text == "Feed added: https://jang.example/rss"
+    assert added.text.splitlines() == [
+        "Feed added: https://jang.example/rss",
+        "It could not be read just now, so it was added as you gave it.",
+    ]
     assert again.text == "That feed is already on the list."
     assert (feed.url, feed.language, feed.topic) == ("https://jang.example/rss", "ur", "sports")
     assert f"{feed.id} · https://jang.example/rss [ur]" in listed.text
@@ -70,12 +73,26 @@ async def test_addfeed_and_removefeed(bot: BotHarness) -> None:
 
 
 async def test_removefeed_by_url(bot: BotHarness) -> None:
-    await bot.send(ADMIN_ID, "/addfeed https://dawn.example/feed")
+    await bot.send(ADMIN_ID, "/addfeed https://dawn.example/feed en")
 
     removed = await bot.send(ADMIN_ID, "/removefeed https://dawn.example/feed")
     missing = await bot.send(ADMIN_ID, "/removefeed https://dawn.example/feed")
 
     assert (removed.text, missing.text) == ("Feed removed.", "There is no such feed.")
+
+
+async def test_a_feed_that_cannot_be_read_needs_its_language(bot: BotHarness) -> None:
+    unread = await bot.send(ADMIN_ID, "/addfeed https://dawn.example/feed")
+    private = await bot.send(ADMIN_ID, "/addfeed http://127.0.0.1:9/feed.xml en")
+    async with bot.store.read() as session:
+        feeds = await list_feeds(session)
+
+    assert unread.text == (
+        "That feed could not be read just now, so its language is unknown. "
+        "Give it: /addfeed <feed URL> [topic] en|ur"
+    )
+    assert private.text.startswith("That address is on this machine or a private network")
+    assert feeds == []
 
 
 @pytest.mark.parametrize(

@@ -71,12 +71,12 @@ async def test_empty_feed_list_runs_and_admins_can_add_feeds(
 
     async with serving(settings):
         empty = await reply_to(fake_api, ADMIN_ID, "/sources")
-        added = await reply_to(fake_api, ADMIN_ID, "/addfeed http://127.0.0.1:9/rss.xml world")
+        added = await reply_to(fake_api, ADMIN_ID, "/addfeed https://news.example/rss.xml world en")
         listed = await reply_to(fake_api, ADMIN_ID, "/sources")
 
     assert "No news sources are set up yet." in empty
-    assert "http://127.0.0.1:9/rss.xml" in added
-    assert "http://127.0.0.1:9/rss.xml" in listed
+    assert "https://news.example/rss.xml" in added
+    assert "https://news.example/rss.xml" in listed
 
 
 @contextmanager

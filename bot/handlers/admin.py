@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -11,12 +12,17 @@ from telegram import Update
 
 from bot.args import parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
-from bot.i18n import t
+from bot.i18n import LANGUAGE_NAMES, t
+from bot.render.headlines import topic_label
 from bot.render.html import Html, escape, is_safe_url
 from bot.render.replies import reply
 from bot.render.timefmt import format_number
 from bot.services import KhabarContext
+from bot.wiring import make_fetcher
+from news import errors
 from news.extract.topics import topic_by_name
+from news.ingest.feedprobe import FeedProbe, probe_feed
+from news.ingest.sources import LANGUAGES
 from storage.articles import count_articles
 from storage.deliveries import count_by_state
 from storage.feeds import FeedIn, add_feed, failing_feeds, get_feed_by_url, remove_feed
@@ -24,6 +30,8 @@ from storage.stats import count_chats, delivery_latencies
 from storage.subscriptions import count_subscriptions
 
 __all__ = ["addfeed", "removefeed", "stats"]
+
+log = logging.getLogger(__name__)
 
 AdminHandler = Callable[[Update, KhabarContext, ChatPrefs], Awaitable[None]]
 
@@ -101,24 +109,58 @@ async def addfeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> N
         await reply(update, context, t(lang, "addfeed.invalid_url"), lang=lang)
         return
     topic = None
-    feed_lang = "en"
+    given_lang: str | None = None
     for extra in args[1:]:
         if extra.lower() in ("en", "ur"):
-            feed_lang = extra.lower()
+            given_lang = extra.lower()
         elif (found := topic_by_name(extra)) is not None:
             topic = found
         else:
             await reply(update, context, t(lang, "addfeed.usage"), lang=lang)
             return
+    async with context.services.store.read() as session:
+        if await get_feed_by_url(session, url) is not None:
+            await reply(update, context, t(lang, "addfeed.exists"), lang=lang)
+            return
+    answer = await _add_probed(context, url, given_lang, topic, lang)
+    await reply(update, context, answer, lang=lang)
+
+
+async def _add_probed(
+    context: KhabarContext, url: str, given_lang: str | None, topic: str | None, lang: str
+) -> Html:
+    """Read the feed once for its title, language and topic (what is given wins), as
+    `khabar feeds add` does, then add it; the answer to show."""
+    probe: FeedProbe | None = None
+    try:
+        async with make_fetcher(context.services.settings) as fetcher:
+            probe = await probe_feed(fetcher, url)
+    except errors.BlockedAddress:
+        return t(lang, "addfeed.blocked")
+    except (errors.FetchError, errors.ParseError) as exc:
+        log.info("addfeed: cannot read %s: %s", url[:200], exc)
+        if given_lang is None:
+            return t(lang, "addfeed.unreadable")
+    feed_lang = given_lang or (probe.language if probe else None)
+    if feed_lang not in LANGUAGES:
+        return t(lang, "addfeed.other_language")
+    topic = topic or (probe.topic if probe else None)
+    title = probe.title if probe else url
     async with context.services.store.write() as session:
         _, created = await add_feed(
-            session, FeedIn(url=url, title=url, language=feed_lang, topic=topic, fetch_pages=True)
+            session,
+            FeedIn(url=url, title=title, language=feed_lang, topic=topic, fetch_pages=True),
         )
-    await reply(
-        update,
-        context,
-        t(lang, "addfeed.done" if created else "addfeed.exists", url=url),
-        lang=lang,
+    if not created:
+        return t(lang, "addfeed.exists")
+    if probe is None:
+        return Html(t(lang, "addfeed.done", url=url) + "\n" + t(lang, "addfeed.added_as_given"))
+    return t(
+        lang,
+        "addfeed.done_read",
+        title=escape(title),
+        language=LANGUAGE_NAMES[feed_lang],
+        topic=topic_label(topic, lang) if topic else t(lang, "addfeed.mixed_topics"),
     )
 
 
