@@ -56,3 +56,18 @@ async def test_read_shows_the_chat_language_report_and_offers_the_other(
         PRIVATE, f"open:{urdu.article_id}", in_english.messages[0]["message_id"]
     )
     assert "اسٹیٹ بینک نے شرح سود" in opened.text
+
+
+async def test_latest_lists_a_story_of_both_languages_once_in_the_chats_language(
+    bot: BotHarness, embeddings: Embeddings
+) -> None:
+    await _story(bot, embeddings)
+    await bot.send(URDU_CHAT, "/lang ur", language_code="ur")
+
+    english = await bot.send(PRIVATE, "/latest")
+    urdu = await bot.send(URDU_CHAT, "/latest", language_code="ur")
+
+    assert "State Bank holds policy rate at 12 percent" in english.text
+    assert "اسٹیٹ بینک" not in english.text
+    assert "اسٹیٹ بینک نے شرح سود ۱۲ فیصد پر برقرار رکھی" in urdu.text
+    assert "State Bank" not in urdu.text

@@ -89,11 +89,14 @@ async def _read_page(
         has_next = len(primary) > n
         items = primary[:n]
         if len(items) < n:
-            items += await unmuted_page(
-                functools.partial(stories, language=other_language(lang)),
-                prefs.mutes,
-                limit=n - len(items),
+            # A story with a report in the chat's language is listed by that one: the other
+            # language's first report of it (cross-language linking) is left out. At most
+            # len(items) of them are, so n rows are enough.
+            shown = {a.story_id for a in items if a.story_id}
+            others = await unmuted_page(
+                functools.partial(stories, language=other_language(lang)), prefs.mutes, limit=n
             )
+            items += [a for a in others if a.story_id not in shown][: n - len(items)]
         stories_shown = [a.story_id for a in items if a.story_id]
         sources = await story_source_counts(session, stories_shown, viewer=prefs.chat_id)
         # The list read headline columns only: the card needs the link and the lead or text.
