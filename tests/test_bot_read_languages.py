@@ -71,3 +71,14 @@ async def test_latest_lists_a_story_of_both_languages_once_in_the_chats_language
     assert "اسٹیٹ بینک" not in english.text
     assert "اسٹیٹ بینک نے شرح سود ۱۲ فیصد پر برقرار رکھی" in urdu.text
     assert "State Bank" not in urdu.text
+
+
+async def test_search_shows_a_story_once_however_many_of_its_reports_match(
+    bot: BotHarness, embeddings: Embeddings
+) -> None:
+    await _story(bot, embeddings)
+
+    found = await bot.send(PRIVATE, "/search State Bank policy rate")
+
+    titles = ("State Bank holds policy rate at 12 percent", "State Bank holds its policy rate")
+    assert sum(title in found.text for title in titles) == 1

@@ -46,6 +46,7 @@ async def _page(
             query,
             services.clock(),
             viewer=prefs.chat_id,  # a feed of the chat's own shows here, another's does not
+            language=lang,  # a story by its report in the chat's language, where it has one
             options=[headline_columns(text=bool(prefs.mutes))],  # mute words may need the text
         ),
         prefs.mutes,

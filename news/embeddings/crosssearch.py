@@ -14,6 +14,7 @@ from storage.articles import get_articles, search_articles
 
 __all__ = ["search_both_languages"]
 
+_PER_STORY = 3  # hits read per story shown
 _RRF_K = 60  # the constant of the paper: a top rank counts, but no single list dominates
 
 
@@ -27,12 +28,17 @@ async def search_both_languages(
     offset: int = 0,
     viewer: int | None = None,
     options: Sequence[LoaderOption] = (),
+    language: str | None = None,
 ) -> list[Article]:
-    """Up to ``limit`` articles after ``offset``: full-text hits (in the query's words) and
-    recent articles in either language about the query, each list's ranks fused; both lists
-    hold only articles ``viewer`` may see (storage.visibility); ``options`` as for
-    storage.articles.get_articles (e.g. headline columns for a list)."""
-    depth = offset + limit
+    """Up to ``limit`` stories after ``offset``, one article each: full-text hits (in the
+    query's words) and recent articles in either language about the query, each list's ranks
+    fused; both lists hold only articles ``viewer`` may see (storage.visibility); ``options``
+    as for storage.articles.get_articles (e.g. headline columns for a list).
+
+    A story stands once, by its best-ranked hit, or by its best-ranked hit in ``language``
+    (the reader's) when it has one among the hits."""
+    # A story's other sources take rows of the depth: read three times as many hits.
+    depth = (offset + limit) * _PER_STORY
     # Embedded before the session opens: a query not seen yet takes the model milliseconds.
     vector = await vectors.embed_query(query) if vectors is not None else None
     async with store.read() as session:  # one session: each costs a BEGIN and a ROLLBACK
@@ -43,13 +49,30 @@ async def search_both_languages(
             else []
         )
         if not nearest:
-            return lexical[offset:depth]
+            return _one_per_story(lexical, language)[offset : offset + limit]
         scores: dict[int, float] = {}
         for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
             for rank, article_id in enumerate(ranked):
                 scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
-        order = sorted(scores, key=lambda i: (-scores[i], -i))[offset:depth]
+        order = sorted(scores, key=lambda i: (-scores[i], -i))
         known = {a.id: a for a in lexical}
         missing = [i for i in order if i not in known]
         known.update((a.id, a) for a in await get_articles(session, missing, options=options))
-    return [known[i] for i in order if i in known]
+    hits = [known[i] for i in order if i in known]
+    return _one_per_story(hits, language)[offset : offset + limit]
+
+
+def _one_per_story(ranked: Sequence[Article], language: str | None = None) -> list[Article]:
+    """The first article of each story in ``ranked`` order (an article of no story stands for
+    itself), swapped for the story's first one in ``language`` when a later one is in it."""
+    chosen: dict[int, Article] = {}
+    order: list[int] = []
+    for article in ranked:
+        key = article.story_id or -article.id
+        first = chosen.get(key)
+        if first is None:
+            chosen[key] = article
+            order.append(key)
+        elif language and first.language != language and article.language == language:
+            chosen[key] = article
+    return [chosen[key] for key in order]
