@@ -28,6 +28,7 @@ from bot.render.html import Html, to_plain_text
 from bot.render.timefmt import format_age
 from bot.services import KhabarContext
 from news.delivery.matching import unmuted_page
+from news.embeddings.crosssearch import search_both_languages
 from storage import Article
 from storage.articles import search_articles
 from storage.chats import get_chat, list_mutes
@@ -79,12 +80,29 @@ async def _stories(
         viewer = user_id if row is not None else None
         # /news en or ur: only that language's stories; "both" (and no chat): either.
         language = None if row is None or row.news_languages == "both" else row.news_languages
-        listing = (
-            functools.partial(search_articles, session, query, viewer=viewer, language=language)
-            if any(ch.isalnum() for ch in query)
-            else functools.partial(latest_stories, session, viewer=viewer, language=language)
+        words = any(ch.isalnum() for ch in query)
+        found: list[Article] = []
+        if not words or language is not None:
+            listing = (
+                functools.partial(search_articles, session, query, viewer=viewer, language=language)
+                if words
+                else functools.partial(latest_stories, session, viewer=viewer, language=language)
+            )
+            found = await unmuted_page(listing, mutes, limit=PAGE_SIZE + 1, offset=offset)
+    if words and language is None:
+        # Both languages: the /search search (its own session), a story once, by its report
+        # in the reader's language where it has one.
+        services = context.services
+        both = functools.partial(
+            search_both_languages,
+            services.store,
+            services.vectors,
+            query,
+            services.clock(),
+            viewer=viewer,
+            language=row.language if row is not None else None,
         )
-        found = await unmuted_page(listing, mutes, limit=PAGE_SIZE + 1, offset=offset)
+        found = await unmuted_page(both, mutes, limit=PAGE_SIZE + 1, offset=offset)
     if row is None:
         return found, None, None
     return found, row.language, row.timezone
