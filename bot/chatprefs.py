@@ -29,6 +29,7 @@ class ChatPrefs:
     is_new: bool = False
     pictures: bool = True  # picture cards (the chat may turn them off)
     mutes: tuple[str, ...] = ()
+    news_languages: str = "both"  # /news: en, ur or both
     """The chat's muted words, as stored (storage.chats.list_mutes)."""
     thread_id: int | None = None
     """The forum topic the update comes from (bot.threads), whose subscriptions commands act
@@ -97,7 +98,13 @@ async def _chat_prefs(update: Update, context: KhabarContext) -> ChatPrefs:
 
 def _prefs_of(row: Chat, mutes: tuple[str, ...]) -> ChatPrefs:
     return ChatPrefs(
-        row.id, row.type, row.language, row.timezone, pictures=row.pictures, mutes=mutes
+        row.id,
+        row.type,
+        row.language,
+        row.timezone,
+        pictures=row.pictures,
+        mutes=mutes,
+        news_languages=row.news_languages,
     )
 
 

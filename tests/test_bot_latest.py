@@ -71,6 +71,21 @@ async def test_latest_puts_the_chat_language_first_and_marks_the_other(bot: BotH
     ]
 
 
+async def test_latest_keeps_to_the_news_language_a_chat_chose(bot: BotHarness) -> None:
+    ids = await _two_of_each(bot)
+    await bot.send(PRIVATE, "/news ur")
+
+    reply = await bot.send(PRIVATE, "/latest")
+
+    assert reply.text.splitlines()[2:6] == [
+        f"{ids['ur_new']} · لاہور میں بارش (in Urdu)",
+        "    جنگ · 2 hr. ago",
+        f"{ids['ur_old']} · بجٹ پر بحث (in Urdu)",
+        "    جنگ · 4 hr. ago",
+    ]
+    assert "Rain in Lahore" not in reply.text and "Budget debate" not in reply.text
+
+
 async def test_a_story_without_a_date_says_so_wherever_it_is_shown(bot: BotHarness) -> None:
     new = (
         await add_article(

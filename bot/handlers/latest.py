@@ -78,17 +78,22 @@ async def _read_page(
     One session for all of it: each session costs a BEGIN and a ROLLBACK, and every statement
     round trips to the driver's thread."""
     lang = prefs.language
+    # A chat that chose news in one language (/news en|ur) sees that language's stories only.
+    only = prefs.news_languages if prefs.news_languages in ("en", "ur") else None
     async with context.services.store.read() as session:
         columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
         stories = functools.partial(
             latest_stories, session, topic=topic, options=columns, viewer=prefs.chat_id
         )
         primary = await unmuted_page(
-            functools.partial(stories, language=lang), prefs.mutes, limit=n + 1, offset=page * n
+            functools.partial(stories, language=only or lang),
+            prefs.mutes,
+            limit=n + 1,
+            offset=page * n,
         )
         has_next = len(primary) > n
         items = primary[:n]
-        if len(items) < n:
+        if len(items) < n and only is None:
             # A story with a report in the chat's language is listed by that one: the other
             # language's first report of it (cross-language linking) is left out. At most
             # len(items) of them are, so n rows are enough.
