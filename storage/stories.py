@@ -29,7 +29,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from storage.articles import ArticleIn
 from storage.models import Article, Story
 from storage.types import utcnow
-from storage.visibility import viewer_params, visible_to, visible_to_param
+from storage.visibility import Viewer, viewer_params, visible_to, visible_to_param
 
 __all__ = [
     "Report",
@@ -40,6 +40,7 @@ __all__ = [
     "create_story",
     "drop_story",
     "first_article",
+    "first_ids_in_language",
     "has_earlier_report_in",
     "latest_stories",
     "recent_stories",
@@ -351,3 +352,22 @@ async def has_earlier_report_in(
         visible_to(None, Article.feed_id),
     )
     return (await session.execute(stmt.limit(1))).first() is not None
+
+
+async def first_ids_in_language(
+    session: AsyncSession, story_ids: Collection[int], language: str, viewer: Viewer
+) -> dict[int, int]:
+    """For each of these stories, the id of its first article in ``language`` that ``viewer``
+    may see (storage.visibility); stories without one are left out."""
+    if not story_ids:
+        return {}
+    stmt = (
+        select(Article.story_id, func.min(Article.id))
+        .where(
+            Article.story_id.in_(set(story_ids)),
+            Article.language == language,
+            visible_to(viewer, Article.feed_id),
+        )
+        .group_by(Article.story_id)
+    )
+    return {story: first for story, first in (await session.execute(stmt)).all() if story}

@@ -82,3 +82,15 @@ async def test_search_shows_a_story_once_however_many_of_its_reports_match(
 
     titles = ("State Bank holds policy rate at 12 percent", "State Bank holds its policy rate")
     assert sum(title in found.text for title in titles) == 1
+
+
+async def test_search_shows_the_readers_language_report_of_a_story_found_in_the_other(
+    bot: BotHarness, embeddings: Embeddings
+) -> None:
+    await _story(bot, embeddings)
+    await bot.send(URDU_CHAT, "/lang ur", language_code="ur")
+
+    found = await bot.send(URDU_CHAT, "/search policy rate", language_code="ur")
+
+    assert "اسٹیٹ بینک نے شرح سود ۱۲ فیصد پر برقرار رکھی" in found.text
+    assert "State Bank" not in found.text

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from news.embeddings.nearest import RecentVectors
 from storage import Article, Store
 from storage.articles import get_articles, search_articles
+from storage.stories import first_ids_in_language
 
 __all__ = ["search_both_languages"]
 
@@ -49,7 +51,8 @@ async def search_both_languages(
             else []
         )
         if not nearest:
-            return _one_per_story(lexical, language)[offset : offset + limit]
+            page = _one_per_story(lexical, language)[offset : offset + limit]
+            return await _in_language(session, page, language, viewer, options)
         scores: dict[int, float] = {}
         for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
             for rank, article_id in enumerate(ranked):
@@ -58,8 +61,30 @@ async def search_both_languages(
         known = {a.id: a for a in lexical}
         missing = [i for i in order if i not in known]
         known.update((a.id, a) for a in await get_articles(session, missing, options=options))
-    hits = [known[i] for i in order if i in known]
-    return _one_per_story(hits, language)[offset : offset + limit]
+        hits = [known[i] for i in order if i in known]
+        page = _one_per_story(hits, language)[offset : offset + limit]
+        return await _in_language(session, page, language, viewer, options)
+
+
+async def _in_language(
+    session: AsyncSession,
+    page: list[Article],
+    language: str | None,
+    viewer: int | None,
+    options: Sequence[LoaderOption],
+) -> list[Article]:
+    """``page`` with each story's report in ``language`` (its first the viewer may see) in
+    place of the hit in the other language, where the story has one: an Urdu reader who
+    searched an English word reads the Urdu report."""
+    other = [a.story_id for a in page if a.story_id and language and a.language != language]
+    if not other or language is None:
+        return page
+    firsts = await first_ids_in_language(session, other, language, viewer)
+    swapped = {a.id: a for a in await get_articles(session, list(firsts.values()), options=options)}
+    return [
+        swapped.get(firsts.get(a.story_id or 0, 0), a) if a.language != language else a
+        for a in page
+    ]
 
 
 def _one_per_story(ranked: Sequence[Article], language: str | None = None) -> list[Article]:
