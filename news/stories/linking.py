@@ -15,6 +15,7 @@ recorded, and a topic that only keywords guessed replaced by the embedding class
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,12 @@ from news.stories.candidate import Candidate
 from news.stories.clues import Clues, read_clues, shared_clues
 from news.stories.store import LinkFinder, Stored
 from storage import Store
-from storage.embeddings import add_story_language, recent_embeddings, save_embedding
+from storage.embeddings import (
+    EmbeddedArticle,
+    add_story_language,
+    recent_embeddings,
+    save_embedding,
+)
 
 __all__ = ["LINK_WINDOW", "Link", "StoryLinker"]
 
@@ -103,7 +109,6 @@ class StoryLinker:
         self._stack: _Stack | None = None  # derived from _entries and _rows, rebuilt on change
         self._known: set[int] = set()
         self._last_id = 0
-        self._loaded = False
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -111,12 +116,13 @@ class StoryLinker:
     def add(self, article_id: int, story_id: int, language: str, published_at: datetime,
             text: str, vector: Vector) -> None:  # fmt: skip
         """Remember one article with its vector (once)."""
-        if article_id in self._known:
+        self._add(_Recent(article_id, story_id, language, published_at, read_clues(text)), vector)
+
+    def _add(self, entry: _Recent, vector: Vector) -> None:
+        if entry.article_id in self._known:
             return
-        self._known.add(article_id)
-        self._entries.append(
-            _Recent(article_id, story_id, language, published_at, read_clues(text))
-        )
+        self._known.add(entry.article_id)
+        self._entries.append(entry)
         self._rows.append(vector)
         self._stack = None
 
@@ -127,15 +133,12 @@ class StoryLinker:
             rows = await recent_embeddings(
                 session, model=self.embeddings.model, since=since, after_id=self._last_id
             )
-        vectors = unpack_vectors([r.vector for r in rows]) if rows else None
-        for n, row in enumerate(rows):
-            self._last_id = max(self._last_id, row.article_id)
-            if row.story_id is not None and vectors is not None:
-                text = f"{row.title}\n{row.lead}"
-                self.add(
-                    row.article_id, row.story_id, row.language, row.published_at, text, vectors[n]
-                )
-        self._loaded = True
+        if rows:
+            # Decoding and reading clues take ~50 µs a row: the first refresh after a start
+            # reads up to a window's worth, seconds of CPU, so it runs off the event loop.
+            for entry, vector in await asyncio.to_thread(_decoded, rows):
+                self._add(entry, vector)
+            self._last_id = max(self._last_id, max(r.article_id for r in rows))
         if self._entries and self._entries[0].published_at < since and len(self._entries) > 256:
             keep = [i for i, e in enumerate(self._entries) if e.published_at >= since]
             self._entries = [self._entries[i] for i in keep]
@@ -248,3 +251,16 @@ class StoryLinker:
         for c, stored, vector in done:
             assert stored.article_id is not None and stored.story_id is not None
             self.add(stored.article_id, stored.story_id, c.language, *_when_and_text(c), vector)
+
+
+def _decoded(rows: Sequence[EmbeddedArticle]) -> list[tuple[_Recent, Vector]]:
+    """The recent articles of ``rows`` that belong to a story, with their vectors and clues."""
+    vectors = unpack_vectors([r.vector for r in rows])
+    decoded = []
+    for n, r in enumerate(rows):
+        if r.story_id is not None:
+            clues = read_clues(f"{r.title}\n{r.lead}")
+            decoded.append(
+                (_Recent(r.article_id, r.story_id, r.language, r.published_at, clues), vectors[n])
+            )
+    return decoded
