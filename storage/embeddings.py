@@ -40,9 +40,9 @@ class EmbeddedArticle:
 
 
 async def save_embedding(session: AsyncSession, article_id: int, model: str, vector: bytes) -> None:
-    """Store an article's vector (once: the article is new)."""
+    """Store an article's vector (once: the article is new). Written when the session
+    flushes: a feed's vectors go in one executemany, not one round trip each."""
     session.add(ArticleEmbedding(article_id=article_id, model=model, vector=vector))
-    await session.flush()
 
 
 async def add_story_language(session: AsyncSession, story_id: int, language: str) -> None:

@@ -45,16 +45,6 @@ class TopicModel:
     weights: npt.NDArray[np.float32]  # (topics, DIM)
     bias: npt.NDArray[np.float32]  # (topics,)
 
-    def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """One row of topic probabilities per vector (rows of ``vectors``)."""
-        logits = np.atleast_2d(vectors) @ self.weights.T + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        result: npt.NDArray[np.float32] = (odds / odds.sum(axis=1, keepdims=True)).astype(
-            np.float32
-        )
-        return result
-
     def classify(self, vector: Vector) -> str:
         """The most probable topic of one article's vector."""
         logits = self.weights @ vector + self.bias
