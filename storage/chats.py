@@ -12,6 +12,7 @@ from storage.types import utcnow
 
 __all__ = [
     "add_mute",
+    "any_chat_of_one_news_language",
     "channels_added_by",
     "deactivate_chat",
     "ensure_chat",
@@ -228,3 +229,9 @@ async def remove_mute_id(session: AsyncSession, chat_id: int, mute_id: int) -> b
 async def mute_words(session: AsyncSession) -> list[str]:
     """Every distinct muted word, as stored."""
     return list((await session.execute(select(ChatMute.word).distinct())).scalars())
+
+
+async def any_chat_of_one_news_language(session: AsyncSession) -> bool:
+    """Whether an active chat wants news in one language only (/news en or ur)."""
+    stmt = select(Chat.id).where(Chat.active, Chat.news_languages != "both").limit(1)
+    return (await session.execute(stmt)).first() is not None

@@ -14,7 +14,7 @@ from news.delivery.policy import Action, ChatTimes, DeliveryPolicy
 from news.stories.store import Stored
 from storage import Article, Store
 from storage.articles import get_article
-from storage.chats import mute_words
+from storage.chats import any_chat_of_one_news_language, mute_words
 from storage.deliveries import (
     QueuedForChat,
     StoryMatch,
@@ -51,6 +51,8 @@ class _Batch:
     _mutes: list[str] | None = None
     _followed: dict[int, bool] = field(default_factory=dict)
     _shared: dict[int, bool] = field(default_factory=dict)
+    _one_language: bool | None = None
+    _reports: dict[int, StoryReports] = field(default_factory=dict)
 
     async def keywords(self) -> list[str]:
         """Every stored keyword phrase (read once per batch)."""
@@ -72,6 +74,19 @@ class _Batch:
         if feed_id not in self._shared:
             self._shared[feed_id] = await article_is_shared(self.session, article_id)
         return self._shared[feed_id]
+
+    async def reports(self, story_id: int) -> StoryReports:
+        """The story's reports (read once per batch: its articles were all stored before)."""
+        if story_id not in self._reports:
+            found = await story_reports(self.session, [story_id])
+            self._reports[story_id] = found.get(story_id, StoryReports())
+        return self._reports[story_id]
+
+    async def one_language_chats(self) -> bool:
+        """Whether any chat wants news in one language only (read once per batch)."""
+        if self._one_language is None:
+            self._one_language = await any_chat_of_one_news_language(self.session)
+        return self._one_language
 
     async def followed(self, feed_id: int) -> bool:
         """Whether any chat follows the feed (read once per batch)."""
@@ -139,7 +154,7 @@ async def _queue(batch: _Batch, match: StoryMatch) -> int:
     held = await held_deliveries(session, match, now) if queued else []
     story = StoryReports()
     if held:
-        story = (await story_reports(session, [match.story_id]))[match.story_id]
+        story = await batch.reports(match.story_id)
     by_due: dict[datetime, list[int]] = {}
     for row in held:
         decision = batch.policy.decide(now, _times(row), story)
@@ -169,6 +184,9 @@ async def queue_new_language(
 async def _queue_new_language(batch: _Batch, stored: Stored, feed_id: int | None = None) -> int:
     if stored.article_id is None or stored.story_id is None or stored.new_story:
         return 0
+    # Most chats read both languages: then no joined article needs its language read back.
+    if not await batch.one_language_chats():
+        return 0
     session = batch.session
     article = await get_article(session, stored.article_id)
     if (
@@ -192,7 +210,7 @@ async def release_if_breaking(
 
 async def _release_if_breaking(batch: _Batch, story_id: int) -> int:
     session, now = batch.session, batch.now
-    story = (await story_reports(session, [story_id]))[story_id]
+    story = await batch.reports(story_id)
     if not batch.policy.is_breaking(story):
         return 0
     match = await _story_match(batch, story_id)
@@ -232,7 +250,7 @@ async def _queue_followers(batch: _Batch, stored: Stored, feed_id: int) -> int:
         return 0
     mutes = matching_phrases(await batch.mutes(), headline_words(article))
     followers = await feed_followers(session, feed_id, now, mutes)
-    story = (await story_reports(session, [stored.story_id]))[stored.story_id]
+    story = await batch.reports(stored.story_id)
     # The policy's time: now to send, the end of quiet hours, or the chat's digest time.
     due = {
         (chat.chat_id, chat.thread_id): batch.policy.decide(now, _times(chat), story).at
