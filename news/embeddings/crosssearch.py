@@ -37,8 +37,8 @@ async def search_both_languages(
     fused; both lists hold only articles ``viewer`` may see (storage.visibility); ``options``
     as for storage.articles.get_articles (e.g. headline columns for a list).
 
-    A story stands once, by its best-ranked hit, or by its best-ranked hit in ``language``
-    (the reader's) when it has one among the hits."""
+    A story stands once, by its best-ranked hit, or by its first report in ``language`` (the
+    reader's) that the viewer may see when it has one."""
     # A story's other sources take rows of the depth: read three times as many hits.
     depth = (offset + limit) * _PER_STORY
     # Embedded before the session opens: a query not seen yet takes the model milliseconds.
@@ -51,7 +51,7 @@ async def search_both_languages(
             else []
         )
         if not nearest:
-            page = _one_per_story(lexical, language)[offset : offset + limit]
+            page = _one_per_story(lexical)[offset : offset + limit]
             return await _in_language(session, page, language, viewer, options)
         scores: dict[int, float] = {}
         for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
@@ -62,7 +62,7 @@ async def search_both_languages(
         missing = [i for i in order if i not in known]
         known.update((a.id, a) for a in await get_articles(session, missing, options=options))
         hits = [known[i] for i in order if i in known]
-        page = _one_per_story(hits, language)[offset : offset + limit]
+        page = _one_per_story(hits)[offset : offset + limit]
         return await _in_language(session, page, language, viewer, options)
 
 
@@ -87,17 +87,10 @@ async def _in_language(
     ]
 
 
-def _one_per_story(ranked: Sequence[Article], language: str | None = None) -> list[Article]:
+def _one_per_story(ranked: Sequence[Article]) -> list[Article]:
     """The first article of each story in ``ranked`` order (an article of no story stands for
-    itself), swapped for the story's first one in ``language`` when a later one is in it."""
+    itself)."""
     chosen: dict[int, Article] = {}
-    order: list[int] = []
     for article in ranked:
-        key = article.story_id or -article.id
-        first = chosen.get(key)
-        if first is None:
-            chosen[key] = article
-            order.append(key)
-        elif language and first.language != language and article.language == language:
-            chosen[key] = article
-    return [chosen[key] for key in order]
+        chosen.setdefault(article.story_id or -article.id, article)
+    return list(chosen.values())
