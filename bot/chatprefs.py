@@ -15,7 +15,7 @@ from bot.threads import thread_of
 from storage import Chat
 from storage.chats import ensure_chat, get_chat, list_mutes, reactivate_chat
 
-__all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin"]
+__all__ = ["ChatPrefs", "chat_prefs", "initial_language", "is_chat_admin", "only_language"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,19 @@ class ChatPrefs:
     on; None: the chat itself."""
 
     @property
+    def only_language(self) -> str | None:
+        """The one language of news the chat chose (/news en or ur); None for both."""
+        return only_language(self.news_languages)
+
+    @property
     def is_private(self) -> bool:
         """Whether this is a one-to-one chat with a user."""
         return self.type == ChatType.PRIVATE
+
+
+def only_language(news_languages: str) -> str | None:
+    """The one language of a /news setting (en or ur); None for both."""
+    return news_languages if news_languages in ("en", "ur") else None
 
 
 def initial_language(language_code: str | None, default: str) -> str:

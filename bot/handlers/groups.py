@@ -14,12 +14,11 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
-from bot.chatprefs import initial_language
+from bot.chatprefs import chat_prefs
 from bot.i18n import t
 from bot.render.headlines import shorten
 from bot.render.html import Html
 from bot.services import KhabarContext
-from storage.chats import ensure_chat, reactivate_chat
 
 __all__ = ["on_group_member"]
 
@@ -39,20 +38,9 @@ async def on_group_member(update: Update, context: KhabarContext) -> None:
     if old not in _OUT or new not in _IN:
         return  # a promotion, a restriction, or the bot leaving: nothing to say
     chat = change.chat
-    settings = context.services.settings
-    language = initial_language(change.from_user.language_code, settings.default_language)
-    async with context.services.store.write() as session:
-        row = await ensure_chat(
-            session,
-            chat.id,
-            type=chat.type,
-            language=language,
-            timezone=settings.default_timezone,
-            title=chat.title,
-        )
-        if not row.active:
-            await reactivate_chat(session, chat.id)
-        language = row.language  # a group added again keeps the language it chose
+    # Registered (or active again) as any chat a command comes from: a group added again
+    # keeps the language it chose; a new one takes the adding user's.
+    language = (await chat_prefs(update, context)).language
     title = shorten(chat.title or "", 200)
     greeting = t(language, "group.greeting", group=title)
     if chat.is_forum:

@@ -20,7 +20,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.chatprefs import initial_language
+from bot.chatprefs import initial_language, only_language
 from bot.i18n import t
 from bot.render.cards import card_photo, card_story, render_card
 from bot.render.headlines import original_link, shorten
@@ -79,7 +79,7 @@ async def _stories(
         mutes = await list_mutes(session, user_id) if row is not None else []
         viewer = user_id if row is not None else None
         # /news en or ur: only that language's stories; "both" (and no chat): either.
-        language = None if row is None or row.news_languages == "both" else row.news_languages
+        language = None if row is None else only_language(row.news_languages)
         words = any(ch.isalnum() for ch in query)
         found: list[Article] = []
         if not words or language is not None:

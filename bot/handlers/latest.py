@@ -79,7 +79,7 @@ async def _read_page(
     round trips to the driver's thread."""
     lang = prefs.language
     # A chat that chose news in one language (/news en|ur) sees that language's stories only.
-    only = prefs.news_languages if prefs.news_languages in ("en", "ur") else None
+    only = prefs.only_language
     async with context.services.store.read() as session:
         columns = [headline_columns(text=bool(prefs.mutes))]  # mute words may need the text
         stories = functools.partial(

@@ -8,7 +8,7 @@ from bot.chatprefs import chat_prefs, is_chat_admin
 from bot.i18n import t
 from bot.render.replies import reply
 from bot.services import KhabarContext
-from storage.chats import get_chat, set_news_languages
+from storage.chats import set_news_languages
 
 __all__ = ["NEWS_CHOICES", "news"]
 
@@ -39,10 +39,7 @@ async def news(update: Update, context: KhabarContext) -> None:
     lang = prefs.language
     choice = _choice(context.args or [])
     if choice is None:
-        async with context.services.store.read() as session:
-            row = await get_chat(session, prefs.chat_id)
-        current = row.news_languages if row is not None else "both"
-        text = t(lang, "news.usage", current=t(lang, f"news.name_{current}"))
+        text = t(lang, "news.usage", current=t(lang, f"news.name_{prefs.news_languages}"))
         await reply(update, context, text, lang=lang)
         return
     if not await is_chat_admin(update, context):

@@ -93,17 +93,6 @@ def _source_key(article: Article) -> str:
     return f"feed:{article.feed_id}" if article.feed_id is not None else article.source.casefold()
 
 
-async def _story_members(
-    context: KhabarContext, article: Article, prefs: ChatPrefs
-) -> list[Article]:
-    """Every article of the article's story that the chat may see (just the article when it
-    stands alone)."""
-    if article.story is None or article.story.article_count < 2:
-        return [article]
-    async with context.services.store.read() as session:
-        return await story_articles(session, article.story.id, viewer=prefs.chat_id)
-
-
 def _story_lines(article: Article, members: list[Article], lang: str) -> tuple[int, list[Html]]:
     """How many other sources report the story, and "N sources (EN 3 · UR 2)" when the
     story is reported in both languages."""
@@ -123,20 +112,17 @@ async def _card(
     """The card in ``lang`` with the best summary ready now, and a better one still coming."""
     article = shown.article
     result = await summary_for(context.services.summaries, article, lang, cached=shown.cached)
-    text, buttons = await _render_card(
-        context, article, prefs, lang, result.summary, members=shown.members
-    )
+    text, buttons = _render_card(article, prefs, lang, result.summary, members=shown.members)
     return text, buttons, result.pending
 
 
-async def _render_card(
-    context: KhabarContext,
+def _render_card(
     article: Article,
     prefs: ChatPrefs,
     lang: str,
     summary: Summary,
     *,
-    members: list[Article] | None = None,
+    members: list[Article],
 ) -> tuple[Html, Keyboard]:
     # Across languages the headline comes with the summary (the model's, or the story's report's).
     lines = [bold(shorten(summary.headline or article.title, MAX_TITLE))]
@@ -150,8 +136,6 @@ async def _render_card(
     ]
     if summary.language != lang:
         lines.append(italic(t(lang, "read.summary_other_language_note")))
-    if members is None:
-        members = await _story_members(context, article, prefs)
     others, story_lines = _story_lines(article, members, lang)
     lines += story_lines
     lines += [Html(""), original_link(article, lang)]
@@ -209,7 +193,7 @@ async def send_article_card(
     if sent is not None:
         _remember_card(context, sent, lang)
         if pending is not None:
-            _edit_when_ready(context, sent, article, prefs, lang, pending)
+            _edit_when_ready(context, sent, shown, prefs, lang, pending)
 
 
 async def show_card(update: Update, context: KhabarContext, article_id: int, lang: str) -> None:
@@ -219,7 +203,6 @@ async def show_card(update: Update, context: KhabarContext, article_id: int, lan
     if shown is None:
         await edit_or_reply(update, context, t(prefs.language, "read.not_found", id=article_id))
         return
-    article = shown.article
     text, buttons, pending = await _card(context, shown, prefs, lang)
     message = update.callback_query.message if update.callback_query else None
     if isinstance(message, Message) and message.photo:
@@ -228,7 +211,7 @@ async def show_card(update: Update, context: KhabarContext, article_id: int, lan
     if isinstance(message, Message) and message.is_accessible:
         _remember_card(context, message, lang)
         if pending is not None:
-            _edit_when_ready(context, message, article, prefs, lang, pending)
+            _edit_when_ready(context, message, shown, prefs, lang, pending)
 
 
 def late_summary_edits(bot_data: BotData) -> list[asyncio.Task[None]]:
@@ -244,7 +227,7 @@ def _remember_card(context: KhabarContext, message: Message, lang: str) -> None:
 def _edit_when_ready(
     context: KhabarContext,
     message: Message,
-    article: Article,
+    shown: _Shown,
     prefs: ChatPrefs,
     lang: str,
     pending: asyncio.Task[Summary],
@@ -256,6 +239,7 @@ def _edit_when_ready(
     stopping the bot must not wait for a model, and the service cancels it on close.
     """
     key = (message.chat_id, message.message_id)
+    article = shown.article
 
     async def edit() -> None:
         try:
@@ -267,7 +251,7 @@ def _edit_when_ready(
         if summary.language != lang or cards.get(key) != lang:
             return  # not better, or the reader switched language meanwhile
         try:
-            text, buttons = await _render_card(context, article, prefs, lang, summary)
+            text, buttons = _render_card(article, prefs, lang, summary, members=shown.members)
             if message.photo:
                 await message.edit_caption(
                     truncate_caption(text, lang=lang), reply_markup=keyboard(buttons)
