@@ -33,6 +33,7 @@ from tests.fakes import (
 )
 from tests.fakes.telegram_client import BUTTON, CHAT, GROUP, LONG_POLL
 from tests.fakes.telegram_inline import answers, inline_query
+from tests.waiting import until
 
 fake = telegram_client.fake  # the fixtures: one definition for the fake's test files
 bot = telegram_client.bot
@@ -40,9 +41,7 @@ bot = telegram_client.bot
 
 async def _parked(fake: FakeTelegramAPI, polls: int) -> None:
     """Wait until the fake has taken ``polls`` getUpdates calls (the last one is parked)."""
-    async with asyncio.timeout(30):
-        while sum(c.method == "getUpdates" for c in fake.calls) < polls:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+    await until(lambda: sum(c.method == "getUpdates" for c in fake.calls) >= polls)
 
 
 async def test_long_poll_waits_wakes_and_confirms(fake: FakeTelegramAPI, bot: Bot) -> None:
