@@ -70,7 +70,7 @@ async def test_read_card_in_urdu_follows_the_chat_timezone(bot: BotHarness) -> N
     assert reply.text.splitlines()[:5] == [
         "لاہور میں بارش",
         "ذریعہ: جنگ",
-        "اشاعت: 1 مارچ، 2025 11:00 AM",
+        "اشاعت: 1 مارچ، 2025 11:00 صبح",
         "",
         "خلاصہ",
     ]

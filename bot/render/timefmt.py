@@ -9,7 +9,13 @@ from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_datetime_format,
+)
 from babel.numbers import format_decimal
 
 __all__ = [
@@ -28,6 +34,9 @@ _LOCALES = {"en": "en", "ur": "ur"}
 # CLDR "short" English reads "5 min. ago"; Urdu "long" says "2 دنوں پہلے" where "2 دن پہلے"
 # is what people write, and Urdu "narrow" has exactly that.
 _AGE_FORMATS: Mapping[str, Literal["narrow", "short"]] = {"en": "short", "ur": "narrow"}
+# Urdu's "short" time ends in the Latin "AM"/"PM" (CLDR has no Urdu words for them); its
+# day-period skeleton says "3:05 سہ پہر", "9:30 رات", as Urdu papers write the time.
+_CLOCK_SKELETONS: Mapping[str, str] = {"ur": "Bhm"}
 # ASCII and both Arabic-script digit sets, so "۰۸:۳۰" typed on an Urdu keyboard parses.
 _DIGITS = str.maketrans({chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)})
 _CLOCK_RE = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
@@ -71,7 +80,11 @@ def format_datetime_local(dt: datetime, lang: str, tz_name: str) -> str:
     local = _aware(dt).astimezone(_zone(tz_name))
     locale = _locale(lang)
     day = format_date(local, "long", locale=locale)
-    clock = format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
+    skeleton = _CLOCK_SKELETONS.get(locale)
+    if skeleton is None:
+        clock = format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
+    else:
+        clock = format_skeleton(skeleton, local, tzinfo=local.tzinfo, locale=locale)
     # The locale's own glue: English "{1}, {0}", Urdu "{1} {0}".
     glue = str(get_datetime_format("medium", locale=locale))
     return glue.replace("{1}", day).replace("{0}", clock)
