@@ -16,17 +16,16 @@ from bot.wiring import make_embeddings, make_fetcher, open_pipeline
 from news import errors
 from news.extract.pages import ExtractedArticle, Extractor, extract_text
 from news.extract.topics import topic_by_name
+from news.ingest.feedadd import Outcome, add_probed_feed
 from news.ingest.feedlist import export_opml, import_opml, seed_feeds
-from news.ingest.feedprobe import FeedProbe, probe_feed
 from news.ingest.fetch import PAGE_ACCEPT, Fetcher
 from news.ingest.localfiles import SNIFF_BYTES, detect_kind
-from news.ingest.sources import LANGUAGES
 from news.ingestloop import run_forever
 from news.pipeline import Pipeline
 from news.stories.candidate import page_candidate
 from news.wording import counted
 from storage import Store, open_store
-from storage.feeds import FeedIn, add_feed, get_feed, list_feeds, remove_feed
+from storage.feeds import get_feed, list_feeds, remove_feed
 
 __all__ = ["extract_command", "feeds_command", "import_command", "ingest_command"]
 
@@ -230,44 +229,41 @@ async def _add_feed(store: Store, args: argparse.Namespace, settings: Settings) 
     topic = topic_by_name(args.topic) if args.topic else None
     if args.topic and topic is None:
         return _fail("feeds add", f"unknown topic {args.topic!r}", EXIT_USAGE)
-    given = args.language is not None and topic is not None
-    probe: FeedProbe | None = None
-    try:
-        async with make_fetcher(settings) as fetcher:
-            probe = await probe_feed(fetcher, args.url)
-    except errors.BlockedAddress:
-        return _fail(
-            "feeds add",
-            f"{args.url} is on this machine or a private network; set FETCH_ALLOW_PRIVATE=true "
-            "to read feeds on this machine (loopback only)",
-        )
-    except (errors.FetchError, errors.ParseError) as exc:
-        if not given:
+    async with make_fetcher(settings) as fetcher:
+        added = await add_probed_feed(store, fetcher, args.url, args.language, topic)
+    match added.outcome:
+        case Outcome.BLOCKED:
             return _fail(
                 "feeds add",
-                f"cannot read the feed to tell its language and topic ({exc}); "
-                "give --language and --topic",
+                f"{args.url} is on this machine or a private network; set "
+                "FETCH_ALLOW_PRIVATE=true to read feeds on this machine (loopback only)",
             )
-        print(f"khabar feeds add: not readable now ({exc}); added as given", file=sys.stderr)
-    language = args.language or (probe.language if probe else None)
-    if language not in LANGUAGES:
-        found = f"read as {language!r}" if language else "neither English nor Urdu"
-        return _fail(
-            "feeds add",
-            f"the feed's items are {found}; Khabar reads English and Urdu feeds "
-            "(give --language en or ur to add it anyway)",
+        case Outcome.UNREADABLE:
+            return _fail(
+                "feeds add",
+                f"cannot read the feed to tell its language ({added.error}); give --language",
+            )
+        case Outcome.OTHER_LANGUAGE:
+            found = f"read as {added.language!r}" if added.language else "neither English nor Urdu"
+            return _fail(
+                "feeds add",
+                f"the feed's items are {found}; Khabar reads English and Urdu feeds "
+                "(give --language en or ur to add it anyway)",
+            )
+        case Outcome.EXISTS:
+            print("already on the list")
+            return 0
+    probe = added.probe
+    if probe is None:
+        print(
+            f"khabar feeds add: not readable now ({added.error}); added as given", file=sys.stderr
         )
-    topic = topic or (probe.topic if probe else None)
-    title = probe.title if probe else args.url
-    async with store.write() as session:
-        _, created = await add_feed(session, FeedIn(args.url, title, language, topic, True))
-    if not created:
-        print("already on the list")
-        return 0
     how = "given" if args.language else "detected"
-    topic_text = topic or "mixed (each item gets its own)"
+    topic_text = added.topic or "mixed (each item gets its own)"
     topic_how = "given" if args.topic else f"from its {probe.topic_from}" if probe else "given"
-    print(f"added {title}: language {language} ({how}), topic {topic_text} ({topic_how})")
+    print(
+        f"added {added.title}: language {added.language} ({how}), topic {topic_text} ({topic_how})"
+    )
     return 0
 
 

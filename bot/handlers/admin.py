@@ -19,13 +19,11 @@ from bot.render.replies import reply
 from bot.render.timefmt import format_number
 from bot.services import KhabarContext
 from bot.wiring import make_fetcher
-from news import errors
 from news.extract.topics import topic_by_name
-from news.ingest.feedprobe import FeedProbe, probe_feed
-from news.ingest.sources import LANGUAGES
+from news.ingest.feedadd import Outcome, add_probed_feed
 from storage.articles import count_articles
 from storage.deliveries import count_by_state
-from storage.feeds import FeedIn, add_feed, failing_feeds, get_feed_by_url, remove_feed
+from storage.feeds import failing_feeds, get_feed_by_url, remove_feed
 from storage.stats import count_chats, delivery_latencies
 from storage.subscriptions import count_subscriptions
 
@@ -129,38 +127,20 @@ async def addfeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> N
 async def _add_probed(
     context: KhabarContext, url: str, given_lang: str | None, topic: str | None, lang: str
 ) -> Html:
-    """Read the feed once for its title, language and topic (what is given wins), as
-    `khabar feeds add` does, then add it; the answer to show."""
-    probe: FeedProbe | None = None
-    try:
-        async with make_fetcher(context.services.settings) as fetcher:
-            probe = await probe_feed(fetcher, url)
-    except errors.BlockedAddress:
-        return t(lang, "addfeed.blocked")
-    except (errors.FetchError, errors.ParseError) as exc:
-        log.info("addfeed: cannot read %s: %s", url[:200], exc)
-        if given_lang is None:
-            return t(lang, "addfeed.unreadable")
-    feed_lang = given_lang or (probe.language if probe else None)
-    if feed_lang not in LANGUAGES:
-        return t(lang, "addfeed.other_language")
-    topic = topic or (probe.topic if probe else None)
-    title = probe.title if probe else url
-    async with context.services.store.write() as session:
-        _, created = await add_feed(
-            session,
-            FeedIn(url=url, title=title, language=feed_lang, topic=topic, fetch_pages=True),
-        )
-    if not created:
-        return t(lang, "addfeed.exists")
-    if probe is None:
+    """Add the feed as `khabar feeds add` does (read once, what is given wins); the answer."""
+    async with make_fetcher(context.services.settings) as fetcher:
+        added = await add_probed_feed(context.services.store, fetcher, url, given_lang, topic)
+    if added.outcome is not Outcome.ADDED:
+        return t(lang, f"addfeed.{added.outcome.value}")
+    if added.probe is None:
         return Html(t(lang, "addfeed.done", url=url) + "\n" + t(lang, "addfeed.added_as_given"))
+    assert added.language is not None  # ADDED means English or Urdu
     return t(
         lang,
         "addfeed.done_read",
-        title=escape(title),
-        language=LANGUAGE_NAMES[feed_lang],
-        topic=topic_label(topic, lang) if topic else t(lang, "addfeed.mixed_topics"),
+        title=escape(added.title),
+        language=LANGUAGE_NAMES[added.language],
+        topic=topic_label(added.topic, lang) if added.topic else t(lang, "addfeed.mixed_topics"),
     )
 
 
