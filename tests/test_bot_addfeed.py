@@ -59,3 +59,16 @@ async def test_what_the_admin_gives_wins(bot: BotHarness, server: LocalServer) -
 
     assert added.text == "Feed added: روزنامہ مثال (اردو, Sports)."
     assert (feed.language, feed.topic) == ("ur", "sports")
+
+
+async def test_a_sites_page_adds_the_feed_it_names(bot: BotHarness, server: LocalServer) -> None:
+    page = b'<!doctype html><html><head><link rel="alternate" href="/feeds/ur.xml" type="application/rss+xml"></head></html>'
+    server.add_bytes("/", page, content_type="text/html")
+    server.add_bytes("/feeds/ur.xml", rss("روزنامہ مثال", URDU_ITEMS, language="ur"))
+
+    added = await bot.send(ADMIN_ID, f"/addfeed {server.url('/')}")
+    async with bot.store.read() as session:
+        (feed,) = await list_feeds(session)
+
+    assert added.text.startswith("Feed added: روزنامہ مثال (اردو, ")
+    assert feed.url == server.url("/feeds/ur.xml")

@@ -44,7 +44,8 @@ async def add_probed_feed(
     store: Store, fetcher: Fetcher, url: str, language: str | None, topic: str | None
 ) -> FeedAdd:
     """Read the feed for its title, language and topic, then add it with what was given
-    winning; a feed that cannot be read now is added only when its language is given."""
+    winning; a page's address adds the feed it names; a feed that cannot be read now is added
+    only when its language is given."""
     probe: FeedProbe | None = None
     error = ""
     try:
@@ -56,6 +57,7 @@ async def add_probed_feed(
         if language is None:
             return FeedAdd(Outcome.UNREADABLE, url, None, topic, None, str(exc))
         error = str(exc)
+    url = probe.url if probe else url
     language = language or (probe.language if probe else None)
     topic = topic or (probe.topic if probe else None)
     title = probe.title if probe else url

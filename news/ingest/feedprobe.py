@@ -1,4 +1,5 @@
-"""What a feed is about before it is added: its title, language and topic, from one fetch."""
+"""What a feed is about before it is added: its address, title, language and topic, from one fetch
+(two when the address is a web page that names its feed)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from news import errors
 from news.extract.language import language_label
 from news.extract.topics import classify, topic_by_name, topic_from_url
 from news.ingest.entrytext import entry_text
@@ -23,6 +25,7 @@ _TOPIC_SHARE = 0.6  # a feed has a topic when this share of its items agree on o
 class FeedProbe:
     """What one fetch of a feed says about it; ``language`` may be neither en nor ur."""
 
+    url: str  # the feed's address: the one given, or the feed the given page links to
     title: str
     language: str | None
     topic: str | None  # None: a mix, each item is classified by itself
@@ -63,11 +66,22 @@ def _topic(url: str, parsed: ParsedFeed, language: str | None) -> tuple[str | No
 
 
 async def probe_feed(fetcher: Fetcher, url: str) -> FeedProbe:
-    """Fetch and parse a feed and say what it is; raises FetchError or ParseError."""
+    """Fetch and parse a feed and say what it is. A web page that names its feed (``<link
+    rel="alternate">``, as a site's home page does) stands for that feed: readers paste the
+    address they see. Raises FetchError or ParseError (NotAFeed: a page naming no feed)."""
+    try:
+        return await _probe(fetcher, url)
+    except errors.NotAFeed as exc:
+        if not exc.feed_links:
+            raise
+        return await _probe(fetcher, exc.feed_links[0])  # one hop: a feed is never a page
+
+
+async def _probe(fetcher: Fetcher, url: str) -> FeedProbe:
     result = await fetcher.fetch(url)
     parsed = await parse_feed(
         result.body, base_url=result.final_url, content_type=result.content_type
     )
     language = await asyncio.to_thread(_language, parsed)  # may load a model: off the loop
     topic, source = _topic(result.final_url, parsed, language)
-    return FeedProbe(parsed.title or url, language, topic, source)
+    return FeedProbe(url, parsed.title or url, language, topic, source)
