@@ -54,13 +54,16 @@ async def follow_feed(
     *,
     display: str,
     language: str,
+    title: str | None = None,
     thread_id: int | None = None,
 ) -> tuple[Feed, bool]:
     """Follow the feed at ``url`` in the chat's thread (the feed added, not shared, when no feed
     has it); return the feed and whether that thread did not follow it before. The follow joins
     the chat's digest when it has one (every subscription in one digest at one time, as /digest
-    sets), else is instant."""
-    feed, _ = await add_feed(session, FeedIn(url=url, title=url, language=language, shared=False))
+    sets), else is instant. ``title`` is the feed's, when read already (else its first fetch
+    reads it)."""
+    feed_in = FeedIn(url=url, title=title or url, language=language, shared=False)
+    feed, _ = await add_feed(session, feed_in)
     digest = await chat_digest_time(session, chat_id)
     values = {
         "chat_id": chat_id,

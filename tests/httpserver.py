@@ -107,6 +107,10 @@ class LocalServer:
         """The recorded requests for one path."""
         return [r for r in self.requests if r.path == path]
 
+    def serves(self, path: str) -> bool:
+        """Whether a route answers ``path``."""
+        return path in self._routes
+
     # Route builders -----------------------------------------------------------------------
 
     def add_handler(self, path: str, handler: Handler) -> None:

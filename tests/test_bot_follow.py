@@ -25,6 +25,7 @@ from storage.follows import list_follows
 from tests.bot_harness import GROUP, PRIVATE, BotHarness, make_settings
 from tests.factories import add_subscription
 from tests.fakes import FakeTelegramAPI
+from tests.following import OWN_FEED, follow_own_feed
 from tests.httpserver import LocalServer
 from tests.pipeline_helpers import rss, unique_text
 from tests.push_helpers import push_bot
@@ -100,12 +101,13 @@ async def test_a_followed_feed_reaches_only_its_followers(
     await desk.fetch()
 
     assert first.text == (
-        "You now follow 127.0.0.1. Its new articles will arrive right here "
+        "You now follow Mohalla News. Its new articles will arrive right here "
         "(the first fetch takes a few minutes)."
     )
     assert backlog == []
     assert await desk.queued_for() == [FOLLOWER, SECOND]  # not the bystander, whatever its topics
-    assert len(server.requests_to("/own.xml")) == 2  # once a pass, for both followers
+    # Read once by each /follow, then once a pass for both followers.
+    assert len(server.requests_to("/own.xml")) == 2 + 2
     push = push_bot(bot.fake)
     async with push:
         now = desk.now
@@ -146,13 +148,15 @@ async def test_follow_refuses_bad_and_private_addresses(bot: BotHarness) -> None
 
 
 async def test_a_chat_follows_at_most_its_limit(bot: BotHarness, server: LocalServer) -> None:
+    for n in (*range(LIMIT), 9):
+        server.add_bytes(f"/{n}.xml", rss(f"Feed {n}", []))
     for n in range(LIMIT):
         await bot.send(FOLLOWER, f"/follow {server.url(f'/{n}.xml')}")
 
     again = await bot.send(FOLLOWER, f"/follow {server.url('/0.xml')}")
     over = await bot.send(FOLLOWER, f"/follow {server.url('/9.xml')}")
 
-    assert again.text == "You already follow 127.0.0.1."
+    assert again.text == "You already follow Feed 0."
     assert over.text == (
         f"You follow {LIMIT} feeds already, the most a chat may. Remove one with /unfollow first."
     )
@@ -162,6 +166,7 @@ async def test_a_bare_link_in_a_private_chat_is_offered(
     bot: BotHarness, server: LocalServer
 ) -> None:
     url = server.url("/offered.xml")
+    server.add_bytes("/offered.xml", rss("Offered News", []))
     offer = await bot.send(FOLLOWER, f"  {url} ")
     in_group = await bot.send(GROUP, url)
     followed = await bot.press(FOLLOWER, offer.button("Follow"), offer.messages[0]["message_id"])
@@ -170,7 +175,7 @@ async def test_a_bare_link_in_a_private_chat_is_offered(
     assert offer.text == "Follow this link as a news feed? Its new articles would come here."
     assert in_group.messages == []
     assert (
-        "You now follow 127.0.0.1."
+        "You now follow Offered News."
         in bot.message(FOLLOWER, offer.messages[0]["message_id"])["text"]
     )
     assert followed.messages == []  # the offer became the answer
@@ -182,8 +187,9 @@ async def test_a_bare_link_in_a_private_chat_is_offered(
 async def test_unfollow_by_button_and_number_removes_the_unfollowed_feed(
     bot: BotHarness, server: LocalServer
 ) -> None:
-    await bot.send(FOLLOWER, f"/follow {server.url('/a.xml')}")
-    await bot.send(FOLLOWER, f"/follow {server.url('/b.xml')}")
+    for name in "ab":
+        server.add_bytes(f"/{name}.xml", rss(f"Feed {name.upper()}", []))
+        await bot.send(FOLLOWER, f"/follow {server.url(f'/{name}.xml')}")
     async with bot.store.read() as session:
         a, b = await list_follows(session, FOLLOWER)
 
@@ -195,11 +201,11 @@ async def test_unfollow_by_button_and_number_removes_the_unfollowed_feed(
     assert listing.text.splitlines()[:4] == [
         "Feeds you follow",
         "",
-        f"{a.id} · 127.0.0.1",
-        f"{b.id} · 127.0.0.1",
+        f"{a.id} · Feed A",
+        f"{b.id} · Feed B",
     ]
     assert pressed.methods == ["answerCallbackQuery", "editMessageText"]
-    assert by_number.text == "You no longer follow 127.0.0.1."
+    assert by_number.text == "You no longer follow Feed B."
     assert none_left.text.startswith("You don't follow a feed of your own.")
     async with bot.store.read() as session:
         assert (await session.execute(select(Feed.id))).first() is None  # nothing to fetch
@@ -208,20 +214,21 @@ async def test_unfollow_by_button_and_number_removes_the_unfollowed_feed(
 async def test_sources_list_a_chats_own_feeds_to_it_alone(
     bot: BotHarness, server: LocalServer
 ) -> None:
-    await bot.send(FOLLOWER, f"/follow {server.url('/own.xml')}")
+    await follow_own_feed(bot, server, FOLLOWER)
 
     mine = await bot.send(FOLLOWER, "/sources")
     theirs = await bot.send(SECOND, "/sources")
     subscriptions = await bot.send(FOLLOWER, "/subscriptions")
 
-    assert "127.0.0.1 [en] · followed here" in mine.text
-    assert "127.0.0.1" not in theirs.text
-    assert "• Feed: 127.0.0.1" in subscriptions.text
+    assert f"{OWN_FEED} [en] · followed here" in mine.text
+    assert OWN_FEED not in theirs.text
+    assert f"• Feed: {OWN_FEED}" in subscriptions.text
 
 
 async def test_a_feed_failing_for_days_is_dropped_and_its_followers_told(
     bot: BotHarness, server: LocalServer
 ) -> None:
+    server.add_status("/dead.xml", 503)  # down since before the follow: followed all the same
     await bot.send(FOLLOWER, f"/follow {server.url('/dead.xml')}")
     await bot.send(SECOND, "/start", language_code="ur")
     await bot.send(SECOND, f"/follow {server.url('/dead.xml')}", language_code="ur")
@@ -245,6 +252,39 @@ async def test_a_feed_failing_for_days_is_dropped_and_its_followers_told(
 
 
 async def test_follow_in_urdu(bot: BotHarness, server: LocalServer) -> None:
+    server.add_bytes("/ur.xml", rss("محلہ نیوز", [], language="ur"))
     done = await bot.send(SECOND, f"/follow {server.url('/ur.xml')}", language_code="ur")
+    not_a_feed = await bot.send(SECOND, f"/follow {server.url('/nothing')}", language_code="ur")
 
-    assert done.text.startswith("اب آپ 127.0.0.1 کو فالو کر رہے ہیں۔")
+    assert done.text.startswith("اب آپ محلہ نیوز کو فالو کر رہے ہیں۔")
+    assert not_a_feed.text.startswith("یہ پتہ کسی خبروں کی فیڈ کا نہیں")
+
+
+async def test_a_sites_page_follows_the_feed_it_names(bot: BotHarness, server: LocalServer) -> None:
+    page = (
+        "<!doctype html><html><head><title>Mohalla</title>"
+        '<link rel="alternate" type="application/rss+xml" href="/feeds/home.xml">'
+        "</head><body>Home</body></html>"
+    )
+    server.add_bytes("/", page.encode(), content_type="text/html")
+    server.add_bytes("/feeds/home.xml", rss("Mohalla News", []))
+    server.add_bytes(
+        "/about", b"<!doctype html><html><body>About</body></html>", content_type="text/html"
+    )
+
+    done = await bot.send(FOLLOWER, f"/follow {server.url('/')}")
+    again = await bot.send(FOLLOWER, f"/follow {server.url('/feeds/home.xml')}")
+    about = await bot.send(FOLLOWER, f"/follow {server.url('/about')}")
+    missing = await bot.send(FOLLOWER, f"/follow {server.url('/gone.xml')}")
+
+    assert done.text.startswith("You now follow Mohalla News.")
+    assert again.text == "You already follow Mohalla News."
+    not_a_feed = (
+        "That address is not a news feed, and the page names none. Send the feed's own "
+        "address (it often ends in /feed, /rss or .xml)."
+    )
+    assert (about.text, missing.text) == (not_a_feed, not_a_feed)
+    async with bot.store.read() as session:
+        assert [f.url for f in await list_follows(session, FOLLOWER)] == [
+            server.url("/feeds/home.xml")
+        ]

@@ -11,11 +11,11 @@ import pytest
 
 from bot.config import Settings
 from news.embeddings.service import Embeddings
-from storage.follows import list_follows
 from tests.bot_harness import PRIVATE, BotHarness, make_settings
 from tests.factories import add_article, hours_ago
 from tests.fakes import FakeTelegramAPI
 from tests.fakes.telegram_inline import answers, inline_query
+from tests.following import follow_own_feed
 from tests.httpserver import LocalServer
 
 pytest_plugins = ["tests.bot_harness"]
@@ -36,11 +36,9 @@ def bot_settings(fake_api: FakeTelegramAPI, database_url: str) -> Settings:
 
 async def _own_feed(bot: BotHarness, server: LocalServer) -> int:
     """FOLLOWER follows a feed of its own (the bystander has a chat too); the feed's id."""
-    await bot.send(FOLLOWER, f"/follow {server.url('/own.xml')}")
+    _, feed_id = await follow_own_feed(bot, server, FOLLOWER)
     await bot.send(BYSTANDER, "/start")
-    async with bot.store.read() as session:
-        [feed] = await list_follows(session, FOLLOWER)
-    return feed.id
+    return feed_id
 
 
 def _opened(buttons: list[tuple[str, str]]) -> list[int]:

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from bot.config import Settings
 from news.delivery.schedule import next_local_time
 from storage import Delivery
-from storage.follows import list_follows
 from tests.bot_harness import PRIVATE, BotHarness, make_settings
 from tests.factories import add_article
 from tests.fakes import FakeTelegramAPI
+from tests.following import follow_own_feed
 from tests.httpserver import LocalServer
 
 pytest_plugins = ["tests.bot_harness"]
@@ -35,12 +35,10 @@ def bot_settings(fake_api: FakeTelegramAPI, database_url: str) -> Settings:
 
 async def _follow(bot: BotHarness, server: LocalServer, answer: list[str] | None = None) -> int:
     """The chat follows a feed; its id (and the bot's answer, in ``answer``)."""
-    done = await bot.send(CHAT, f"/follow {server.url('/own.xml')}")
+    done, feed_id = await follow_own_feed(bot, server, CHAT)
     if answer is not None:
         answer.append(done.text)
-    async with bot.store.read() as session:
-        [feed] = await list_follows(session, CHAT)
-    return feed.id
+    return feed_id
 
 
 async def _due(bot: BotHarness) -> datetime:

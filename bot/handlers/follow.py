@@ -1,8 +1,10 @@
 """Own sources: /follow <url>, /unfollow, and a bare link sent in a private chat offered as one.
 
 A followed feed is fetched once however many chats follow it, and its articles reach only those
-chats (news.delivery.queue). The URL goes through the fetcher's SSRF guard before it is stored;
-each chat follows at most FOLLOW_LIMIT feeds.
+chats (news.delivery.queue). The URL goes through the fetcher's SSRF guard, then is read once:
+a site's page stands for the feed it names, the feed's own title names it, and an address that
+is no feed is refused; one that cannot be read just now is followed all the same (the fetches
+retry it). Each chat follows at most FOLLOW_LIMIT feeds.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from bot.render.headlines import shorten
 from bot.render.html import Html, concat, is_safe_url
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
-from news.errors import FetchError
+from bot.wiring import make_fetcher
+from news.errors import BlockedAddress, FetchError, HTTPStatusError, ParseError
+from news.ingest.feedprobe import FeedProbe, probe_feed
+from news.ingest.sources import LANGUAGES
 from news.ingest.ssrf import check_public_url
 from storage import Feed
 from storage.feeds import feed_title, get_feed_by_url
@@ -48,6 +53,8 @@ log = logging.getLogger(__name__)
 
 MAX_URL = 2048
 _RESOLVE_SECONDS = 10.0
+_PROBE_SECONDS = 20.0  # the reader waits for the answer: a slow feed is followed unread
+_NOT_THERE = frozenset({404, 410})  # the address is wrong, not the server down
 
 
 def feed_name(feed: Feed) -> str:
@@ -66,6 +73,33 @@ async def _refusal(context: KhabarContext, url: str, lang: str) -> Html | None:
     except (FetchError, TimeoutError) as exc:
         log.info("follow: refused %s: %s", url[:200], exc)
         return t(lang, "follow.refused")
+    return None
+
+
+class _NotAFeed(Exception):
+    """The address answers, with something that is not a feed and names none."""
+
+
+async def _probe(context: KhabarContext, url: str) -> FeedProbe | None:
+    """What the feed at ``url`` is, or None when it cannot be read just now; raises _NotAFeed
+    or BlockedAddress (a redirect to a private address)."""
+    try:
+        async with (
+            make_fetcher(context.services.settings) as fetcher,
+            asyncio.timeout(_PROBE_SECONDS),
+        ):
+            return await probe_feed(fetcher, url)
+    except BlockedAddress:
+        raise
+    except ParseError as exc:
+        log.info("follow: %s is not a feed: %s", url[:200], exc)
+        raise _NotAFeed from exc
+    except HTTPStatusError as exc:
+        if exc.status in _NOT_THERE:
+            raise _NotAFeed from exc
+        log.info("follow: cannot read %s now: %s", url[:200], exc)
+    except (FetchError, TimeoutError) as exc:
+        log.info("follow: cannot read %s now: %s", url[:200], exc)
     return None
 
 
@@ -90,16 +124,27 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
         return t(lang, "follow.already", feed=feed_name(known))
     if len(followed) >= limit:
         return t(lang, "follow.too_many", max=limit)
-    host = urlsplit(url).hostname or url
+    try:
+        probe = await _probe(context, url)
+    except BlockedAddress:
+        return t(lang, "follow.refused")
+    except _NotAFeed:
+        return t(lang, "follow.not_a_feed")
+    url = probe.url if probe else url
+    language = probe.language if probe and probe.language in LANGUAGES else prefs.language
+    title = probe.title if probe else None
     async with context.services.store.write() as session:
-        feed, _ = await follow_feed(
+        feed, new = await follow_feed(
             session,
             prefs.chat_id,
             url,
-            display=host[:200],
-            language=prefs.language,
+            display=(title or urlsplit(url).hostname or url)[:200],
+            language=language,
+            title=title,
             thread_id=prefs.thread_id,
         )
+    if not new:  # the page's feed, followed here already
+        return t(lang, "follow.already", feed=feed_name(feed))
     log.info("follow: chat %s follows feed %s", prefs.chat_id, feed.id)
     done = t(lang, "follow.done", feed=feed_name(feed))
     if digest is None:
