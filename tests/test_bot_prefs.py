@@ -47,7 +47,7 @@ async def test_preferences_in_urdu_with_urdu_digits(bot: BotHarness) -> None:
     await bot.send(URDU_CHAT, "/subscribe کھیل", language_code="ur")
     digest = await bot.send(URDU_CHAT, "/digest ۰۸:۰۰", language_code="ur")
     off = await bot.send(URDU_CHAT, "/digest بند", language_code="ur")
-    quiet = await bot.send(URDU_CHAT, "/quiet ۲۳:۰۰-۰۷:۰۰", language_code="ur")
+    quiet = await bot.send(URDU_CHAT, "/quiet ۲۳:۰۰ سے ۰۷:۰۰ تک", language_code="ur")
     mute = await bot.send(URDU_CHAT, "/mute کرکٹ", language_code="ur")
 
     assert digest.text == (

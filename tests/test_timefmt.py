@@ -12,6 +12,7 @@ from bot.render.timefmt import (
     format_datetime_local,
     format_number,
     parse_clock,
+    parse_clock_span,
     resolve_timezone,
 )
 
@@ -155,6 +156,29 @@ def test_format_number(n: float, lang: str, expected: str) -> None:
 )
 def test_parse_clock(text: str, expected: time | None) -> None:
     assert parse_clock(text) == expected
+
+
+NIGHT = (time(23, 0), time(7, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("23:00-07:00", NIGHT, id="hyphen"),
+        pytest.param("23:00 – 07:00", NIGHT, id="en-dash-spaced"),
+        pytest.param("23:00 07:00", NIGHT, id="space"),
+        pytest.param("23:00 to 07:00", NIGHT, id="to"),
+        pytest.param("23:00 TILL 7:00", NIGHT, id="till-any-case"),
+        pytest.param("۲۳:۰۰ سے ۰۷:۰۰ تک", NIGHT, id="urdu-words-and-digits"),
+        pytest.param("23:00", None, id="one-time"),
+        pytest.param("23:00-", None, id="no-end"),
+        pytest.param("23:00 07:00 08:00", None, id="three-times"),
+        pytest.param("23:00--07:00", None, id="two-hyphens"),
+        pytest.param("late-early", None, id="words"),
+    ],
+)
+def test_parse_clock_span(text: str, expected: tuple[time, time] | None) -> None:
+    assert parse_clock_span(text) == expected
 
 
 def test_format_clock_round_trips() -> None:

@@ -9,7 +9,7 @@ from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
 from bot.i18n import t, tn
 from bot.render.html import Html, concat
 from bot.render.replies import reply
-from bot.render.timefmt import format_clock, parse_clock, resolve_timezone
+from bot.render.timefmt import format_clock, parse_clock, parse_clock_span, resolve_timezone
 from bot.services import KhabarContext
 from news.delivery.rules import rule_for
 from storage.chats import add_mute, remove_mute, set_chat_timezone, set_quiet_hours
@@ -76,7 +76,7 @@ async def quiet(update: Update, context: KhabarContext) -> None:
     """``/quiet HH:MM-HH:MM`` or ``/quiet off``."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
-    raw = "".join(context.args or []).strip()
+    raw = " ".join(context.args or []).strip()
     if raw.lower() in ("off", "بند"):
         if not await _admin_or_refuse(update, context, prefs):
             return
@@ -84,8 +84,8 @@ async def quiet(update: Update, context: KhabarContext) -> None:
             await set_quiet_hours(session, prefs.chat_id, None, None)
         await reply(update, context, t(lang, "quiet.off"), lang=lang)
         return
-    start_text, _, end_text = raw.partition("-")
-    start, end = parse_clock(start_text), parse_clock(end_text)
+    span = parse_clock_span(raw)
+    start, end = span or (None, None)
     if start is None or end is None or start == end:
         await reply(update, context, t(lang, "quiet.usage"), lang=lang)
         return

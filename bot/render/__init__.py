@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         format_datetime_local,
         format_number,
         parse_clock,
+        parse_clock_span,
         resolve_timezone,
     )
 
@@ -109,6 +110,7 @@ __all__ = [
     "other_language",
     "paginate",
     "parse_clock",
+    "parse_clock_span",
     "published_line",
     "reply",
     "resolve_timezone",

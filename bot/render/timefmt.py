@@ -25,6 +25,7 @@ __all__ = [
     "format_datetime_local",
     "format_number",
     "parse_clock",
+    "parse_clock_span",
     "resolve_timezone",
 ]
 
@@ -40,6 +41,13 @@ _CLOCK_SKELETONS: Mapping[str, str] = {"ur": "Bhm"}
 # ASCII and both Arabic-script digit sets, so "۰۸:۳۰" typed on an Urdu keyboard parses.
 _DIGITS = str.maketrans({chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)})
 _CLOCK_RE = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
+# Between a span's two times: a hyphen or dash, "to"/"till"/"until", Urdu "سے" (from ... to),
+# or just a space; a trailing Urdu "تک" (until) is allowed too.
+_SPAN_RE = re.compile(
+    r"(?P<start>\S+?)\s*(?:[-\u2010-\u2015~]|\s(?:to|till|until|سے)\s|\s)\s*(?P<end>[^\s-]+?)"
+    r"(?:\s*تک)?",
+    re.IGNORECASE,
+)
 
 
 def _locale(lang: str) -> str:
@@ -121,3 +129,13 @@ def parse_clock(text: str) -> time | None:
     if match is None:
         return None
     return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_clock_span(text: str) -> tuple[time, time] | None:
+    """Parse a span of two clock times: "23:00-07:00", "23:00 – 07:00", "23:00 to 07:00",
+    "23:00 07:00", "۲۳:۰۰ سے ۰۷:۰۰ تک"; None unless both parse."""
+    match = _SPAN_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    start, end = parse_clock(match["start"]), parse_clock(match["end"])
+    return (start, end) if start is not None and end is not None else None
