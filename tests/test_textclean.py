@@ -44,6 +44,23 @@ def test_clean_text(raw: str, expected: str) -> None:
     assert clean_text(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("علي كتاب له", "علی کتاب لہ", id="arabic-keyboard-letters"),
+        pytest.param("گھر گهر ہ", "گہر گہر ہ", id="heh-forms"),
+        pytest.param("پاکِستـــان", "پاکستان", id="diacritics-tatweel"),
+        pytest.param("می\u200cخواهم\u200f", "میخواہم", id="joiners-marks"),
+        pytest.param("٢٠٢٦ ۱۹", "2026 19", id="digits"),
+        pytest.param("\ufefb \ufdf2", "لا اللہ", id="presentation-forms"),
+        pytest.param("Cafe\u0301  ÉCOLE Straße", "café école strasse", id="english-nfc-casefold"),
+        pytest.param(" a\u00a0b\u3000c\x1cd\te\n ", "a b cd e", id="unicode-spaces"),
+    ],
+)  # fmt: skip
+def test_normalize_for_search(raw: str, expected: str) -> None:
+    assert normalize_for_search(raw) == expected
+
+
 async def test_stored_text_is_cleaned_on_both_databases(store: Store) -> None:
     async with store.write() as s:
         article_id = await add_article(
