@@ -102,10 +102,19 @@ async def test_a_keyword_rule_subscription_skips_excluded_stories(bot: BotHarnes
     async with bot.store.read() as s:
         subs = (await s.execute(select(Subscription.value, Subscription.display))).all()
         pushed = (await s.execute(select(Delivery.story_id))).scalars().all()
-    assert done.text == 'You\'ll now get new stories that mention “"Imran Khan" -cricket”.'
-    assert '"Imran Khan" -cricket' in listed.text
+    assert done.text == "You'll now get new stories that mention “Imran Khan” but not “cricket”."
+    assert "• Phrase: “Imran Khan” but not “cricket”" in listed.text
     assert [tuple(r) for r in subs] == [('"imran khan" -cricket', '"Imran Khan" -cricket')]
     assert list(pushed) == [wanted]
+
+
+async def test_a_rule_is_named_in_urdu_by_its_terms(bot: BotHarness) -> None:
+    done = await bot.send(PRIVATE, '/subscribe "عمران خان" پی‌ٹی‌آئی -کرکٹ', language_code="ur")
+
+    assert (
+        done.text
+        == "اب ’عمران خان‘ اور ’پی‌ٹی‌آئی‘ (مگر ’کرکٹ‘ نہیں) سے متعلق ہر نئی خبر آپ کو بھیجی جائے گی۔"
+    )
 
 
 async def test_a_mute_rule_keeps_stories_with_the_excluded_word(bot: BotHarness) -> None:
@@ -116,6 +125,6 @@ async def test_a_mute_rule_keeps_stories_with_the_excluded_word(bot: BotHarness)
     unmuted = await bot.send(PRIVATE, "/unmute cricket -pakistan")
     async with bot.store.read() as s:
         pushed = (await s.execute(select(Delivery.story_id))).scalars().all()
-    assert muted.text == "Stories containing “cricket -pakistan” will be hidden."
+    assert muted.text == "Stories containing “cricket” but not “pakistan” will be hidden."
     assert list(pushed) == [kept]
-    assert unmuted.text == "Stories containing “cricket -pakistan” will be shown again."
+    assert unmuted.text == "Stories containing “cricket” but not “pakistan” will be shown again."

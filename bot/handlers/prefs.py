@@ -8,6 +8,7 @@ from bot.args import phrase_of
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
 from bot.i18n import t, tn
 from bot.render.html import Html, concat
+from bot.render.phrases import phrase_label
 from bot.render.replies import reply
 from bot.render.timefmt import format_clock, parse_clock, parse_clock_span, resolve_timezone
 from bot.services import KhabarContext
@@ -119,7 +120,7 @@ async def mute(update: Update, context: KhabarContext) -> None:
         return
     async with context.services.store.write() as session:
         await add_mute(session, prefs.chat_id, rule[0])
-    await reply(update, context, t(lang, "mute.done", word=rule[1]), lang=lang)
+    await reply(update, context, t(lang, "mute.done", word=phrase_label(rule[1], lang)), lang=lang)
 
 
 def _mute_list(prefs: ChatPrefs) -> Html:
@@ -146,4 +147,4 @@ async def unmute(update: Update, context: KhabarContext) -> None:
         rule = rule_for(" ".join(context.args or []), word)
         removed = rule is not None and await remove_mute(session, prefs.chat_id, rule[0])
     key = "unmute.done" if removed else "unmute.not_found"
-    await reply(update, context, t(lang, key, word=word), lang=lang)
+    await reply(update, context, t(lang, key, word=phrase_label(word, lang)), lang=lang)

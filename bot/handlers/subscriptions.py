@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.render.callback import encode_callback
 from bot.render.headlines import topic_label, topic_list
 from bot.render.html import Html
+from bot.render.phrases import phrase_label
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.render.timefmt import format_clock, parse_clock
 from bot.services import KhabarContext
@@ -52,19 +53,11 @@ async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPr
     return False
 
 
-def _quoted(phrase: str, lang: str) -> str:
-    """A keyword phrase in the quotation marks of the chat's language (a rule, which has its
-    own quotes or exclusions, as typed)."""
-    if any(q in phrase for q in _QUOTES) or " -" in f" {phrase}":
-        return phrase
-    return f"’{phrase}‘" if lang == "ur" else f"“{phrase}”"
-
-
 def _what(sub_kind: str, value: str, display: str, lang: str) -> str:
     """How a subscription is named in messages: the topic's name or the quoted phrase."""
     if sub_kind == "feed":  # a feed of the chat's own (/follow), named by its host
         return display
-    return topic_label(value, lang) if sub_kind == "topic" else _quoted(display, lang)
+    return topic_label(value, lang) if sub_kind == "topic" else phrase_label(display, lang)
 
 
 def digest_line(lang: str, minutes: int) -> Html:
@@ -126,7 +119,7 @@ async def _follow(
     elif kind == "topic":
         text = t(lang, "subscribe.done_topic", topic=what)
     else:
-        text = t(lang, "subscribe.done_keyword", phrase=display)
+        text = t(lang, "subscribe.done_keyword", phrase=phrase_label(display, lang))
     if digest_at is not None:
         text = Html(text + "\n" + digest_line(lang, digest_at))
     return text
@@ -210,7 +203,7 @@ async def unsubscribe_command(update: Update, context: KhabarContext) -> None:
                 removed = keyword is not None and await unsubscribe(
                     session, chat_id, kind="keyword", value=keyword[0], thread_id=thread
                 )
-            what = topic_label(topic, lang) if topic else _quoted(phrase, lang)
+            what = topic_label(topic, lang) if topic else phrase_label(phrase, lang)
             done = t(lang, "unsubscribe.done" if removed else "unsubscribe.not_found", what=what)
     await reply(update, context, done, lang=lang)
 
@@ -235,7 +228,7 @@ def _listing(lang: str, subs: list[Subscription], thread: int | None) -> tuple[H
         elif s.kind == "feed":
             label = t(lang, "subscriptions.feed", feed=s.display)
         else:
-            label = t(lang, "subscriptions.keyword", phrase=s.display)
+            label = t(lang, "subscriptions.keyword", phrase=phrase_label(s.display, lang))
         if s.mode == "digest" and s.digest_time is not None:
             mode = digest_line(lang, s.digest_time)
         else:

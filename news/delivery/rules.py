@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from storage.textnorm import normalize_for_search
 
-__all__ = ["MAX_TERMS", "Rule", "parse_rule", "rule_for", "rule_key"]
+__all__ = ["MAX_TERMS", "Rule", "parse_rule", "rule_for", "rule_key", "rule_terms"]
 
 MAX_TERMS = 8  # terms in one rule: each is one more substring test per story
 _QUOTES = {'"': '"', "“": "”", "«": "»", "'": "'"}
@@ -57,6 +57,12 @@ def _is_rule(text: str) -> bool:
     return any(q in text for q in _QUOTES if q != "'") or any(
         w.startswith("-") and len(w) > 1 for w in text.split()
     )
+
+
+def rule_terms(text: str) -> list[tuple[bool, str]] | None:
+    """(excluded, phrase) for each term of a rule as typed, case kept (for naming it to the
+    chat); None when ``text`` is one plain phrase."""
+    return _terms(text) if _is_rule(text) else None
 
 
 @functools.lru_cache(maxsize=65536)

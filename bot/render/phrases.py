@@ -1,0 +1,27 @@
+"""A keyword phrase or rule as messages name it, in the quotation marks of the chat's language."""
+
+from __future__ import annotations
+
+from bot.i18n import t_plain
+from news.delivery.rules import rule_terms
+
+__all__ = ["phrase_label", "quote"]
+
+
+def quote(phrase: str, lang: str) -> str:
+    """“phrase” in English; Urdu's own marks, ’phrase‘, read right to left."""
+    return f"’{phrase}‘" if lang == "ur" else f"“{phrase}”"
+
+
+def phrase_label(text: str, lang: str) -> str:
+    """“imran khan”; a rule by its terms, never its syntax: “imran khan” and “pti” but not
+    “cricket” (in Urdu: ’عمران خان‘ اور ’پی ٹی آئی‘ (مگر ’کرکٹ‘ نہیں))."""
+    terms = rule_terms(text)
+    if terms is None:
+        return quote(text.strip(), lang)
+    joiner = f" {t_plain(lang, 'phrase.and')} "
+    include = joiner.join(quote(p, lang) for excluded, p in terms if not excluded)
+    exclude = joiner.join(quote(p, lang) for excluded, p in terms if excluded)
+    if not exclude:
+        return include
+    return t_plain(lang, "phrase.without", phrases=include, excluded=exclude)
