@@ -7,8 +7,9 @@ message the fake accepted) against the budget, the 429 count, and the CPU second
 processes. Two instances must not beat the budget: the figure to watch is the 429s (0).
 Runs are interleaved (one, two, one, two) so load from elsewhere falls on both alike.
 
-Needs PostgreSQL: KHABAR_BENCH_DATABASE_URL, else KHABAR_TEST_DATABASE_URL (its database is
-emptied). Skipped without it.
+Needs PostgreSQL: KHABAR_BENCH_DATABASE_URL (its database is emptied), else the local server's
+``khabar_bench`` database on 127.0.0.1:5432 (created when missing). Skipped, with a line that says
+so, when neither answers.
 
 Example:
     KHABAR_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1/khabar_bench \\
@@ -35,6 +36,25 @@ from tests.fakes.telegram_flood import FloodLimits, Limit
 from tests.khabar_process import clean_env
 
 TITLE = "Flooding Closes Karachi Port As Monsoon Rains Continue"
+
+
+LOCAL = "postgresql+asyncpg://postgres@127.0.0.1:5432/khabar_bench"
+
+
+async def _local_database() -> str | None:
+    """LOCAL, created when missing; None when no PostgreSQL answers on 127.0.0.1:5432."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres", timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return None
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'khabar_bench'"):
+            await conn.execute("CREATE DATABASE khabar_bench")
+    finally:
+        await conn.close()
+    return LOCAL
 
 
 async def _prepare(url: str, chats: int) -> None:
@@ -101,9 +121,9 @@ async def _run(url: str, instances: int, args: argparse.Namespace, tmp: Path) ->
 
 async def main(args: argparse.Namespace) -> int:
     """Interleave one and two instances ``--rounds`` times and print each run's line."""
-    url = os.environ.get("KHABAR_BENCH_DATABASE_URL") or os.environ.get("KHABAR_TEST_DATABASE_URL")
+    url = os.environ.get("KHABAR_BENCH_DATABASE_URL") or await _local_database()
     if not url:
-        print("skipped: set KHABAR_BENCH_DATABASE_URL (PostgreSQL) for the two-instance run")
+        print("skipped: no PostgreSQL on 127.0.0.1:5432; set KHABAR_BENCH_DATABASE_URL")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.rounds):
