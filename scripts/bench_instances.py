@@ -43,7 +43,7 @@ LOCAL = "postgresql+asyncpg://postgres@127.0.0.1:5432/khabar_bench"
 
 async def _local_database() -> str | None:
     """LOCAL, created when missing; None when no PostgreSQL answers on 127.0.0.1:5432."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     try:
         conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres", timeout=3)
