@@ -4,6 +4,13 @@ Sets (under $KHABAR_DATA_DIR/summaries, default <repo>/../shared/data/summaries)
 English with one-sentence references (lead-1 is their baseline), and CNN stories with
 three-sentence highlights (lead-3). A document's half is fixed by a hash of its id (of its text
 for CNN), so the split never changes and nothing tuned on one half is reported on it.
+
+CNN's text comes lower-cased and tokenised ("does n't", "`` quoted ''", "obama 's", " , ").
+The product never sees such text, so articles, highlights and BART's outputs alike are
+detokenised and their sentences' first letters capitalised again (detokenize) before anything
+is split or scored: 60 words are then 60 words, as for a real article, not ~50 words and ~10
+tokens of punctuation. ROUGE lower-cases and splits punctuation off, so every system is
+compared on the same tokens.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +27,7 @@ from typing import Literal
 
 from news.summaries.budget import Language
 
-__all__ = ["EvalSet", "Half", "Pair", "load_sets", "locate_data"]
+__all__ = ["EvalSet", "Half", "Pair", "detokenize", "load_sets", "locate_data"]
 
 Half = Literal["tune", "heldout", "all"]
 
@@ -50,6 +58,25 @@ def locate_data() -> Path:
     return Path(os.environ.get("KHABAR_DATA_DIR", default))
 
 
+# PTB-style tokens: a sentence-ending mark (maybe followed by a closing quote) before a word.
+_SENTENCE_START = re.compile(r"(^|\s[.?!]\s(?:''\s|'\s)?)((?:``\s)?)([a-z])")
+_CLITIC = re.compile(r"\s(n't|'s|'re|'m|'ve|'ll|'d)(?=\s|$)")
+_OPEN_QUOTE = re.compile(r"``\s?")
+_CLOSE_QUOTE = re.compile(r"\s?''")
+_SPACE_BEFORE = re.compile(r"\s([,.;:?!%)\]])")
+_SPACE_AFTER = re.compile(r"([(\[$#])\s")
+
+
+def detokenize(text: str) -> str:
+    """Undo CNN/DM's tokenisation: "he said `` it 's fine . '' then" -> 'He said "it's fine." Then'."""
+    text = _SENTENCE_START.sub(lambda m: m[1] + m[2] + m[3].upper(), text)
+    text = _CLITIC.sub(r"\1", text)
+    text = _OPEN_QUOTE.sub('"', text)
+    text = _CLOSE_QUOTE.sub('"', text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    return _SPACE_AFTER.sub(r"\1", text)
+
+
 def _half_of(key: str) -> Half:
     return "tune" if int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == 0 else "heldout"
 
@@ -66,12 +93,13 @@ def _cnn(tsv: Path) -> list[Pair]:
     outputs = bart.read_text(encoding="utf-8").splitlines() if bart.is_file() else []
     if len(outputs) != len(rows):
         outputs = []
+    # The key hashes the text as stored, so the halves are those of the tokenised file.
     return [
         Pair(
             hashlib.sha256(row[0].encode()).hexdigest()[:16],
-            row[0],
-            row[1],
-            (("BART (published outputs)", outputs[n]),) if outputs else (),
+            detokenize(row[0]),
+            detokenize(row[1]),
+            (("BART (published outputs)", detokenize(outputs[n])),) if outputs else (),
         )
         for n, row in enumerate(rows)
     ]

@@ -10,7 +10,7 @@ import pytest
 
 from scripts.eval_summaries import Scored, bootstrap, certainty, lead, lead_words, main
 from scripts.rouge import RougeScores
-from scripts.summary_sets import EvalSet, load_sets
+from scripts.summary_sets import EvalSet, detokenize, load_sets
 
 ARTICLE = (
     "Floods in Punjab displaced thousands of families on Monday. "
@@ -86,3 +86,19 @@ def test_certainty_of_each_goal(set_name: str, mine: list[float], expected: list
     lead_k = _scored("lead-1", [0.1] * len(mine))
     found = certainty(eval_set, _scored("ours", mine), lead_k, lead_k)
     assert found == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("tokenised", "expected"),
+    [
+        pytest.param(
+            "( cnn ) the army came . it left", "(cnn) the army came. It left", id="dateline"
+        ),
+        pytest.param("he does n't , she 's", "He doesn't, she's", id="clitics"),
+        pytest.param("`` yes . '' then $ 5 or 10 %", '"Yes." Then $5 or 10%', id="quotes-symbols"),
+        pytest.param("d.j . tanner", "D.j. Tanner", id="split-abbreviation"),
+        pytest.param("why ? because ! ok", "Why? Because! Ok", id="marks"),
+    ],
+)
+def test_detokenize(tokenised: str, expected: str) -> None:
+    assert detokenize(tokenised) == expected
