@@ -6,7 +6,8 @@ XL-Sum, 3 for CNN) and of the lead cut to the same number of words as ours; then
 difference from each with a 95% bootstrap interval (2,000 resamples of documents), and whether
 the issue-15 goals hold: ROUGE-1 at or above both leads (XL-Sum English: the same-length lead by
 at least 1 point), ROUGE-L at or above lead-k. ``--tune`` searches the ranker's settings on
-the other half.
+the other half. CNN's lower-cased, tokenised text is detokenised first, references and BART's
+outputs as well (scripts/summary_sets.py), since the product never sees tokenised text.
 
 Example:
     .venv/bin/python scripts/eval_summaries.py --half heldout
