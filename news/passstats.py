@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from news import errors
-from news.extract.pages import ExtractedArticle
 from news.stories.store import Stored
 
 __all__ = ["FeedOutcome", "PageProblems", "PassStats"]
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")  # what a page task gives: the extracted page
 
 
 @dataclass
@@ -85,8 +87,8 @@ class PageProblems:
     unextracted: int = 0
     extract_error: str | None = None
 
-    def article(self, page: asyncio.Task[ExtractedArticle | None]) -> ExtractedArticle | None:
-        """A page task's article: None when it is still running (too late: it is cancelled),
+    def article(self, page: asyncio.Task[_T | None]) -> _T | None:
+        """A page task's result: None when it is still running (too late: it is cancelled),
         failed or found no article; the feed's own text then stands in."""
         if not page.done():
             page.cancel()

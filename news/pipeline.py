@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from news import errors
@@ -17,7 +18,7 @@ from news.delivery.policy import DeliveryPolicy
 from news.delivery.queue import route_stored_many
 from news.embeddings.service import Embeddings
 from news.extract.boilerplate import BoilerplateFilter
-from news.extract.pages import ExtractedArticle, Extractor
+from news.extract.pages import Extractor
 from news.feedhealth import FeedHealth
 from news.ingest.feedparse import FeedEntry, ParsedFeed, parse_feed
 from news.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult
@@ -25,9 +26,10 @@ from news.ingest.known import KnownEntries
 from news.ingest.localfiles import read_path
 from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stages import NewArticle, SummaryPrecompute
-from news.stories.candidate import Candidate, entry_candidate, file_candidate
+from news.stories.candidate import Candidate, entry_candidate, entry_facts, file_candidate
 from news.stories.index import StoryIndex
 from news.stories.linking import StoryLinker
+from news.stories.pagejob import EntryFacts, ExtractedPage, extract_entry_page
 from news.stories.store import Stored, store_candidate, store_each
 from storage import Feed, Store
 from storage.feeds import claim_due_feeds
@@ -242,19 +244,21 @@ class Pipeline:
         The deadline or a stop ends the waiting for pages, never a write."""
         slots = asyncio.Semaphore(self.page_concurrency)
 
-        async def page(entry: FeedEntry) -> ExtractedArticle | None:
-            if not feed.fetch_pages:
+        facts = [_entry_facts(entry, parsed, feed) for entry in entries]
+
+        async def page(entry: FeedEntry, facts: EntryFacts | None) -> ExtractedPage | None:
+            if not feed.fetch_pages or facts is None:
                 return None
             async with slots:
-                return await self._page(entry, feed.language)
+                return await self._page(entry, facts)
 
         loop = asyncio.get_running_loop()
-        pages = [asyncio.create_task(page(entry)) for entry in entries]
+        pages = [asyncio.create_task(page(*both)) for both in zip(entries, facts, strict=True)]
         problems = PageProblems()
         stop = asyncio.ensure_future(self.stopping.wait())
         candidates: list[Candidate] = []
         try:
-            for entry, fetching in zip(entries, pages, strict=True):
+            for entry, entry_facts_, fetching in zip(entries, facts, pages, strict=True):
                 if not fetching.done():
                     timeout = max(0.0, deadline - loop.time())
                     await asyncio.wait(
@@ -263,7 +267,7 @@ class Pipeline:
                 if self.stopping.is_set():
                     raise Stopping
                 extracted = problems.article(fetching)  # past the deadline: the feed's text
-                candidate = await self._candidate(feed, parsed, entry, extracted)
+                candidate = await self._candidate(feed, parsed, entry, entry_facts_, extracted)
                 if candidate is not None:
                     candidates.append(candidate)
         finally:
@@ -280,7 +284,8 @@ class Pipeline:
         feed: Feed,
         parsed: ParsedFeed,
         entry: FeedEntry,
-        extracted: ExtractedArticle | None,
+        facts: EntryFacts | None,
+        page: ExtractedPage | None,
     ) -> Candidate | None:
         """The candidate of one entry; None (logged) when it cannot be built."""
         try:
@@ -288,10 +293,12 @@ class Pipeline:
                 entry,
                 parsed,
                 feed=feed,
-                extracted=extracted,
+                extracted=page.article if page else None,
                 boilerplate=self.boilerplate,
                 fetched_at=self.clock(),
                 extractor=self.extractor,
+                facts=facts,
+                described=page.described if page else None,
             )
         except Exception:
             # One bad entry is logged and skipped; the rest of the feed still counts.
@@ -369,7 +376,9 @@ class Pipeline:
                 article = NewArticle.of(c, stored.article_id, stored.story_id)
                 self.summaries.precompute_soon(article)
 
-    async def _page(self, entry: FeedEntry, declared: str) -> ExtractedArticle | None:
+    async def _page(self, entry: FeedEntry, facts: EntryFacts) -> ExtractedPage | None:
+        """The entry's page fetched, extracted and its text described in the extraction worker
+        (news.stories.pagejob); None when it could not be fetched."""
         url = entry.link
         assert url is not None
         try:
@@ -379,11 +388,14 @@ class Pipeline:
             return None
         # The feed already gives title and date: then only the body is extracted (half the cost).
         needs_metadata = not (entry.title and entry.published)
-        # Language and lead are worked out once, on the text that is kept (describe off).
-        return await self.extractor.extract(
-            page.body,
-            page.final_url,
-            declared_language=declared,
-            metadata=needs_metadata,
-            describe=False,
-        )
+        job = partial(extract_entry_page, page.body, page.final_url, facts, metadata=needs_metadata)
+        return await self.extractor.run(job, what=page.final_url, extraction=True)
+
+
+def _entry_facts(entry: FeedEntry, parsed: ParsedFeed, feed: Feed) -> EntryFacts | None:
+    """The entry's facts for its page job; None when they cannot be read (the entry is then
+    skipped: entry_candidate raises the same error, logged with the entry)."""
+    try:
+        return entry_facts(entry, parsed, feed)
+    except Exception:
+        return None

@@ -12,7 +12,7 @@ import gc
 
 from trafilatura.external import jt_stoplist_init
 
-import news.stories.keys  # noqa: F401 - the describe job the pipeline runs in the workers
+import news.stories.pagejob  # noqa: F401 - the page job the pipeline runs in the workers
 from news.extract.language import _identifier, read_lexicon_words
 
 __all__: list[str] = []

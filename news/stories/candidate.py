@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 from news.extract.boilerplate import BoilerplateFilter
 from news.extract.canonical import canonicalize_url
 from news.extract.pages import ExtractedArticle, Extractor
-from news.extract.titles import strip_site_name
 from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import FeedEntry, ParsedFeed
 from news.ingest.localfiles import ImportedItem
 from news.stories.keys import Described, TextKeys, describe
+from news.stories.pagejob import EntryFacts, entry_text_of
 from storage import Feed
 from storage.feeds import feed_title
 
@@ -31,6 +31,7 @@ __all__ = [
     "Candidate",
     "build_candidate",
     "entry_candidate",
+    "entry_facts",
     "file_candidate",
     "page_candidate",
 ]
@@ -133,6 +134,21 @@ def build_candidate(
     )
 
 
+def entry_facts(entry: FeedEntry, parsed: ParsedFeed, feed: Feed | None) -> EntryFacts:
+    """What describing ``entry`` (of ``feed``; None for a feed read from a file) needs."""
+    assert entry.link and entry.title
+    return EntryFacts(
+        link=entry.link,
+        title=entry.title,
+        text=entry_text(entry),
+        site_names=(feed.title if feed else None, parsed.title),
+        declared=feed.language if feed else parsed.language,
+        fallback=feed.language if feed else "en",
+        feed_topic=feed.topic if feed else None,
+        categories=entry.categories,
+    )
+
+
 async def entry_candidate(
     entry: FeedEntry,
     parsed: ParsedFeed,
@@ -143,47 +159,33 @@ async def entry_candidate(
     fetched_at: datetime,
     source: str = "",
     extractor: Extractor | None = None,
+    facts: EntryFacts | None = None,
+    described: Described | None = None,
 ) -> Candidate:
     """A feed entry (of ``feed``; None for a feed read from a file), with its page's text when
     that is longer; the host's boilerplate is learnt and dropped. ``source`` names it when
     neither the feed row nor the feed document has a title (else its host does). Language,
-    topic, lead and keys are worked out in ``extractor``'s worker (a thread without one)."""
+    topic, lead and keys are worked out in ``extractor``'s worker (a thread without one),
+    unless ``described`` (news.stories.pagejob: the worker described the text with the page,
+    from these ``facts``) holds and no boilerplate was dropped."""
     assert entry.link and entry.title
-    text = entry_text(entry)
-    rel_canonical = None
-    if extracted is not None and len(extracted.text) > len(text):
-        text = extracted.text
-        rel_canonical = extracted.canonical_url
+    facts = facts or entry_facts(entry, parsed, feed)
+    chosen = entry_text_of(facts, extracted)
     host = urlsplit(entry.link).hostname or ""
-    boilerplate.learn(host, text)
-    text = boilerplate.clean(host, text)
-    title = strip_site_name(
-        entry.title,
-        names=(
-            feed.title if feed else None,
-            parsed.title,
-            extracted.site_name if extracted else None,
-        ),
-        url=entry.link,
-    )
-    canonical = canonicalize_url(entry.link, rel_canonical=rel_canonical)
-    found = await _described(
-        extractor,
-        title,
-        text,
-        url=canonical,
-        declared=feed.language if feed else parsed.language,
-        fallback=feed.language if feed else "en",
-        feed_topic=feed.topic if feed else None,
-        categories=entry.categories,
-    )
+    boilerplate.learn(host, chosen.text)
+    text = boilerplate.clean(host, chosen.text)
+    found = described if described is not None and text == chosen.text else None
+    if found is None:
+        found = await _described(
+            extractor, chosen.title, text, **facts.describe_fields(chosen.canonical)
+        )
     return build_candidate(
         url=entry.link,
-        title=title,
+        title=chosen.title,
         text=text,
         language=found.language,
         fetched_at=fetched_at,
-        rel_canonical=rel_canonical,
+        rel_canonical=chosen.rel_canonical,
         topic=found.topic,
         topic_guessed=found.topic_guessed,
         lead=found.lead,
