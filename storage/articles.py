@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from storage.dialect import insert_ignore, search_ids
 from storage.models import Article
-from storage.textnorm import normalize_for_search
+from storage.textnorm import clean_text, normalize_for_search
 from storage.types import utcnow
 from storage.visibility import viewer_params, visible_to_param
 
@@ -31,6 +31,7 @@ __all__ = [
     "max_article_id",
     "refuse_image",
     "search_articles",
+    "stored_article",
 ]
 
 # What a list of headlines shows of an article (/latest, /search): never its text, which is
@@ -105,12 +106,9 @@ async def known_entries(
     return known_urls, known_guids
 
 
-async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
-    """Insert ``article`` and return its id, or None when it is already stored.
-
-    The insert is the duplicate check: canonical_url, content_hash and (feed_id, guid) are
-    unique, and a clashing row is skipped (ON CONFLICT DO NOTHING)."""
-    values = {
+def _row_values(article: ArticleIn) -> dict[str, object]:
+    """The column values of ``article``'s row, its search keys worked out when not given."""
+    return {
         **article.__dict__,
         "search_title": article.search_title
         if article.search_title is not None
@@ -119,6 +117,22 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
         if article.search_text is not None
         else normalize_for_search(article.text or article.lead),
     }
+
+
+def stored_article(article: ArticleIn, article_id: int) -> Article:
+    """The row ``add_article`` stored as ``article_id``, built instead of read back (in no
+    session): its strings cleaned as its columns clean them (storage.types.CleanString)."""
+    values = _row_values(article)
+    cleaned = {k: clean_text(v) if isinstance(v, str) else v for k, v in values.items()}
+    return Article(id=article_id, **cleaned)
+
+
+async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
+    """Insert ``article`` and return its id, or None when it is already stored.
+
+    The insert is the duplicate check: canonical_url, content_hash and (feed_id, guid) are
+    unique, and a clashing row is skipped (ON CONFLICT DO NOTHING)."""
+    values = _row_values(article)
     stmt = insert_ignore(session, Article.__table__, values).returning(Article.id)  # type: ignore[arg-type]
     # Core, through the session's connection: the ORM's execute path is not needed here.
     return (await (await session.connection()).execute(stmt)).scalar_one_or_none()

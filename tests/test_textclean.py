@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from storage import Store
-from storage.articles import add_article, get_article, search_articles
+from storage.articles import add_article, get_article, search_articles, stored_article
 from storage.chats import add_mute, ensure_chat, list_mutes
 from storage.feeds import FeedIn, add_feed, list_feeds
+from storage.models import Article
 from storage.subscriptions import list_subscriptions, subscribe
 from storage.summaries import get_summary, put_summary
 from storage.textnorm import clean_text, normalize_for_search
@@ -86,6 +87,19 @@ async def test_stored_text_is_cleaned_on_both_databases(store: Store) -> None:
     assert mutes == [CLEAN]
     assert summary is not None and summary.text == CLEAN
     assert [a.id for a in found] == [article_id]
+
+
+async def test_a_stored_article_built_is_the_row_read_back(store: Store) -> None:
+    hostile = article(1, title=HOSTILE, text=HOSTILE, lead="", source=HOSTILE, guid="g\x00")
+    async with store.write() as s:
+        article_id = await add_article(s, hostile)
+    assert article_id is not None
+    async with store.read() as s:
+        read = await get_article(s, article_id)
+    built = stored_article(hostile, article_id)
+    columns = [c.key for c in Article.__table__.columns if c.key != "image_refused"]
+    assert read is not None
+    assert {k: getattr(built, k) for k in columns} == {k: getattr(read, k) for k in columns}
 
 
 async def test_command_arguments_are_cleaned_before_sql_and_display(bot: BotHarness) -> None:

@@ -95,10 +95,14 @@ class _Batch:
         return self._followed[feed_id]
 
 
-async def _story_match(batch: _Batch, story_id: int) -> StoryMatch | None:
-    """The story's first stored article (the one pushed, and the one /latest shows), with the
-    stored keyword phrases and mute words its headline contains (news.delivery.matching's rule)."""
-    first = await first_article(batch.session, story_id)
+async def _story_match(
+    batch: _Batch, story_id: int, first: Article | None = None
+) -> StoryMatch | None:
+    """The story's first stored article (the one pushed, and the one /latest shows; read
+    unless given), with the stored keyword phrases and mute words its headline contains
+    (news.delivery.matching's rule)."""
+    if first is None:
+        first = await first_article(batch.session, story_id)
     if first is None:
         return None
     return await _match(batch, story_id, first)
@@ -135,7 +139,8 @@ async def queue_new_story(
 async def _queue_new_story(batch: _Batch, stored: Stored, feed_id: int | None = None) -> int:
     if stored.story_id is None or not stored.new_story:
         return 0
-    match = await _story_match(batch, stored.story_id)
+    # The article that began the story is its first: as stored, not read back.
+    match = await _story_match(batch, stored.story_id, stored.first)
     if match is None:
         return 0
     # The stored article is its new story's first, of ``feed_id``; any other, of its own feed.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +18,8 @@ from news.stories.candidate import Candidate
 from news.stories.dedup import StoryKey
 from news.stories.index import StoryIndex
 from news.stories.keys import text_keys
-from storage import Store
-from storage.articles import ArticleIn, add_article
+from storage import Article, Store
+from storage.articles import ArticleIn, add_article, stored_article
 from storage.stories import StoryCandidate, count_report, drop_story, start_story
 
 __all__ = ["LinkFinder", "Stored", "store_candidate", "store_candidates", "store_each"]
@@ -34,6 +34,9 @@ class Stored:
     article_id: int | None
     story_id: int | None = None
     new_story: bool = False
+    # The stored row (not read back) when it began its story: the story's first article, which
+    # queueing the story matches subscriptions against (news.delivery.queue).
+    first: Article | None = field(default=None, compare=False, repr=False)
 
     @property
     def duplicate(self) -> bool:
@@ -132,7 +135,8 @@ async def _write(
     # A new story is inserted first, so the article is inserted with its id (two statements,
     # not three); when the article turns out to be a duplicate, its story is dropped.
     story_id = await start_story(session, article) if story_id is None else story_id
-    article_id = await add_article(session, replace(article, story_id=story_id))
+    article = replace(article, story_id=story_id)
+    article_id = await add_article(session, article)
     if article_id is None:
         if new_story:
             await drop_story(session, story_id)
@@ -144,4 +148,5 @@ async def _write(
             story_id, article_id, c.title, keys.simhash, article.published_at, c.language
         )
     )
-    return Stored(article_id, story_id, new_story=new_story)
+    first = stored_article(article, article_id) if new_story else None
+    return Stored(article_id, story_id, new_story=new_story, first=first)
