@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy.sql.dml import Insert
 
-from storage.dialect import insert_ignore, search_ids
+from storage.dialect import insert_ignore_rows, search_ids
 from storage.models import Article
 from storage.textnorm import clean_text, normalize_for_search
 from storage.types import utcnow
@@ -132,10 +133,16 @@ async def add_article(session: AsyncSession, article: ArticleIn) -> int | None:
 
     The insert is the duplicate check: canonical_url, content_hash and (feed_id, guid) are
     unique, and a clashing row is skipped (ON CONFLICT DO NOTHING)."""
-    values = _row_values(article)
-    stmt = insert_ignore(session, Article.__table__, values).returning(Article.id)  # type: ignore[arg-type]
+    stmt = _insert_article(session.get_bind().dialect.name)
     # Core, through the session's connection: the ORM's execute path is not needed here.
-    return (await (await session.connection()).execute(stmt)).scalar_one_or_none()
+    conn = await session.connection()
+    return (await conn.execute(stmt, _row_values(article))).scalar_one_or_none()
+
+
+@functools.cache
+def _insert_article(dialect: str) -> Insert:
+    """add_article's statement, built once (its values go as parameters)."""
+    return insert_ignore_rows(dialect, Article.__table__).returning(Article.id)
 
 
 async def get_article(session: AsyncSession, article_id: int) -> Article | None:

@@ -26,7 +26,7 @@ from sqlalchemy.sql.dml import Insert
 
 from storage.models import Article
 
-__all__ = ["insert_ignore", "search_ids"]
+__all__ = ["insert_ignore", "insert_ignore_rows", "search_ids"]
 
 
 def insert_ignore(
@@ -37,6 +37,15 @@ def insert_ignore(
     if dialect == "sqlite":
         return sqlite.insert(table).values(values).on_conflict_do_nothing()
     return postgresql.insert(table).values(values).on_conflict_do_nothing()
+
+
+@functools.cache
+def insert_ignore_rows(dialect: str, table: Table) -> Insert:
+    """insert_ignore without values, built once per dialect and table: execute it with the
+    row as parameters. Binding a row's 20 values into a new statement, and keying that for
+    the compiled cache, cost more than running the INSERT (0.3 ms of an article's 0.75)."""
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def _fts5_query(folded: str) -> str:
