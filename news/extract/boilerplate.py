@@ -83,40 +83,53 @@ class BoilerplateFilter:
         self._hosts: dict[str, _HostHistory] = {}
 
     @staticmethod
-    def _keys(text: str) -> frozenset[str]:
+    def _keys(text: str, memo: dict[str, str]) -> frozenset[str]:
         """Return the matching keys of a text's short lines."""
         return frozenset(
             key
             for line in text.splitlines()
-            if line.strip() and len(line) <= _MAX_LINE_CHARS and (key := line_key(line))
+            if line.strip() and len(line) <= _MAX_LINE_CHARS and (key := _key(line, memo))
         )
 
-    def learn(self, host: str, text: str) -> None:
-        """Record one page of ``host``."""
+    def learn(self, host: str, text: str, memo: dict[str, str] | None = None) -> None:
+        """Record one page of ``host`` (``memo``: line keys worked out already, see filter)."""
         history = self._hosts.pop(host, None) or _HostHistory(deque())
         self._hosts[host] = history  # re-inserted: most recently used last
         if len(self._hosts) > self.max_hosts:
             del self._hosts[next(iter(self._hosts))]
-        keys = self._keys(text)
+        keys = self._keys(text, {} if memo is None else memo)
         if len(history.pages) == self.window:
             history.counts.subtract(history.pages.popleft())
         history.pages.append(keys)
         history.counts.update(keys)
 
-    def is_boilerplate(self, host: str, line: str) -> bool:
+    def is_boilerplate(self, host: str, line: str, memo: dict[str, str] | None = None) -> bool:
         """Tell whether ``line`` is one of ``host``'s repeated lines."""
         history = self._hosts.get(host)
         if history is None or len(line) > _MAX_LINE_CHARS:
             return False
-        seen = history.counts[line_key(line)]
+        seen = history.counts[_key(line, {} if memo is None else memo)]
         return seen >= self.min_pages and seen >= self.min_share * len(history.pages)
 
-    def clean(self, host: str, text: str) -> str:
+    def clean(self, host: str, text: str, memo: dict[str, str] | None = None) -> str:
         """Return ``text`` without ``host``'s repeated lines (paragraph breaks kept)."""
-        kept = [line for line in text.split("\n") if not self.is_boilerplate(host, line)]
+        memo = {} if memo is None else memo
+        kept = [line for line in text.split("\n") if not self.is_boilerplate(host, line, memo)]
         return _BLANK_RUN.sub("\n\n", "\n".join(kept)).strip("\n")
 
     def filter(self, host: str, text: str) -> str:
-        """Learn from ``text`` and return it cleaned: the one call the pipeline makes per page."""
-        self.learn(host, text)
-        return self.clean(host, text)
+        """Learn from ``text`` and return it cleaned: the one call the pipeline makes per page.
+
+        Each line's key is worked out once for both (line_key folds and splits the line: half
+        of the filter's cost when learning and cleaning each worked them out)."""
+        memo: dict[str, str] = {}
+        self.learn(host, text, memo)
+        return self.clean(host, text, memo)
+
+
+def _key(line: str, memo: dict[str, str]) -> str:
+    """line_key of ``line``, from ``memo`` when it was worked out already (then kept there)."""
+    key = memo.get(line)
+    if key is None:
+        key = memo[line] = line_key(line)
+    return key

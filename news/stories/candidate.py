@@ -172,8 +172,7 @@ async def entry_candidate(
     facts = facts or entry_facts(entry, parsed, feed)
     chosen = entry_text_of(facts, extracted)
     host = urlsplit(entry.link).hostname or ""
-    boilerplate.learn(host, chosen.text)
-    text = boilerplate.clean(host, chosen.text)
+    text = boilerplate.filter(host, chosen.text)  # learnt, then dropped
     found = described if described is not None and text == chosen.text else None
     if found is None:
         found = await _described(
