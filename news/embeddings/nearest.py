@@ -189,9 +189,21 @@ class RecentVectors:
         session: AsyncSession | None = None,
     ) -> list[tuple[int, float]]:
         """nearest for a query embedded already, reading through ``session`` when given (one
-        session for a command's reads). The index holds every article; the vectors read back
-        are only the viewer's."""
+        session for a command's reads)."""
         await self.refresh(now, session)
+        return await self.ranked(query, limit, viewer=viewer, session=session)
+
+    async def ranked(
+        self,
+        query: npt.NDArray[np.float32],
+        limit: int,
+        *,
+        viewer: int | None = None,
+        session: AsyncSession | None = None,
+    ) -> list[tuple[int, float]]:
+        """nearest_to on the index as the last ``refresh`` left it (a caller refreshes while
+        the query is being embedded). The index holds every article; the vectors read back are
+        only the viewer's."""
         candidates = (
             await asyncio.to_thread(self._index.shortlist, query) if len(self._index.ids) else {}
         )
