@@ -40,6 +40,7 @@ _SMALL_POOL_COSINE = 0.82
 _MIN_Z = 2.5
 _BATCH = 20000
 _WORDS = 6  # uint64 words in a 384-bit code
+_BLOCK = 65536  # articles ranked at a time: a block's XOR (512 KB) stays in the core's cache
 
 Codes = npt.NDArray[np.uint64]
 
@@ -50,82 +51,133 @@ def sign_codes(vectors: npt.NDArray[np.float32]) -> Codes:
     return np.ascontiguousarray(packed).view(np.uint64)
 
 
-@dataclass(frozen=True)
-class _Index:
-    """The sign codes of recent articles, with their ids, dates and languages: replaced whole,
-    never changed in place, so a search in a worker thread reads one consistent snapshot."""
+@dataclass(frozen=True, eq=False)
+class _Pool:
+    """The sign codes of one language's recent articles, with their ids and dates, in the order
+    they were stored."""
 
     ids: npt.NDArray[np.int64]
     published: npt.NDArray[np.datetime64]
-    urdu: npt.NDArray[np.bool_]
     # Word-major: row k holds word k of every article's code. XOR and popcount then run over
     # long contiguous rows: 4.6 ms for 518,000 articles, against 21 ms article-major, where
     # numpy's sum over each article's 6 words dominated.
     codes: Codes
+    oldest: np.datetime64  # the earliest date in ``published`` (NaT when empty)
 
     @classmethod
-    def empty(cls) -> _Index:
+    def empty(cls) -> _Pool:
         return cls(
             np.zeros(0, dtype=np.int64),
             np.zeros(0, dtype="datetime64[s]"),
-            np.zeros(0, dtype=bool),
             np.zeros((_WORDS, 0), dtype=np.uint64),
+            np.datetime64("NaT", "s"),
         )
+
+    @classmethod
+    def of(
+        cls, ids: npt.NDArray[np.int64], published: npt.NDArray[np.datetime64], codes: Codes
+    ) -> _Pool:
+        return cls(
+            ids, published, codes, published.min() if len(ids) else np.datetime64("NaT", "s")
+        )
+
+    def appended(
+        self, ids: npt.NDArray[np.int64], published: npt.NDArray[np.datetime64], codes: Codes
+    ) -> _Pool:
+        """This pool with these articles (``codes`` word-major) added after its own."""
+        if not len(ids):
+            return self
+        return _Pool.of(
+            np.concatenate([self.ids, ids]),
+            np.concatenate([self.published, published]),
+            np.concatenate([self.codes, codes], axis=1),
+        )
+
+    def since(self, cutoff: np.datetime64) -> _Pool:
+        """This pool without the articles published before ``cutoff``."""
+        if not len(self.ids) or self.oldest >= cutoff:  # nothing to drop: no pass over the dates
+            return self
+        keep = self.published >= cutoff
+        return _Pool.of(self.ids[keep], self.published[keep], self.codes[:, keep])
+
+    def distances(self, words: Codes) -> npt.NDArray[np.uint16]:
+        """The Hamming distance of every article's code to the query's ``words``."""
+        total = np.zeros(len(self.ids), dtype=np.uint16)
+        xor = np.empty(min(len(self.ids), _BLOCK), dtype=np.uint64)
+        bits = np.empty(len(xor), dtype=np.uint8)
+        # By blocks of articles: the block's XOR and counts stay in the CPU's cache across the
+        # six words (1.4 ms for 345,000 articles, against 2.1 ms a word over all at once).
+        for start in range(0, len(self.ids), _BLOCK):
+            out = total[start : start + _BLOCK]
+            x, b = xor[: len(out)], bits[: len(out)]
+            for k in range(_WORDS):
+                np.bitwise_xor(self.codes[k, start : start + _BLOCK], words[k], out=x)
+                np.bitwise_count(x, out=b)
+                np.add(out, b, out=out)
+        return total
+
+    def shortlist(self, words: Codes, chosen: dict[int, float]) -> None:
+        """Add to ``chosen`` the articles whose codes are nearest the query's and stand out of
+        this pool: id → the cosine it needs (higher when there are too few to tell what
+        stands out)."""
+        if not len(self.ids):
+            return
+        pool = self.distances(words).astype(np.float32)
+        size = min(_SHORTLIST, pool.size)
+        best = np.argpartition(pool, size - 1)[:size]
+        mean, spread = float(pool.mean()), float(pool.std()) or 1.0
+        for i in best:
+            article_id = int(self.ids[i])
+            if pool.size < _SMALL_POOL:
+                chosen[article_id] = _SMALL_POOL_COSINE
+            elif (mean - float(pool[i])) / spread >= _MIN_Z:
+                chosen[article_id] = _MIN_COSINE
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """The recent articles' sign codes in a pool per language (English, Urdu), each ranked on
+    its own: replaced whole, never changed in place, so a search in a worker thread reads one
+    consistent snapshot."""
+
+    pools: tuple[_Pool, _Pool]
+
+    @classmethod
+    def empty(cls) -> _Index:
+        return cls((_Pool.empty(), _Pool.empty()))
+
+    def __len__(self) -> int:
+        return sum(len(pool.ids) for pool in self.pools)
 
     def appended(self, rows: list[tuple[int, datetime, str, bytes]]) -> _Index:
         """This index with ``rows`` (id, published, language, vector blob) added."""
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         published = np.array([r[1].replace(tzinfo=None) for r in rows], dtype="datetime64[s]")
         urdu = np.array([r[2] == "ur" for r in rows])
-        codes = sign_codes(unpack_vectors([r[3] for r in rows]))
+        codes = sign_codes(unpack_vectors([r[3] for r in rows])).T
+        english, urdu_pool = self.pools
         return _Index(
-            np.concatenate([self.ids, ids]),
-            np.concatenate([self.published, published]),
-            np.concatenate([self.urdu, urdu]),
-            np.concatenate([self.codes, codes.T], axis=1),
+            (
+                english.appended(ids[~urdu], published[~urdu], codes[:, ~urdu]),
+                urdu_pool.appended(ids[urdu], published[urdu], codes[:, urdu]),
+            )
         )
 
     def since(self, cutoff: datetime) -> _Index:
         """This index without the articles published before ``cutoff``."""
-        keep = self.published >= np.datetime64(cutoff.replace(tzinfo=None), "s")
-        if keep.all():
-            return self
-        return _Index(self.ids[keep], self.published[keep], self.urdu[keep], self.codes[:, keep])
-
-    def distances(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.uint16]:
-        """The Hamming distance of every article's code to the query's."""
-        words = sign_codes(query).reshape(-1)
-        total = np.zeros(len(self.ids), dtype=np.uint16)
-        xor = np.empty(len(self.ids), dtype=np.uint64)
-        bits = np.empty(len(self.ids), dtype=np.uint8)
-        for k in range(_WORDS):
-            np.bitwise_xor(self.codes[k], words[k], out=xor)
-            np.bitwise_count(xor, out=bits)
-            total += bits
-        return total
+        at = np.datetime64(cutoff.replace(tzinfo=None), "s")
+        pools = (self.pools[0].since(at), self.pools[1].since(at))
+        unchanged = all(new is old for new, old in zip(pools, self.pools, strict=True))
+        return self if unchanged else _Index(pools)
 
     def shortlist(self, query: npt.NDArray[np.float32]) -> dict[int, float]:
         """For each language, the articles whose codes are nearest the query's and stand out
         of that language's articles: id → the cosine it needs (higher when there are too few
         articles to tell what stands out)."""
-        if not len(self.ids):
-            return {}
-        distance = self.distances(query)
+        words = sign_codes(query).reshape(-1)
         chosen: dict[int, float] = {}
-        for urdu in (False, True):
-            members = np.flatnonzero(self.urdu == urdu)
-            if not members.size:
-                continue
-            pool = distance[members].astype(np.float32)
-            size = min(_SHORTLIST, pool.size)
-            best = np.argpartition(pool, size - 1)[:size]
-            mean, spread = float(pool.mean()), float(pool.std()) or 1.0
-            for i in best:
-                article_id = int(self.ids[members[i]])
-                if pool.size < _SMALL_POOL:
-                    chosen[article_id] = _SMALL_POOL_COSINE
-                elif (mean - float(pool[i])) / spread >= _MIN_Z:
-                    chosen[article_id] = _MIN_COSINE
+        for pool in self.pools:
+            pool.shortlist(words, chosen)
         return chosen
 
 
@@ -141,7 +193,7 @@ class RecentVectors:
         self._lock = asyncio.Lock()
 
     def __len__(self) -> int:
-        return len(self._index.ids)
+        return len(self._index)
 
     async def refresh(self, now: datetime, session: AsyncSession | None = None) -> None:
         """Read vectors stored since the last refresh (through ``session`` when given);
@@ -205,7 +257,7 @@ class RecentVectors:
         the query is being embedded). The index holds every article; the vectors read back are
         only the viewer's."""
         candidates = (
-            await asyncio.to_thread(self._index.shortlist, query) if len(self._index.ids) else {}
+            await asyncio.to_thread(self._index.shortlist, query) if len(self._index) else {}
         )
         if not candidates:
             return []
