@@ -40,6 +40,7 @@ from bot.handlers import (
     inline,
     latest,
     newslang,
+    plaintext,
     prefs,
     read,
     search,
@@ -66,6 +67,14 @@ _BARE_LINK = (
     filters.ChatType.PRIVATE
     & filters.UpdateType.MESSAGE
     & filters.Regex(re.compile(r"\A\s*https?://\S+\s*\Z", re.IGNORECASE))
+)
+
+_PLAIN_TEXT = (
+    filters.ChatType.PRIVATE
+    & filters.UpdateType.MESSAGE
+    & filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.VIA_BOT
 )
 
 _COMMANDS: dict[str, Any] = {
@@ -154,6 +163,8 @@ def build_application(
     )
     # A link alone in a private chat: offered as a feed to follow.
     application.add_handler(MessageHandler(_BARE_LINK, follow.offer_link))
+    # Other text in a private chat: a search (bot.handlers.plaintext).
+    application.add_handler(MessageHandler(_PLAIN_TEXT, plaintext.plain_text))
     # Same group as the commands, added last: only a command none of them took reaches it.
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_error_handler(on_error)

@@ -19,7 +19,7 @@ from news.delivery.matching import unmuted_page
 from news.embeddings.crosssearch import search_both_languages
 from storage.articles import headline_columns
 
-__all__ = ["MAX_QUERY", "search", "search_page"]
+__all__ = ["MAX_QUERY", "search", "search_page", "search_typed_words"]
 
 MAX_QUERY = 200
 PAGE_SIZE = 8
@@ -84,6 +84,21 @@ async def search(update: Update, context: KhabarContext) -> None:
         await reply(update, context, t(lang, "search.usage"), lang=lang)
         return
     text, buttons = await _page(context, prefs, query, _remember(context, query), 0)
+    await reply(update, context, text, buttons=buttons, lang=lang)
+
+
+async def search_typed_words(update: Update, context: KhabarContext, query: str) -> None:
+    """Words sent without a command (bot.handlers.plaintext): searched as /search would, and
+    what cannot be searched, or finds nothing ("hello"), answered with what the bot takes."""
+    prefs = await chat_prefs(update, context)
+    lang = prefs.language
+    hint = t(lang, "text.hint")
+    if not any(ch.isalnum() for ch in query) or len(query) > MAX_QUERY:
+        await reply(update, context, hint, lang=lang)
+        return
+    text, buttons = await _page(context, prefs, query, _remember(context, query), 0)
+    if not buttons:
+        text = Html(text + "\n\n" + hint)
     await reply(update, context, text, buttons=buttons, lang=lang)
 
 
