@@ -8,13 +8,20 @@ matches and writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from news.extract.language import language_label
 from news.extract.textdoc import make_lead
 from news.extract.topics import classify, topic_from_signals
-from news.stories.dedup import content_hash, content_hash_of_normalized, simhash64, to_signed64
+from news.stories.dedup import (
+    content_hash,
+    content_hash_of_words,
+    simhash64_of_words,
+    to_signed64,
+    words_of_normalized,
+)
 from storage.textnorm import normalize_for_search
 
 __all__ = ["Described", "TextKeys", "describe", "language_of", "text_keys"]
@@ -23,6 +30,13 @@ _LANGUAGE_SAMPLE = 2000  # characters of the text read to tell its language
 _SIMHASH_MIN_WORDS = 50
 _HASH_BODY_WORDS = 40
 _SIMHASH_MAX_WORDS = 800  # the opening words; hashing all of a 3,000-word body cost 9 ms
+# What normalize_for_search drops, or turns into spaces, inside a word: controls (some of
+# them spaces to str.split), bidi marks, Arabic diacritics, tatweel, joiners, presentation
+# forms. A body without any folds each of its words into one word of its search key.
+_REWORDS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u0640\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u200c-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufb50-\ufdff\ufe70-\ufeff]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +69,29 @@ def text_keys(title: str, text: str, lead: str) -> TextKeys:
     tokens = body.split()
     words = len(tokens)
     search_text = normalize_for_search(body)
+    body_words = words_of_normalized(search_text)  # the body folded once, for every key
     # A long body identifies the article on its own (syndicated copies get new headlines);
     # a short teaser does not, so the title is part of its key.
     if words >= _HASH_BODY_WORDS:
-        digest = content_hash_of_normalized(search_text)  # the body folded once, for both
+        digest = content_hash_of_words(body_words)
     else:
         digest = content_hash(f"{title}\n{body}")
-    head = " ".join(tokens[:_SIMHASH_MAX_WORDS])
-    simhash = to_signed64(simhash64(head)) if words >= _SIMHASH_MIN_WORDS else 0
+    simhash = 0
+    if words >= _SIMHASH_MIN_WORDS:
+        head = _head_words(body, tokens, search_text, body_words)
+        simhash = to_signed64(simhash64_of_words(head))
     return TextKeys(digest, simhash, words, normalize_for_search(title), search_text)
+
+
+def _head_words(body: str, tokens: list[str], search_text: str, body_words: list[str]) -> list[str]:
+    """The folded words of the body's first _SIMHASH_MAX_WORDS words (the SimHash's input),
+    taken from its search key when each of its words folds into one word of that."""
+    if _REWORDS.search(body) is not None:
+        return words_of_normalized(normalize_for_search(" ".join(tokens[:_SIMHASH_MAX_WORDS])))
+    if len(tokens) <= _SIMHASH_MAX_WORDS:
+        return body_words
+    head = search_text.split(" ", _SIMHASH_MAX_WORDS)[:_SIMHASH_MAX_WORDS]
+    return words_of_normalized(" ".join(head))
 
 
 def language_of(title: str, text: str, *, declared: str | None, fallback: str) -> str:
