@@ -119,6 +119,9 @@ async def _serve(stack: AsyncExitStack, settings: Settings, stop: asyncio.Event)
     background = Background(services, push_bot)
     stack.push_async_callback(background.stop)  # also undoes a start that failed half-way
     await background.start()
+    if services.vectors is not None:
+        # In the background: the first /search would otherwise wait for the window's vectors.
+        await stack.enter_async_context(background_task(services.vectors.preload(services.clock())))
     metrics_server = await start_metrics(services, background)
     if metrics_server is not None:
         stack.push_async_callback(metrics_server.stop)

@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from bot.config import ConfigError, load_settings
 from news.embeddings.backend import E5Backend, load_embedder
+from news.embeddings.nearest import RecentVectors
 from news.embeddings.service import Embeddings, embedding_input
 from news.embeddings.vectors import DIM, pack_vector, unpack_vector, unpack_vectors
 from storage import Store
 from storage.embeddings import recent_embeddings
 from storage.models import ArticleEmbedding
-from tests.factories import add_article, hours_ago
+from tests.factories import NOW, add_article, hours_ago
 
 
 def test_a_packed_vector_keeps_its_direction() -> None:
@@ -141,3 +142,21 @@ async def test_a_query_is_not_queued_behind_an_article(e5_backend: E5Backend) ->
     finally:
         release.set()
         embeddings.close()
+
+
+async def test_preloading_reads_the_windows_vectors_before_any_search(
+    store: Store, embeddings: Embeddings, caplog: pytest.LogCaptureFixture
+) -> None:
+    await add_article(
+        store,
+        "Heavy rain floods Karachi streets",
+        lead="Monsoon rain flooded roads across Karachi on Tuesday.",
+        embeddings=embeddings,
+    )
+    vectors = RecentVectors(store, embeddings)
+    with caplog.at_level(logging.INFO, logger="news.embeddings.nearest"):
+        await vectors.preload(NOW)
+    assert len(vectors) == 1
+    assert [r.getMessage().split(" in ")[0] for r in caplog.records] == [
+        "search: 1 recent vectors loaded"
+    ]

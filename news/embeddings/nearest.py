@@ -16,6 +16,8 @@ floor.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,10 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.embeddings.service import Embeddings
 from news.embeddings.vectors import unpack_vectors
-from storage import Store
+from storage import StorageError, Store
 from storage.embeddings import recent_vectors, vectors_of
 
 __all__ = ["SEARCH_WINDOW", "RecentVectors", "sign_codes"]
+
+log = logging.getLogger(__name__)
 
 SEARCH_WINDOW = timedelta(days=30)
 _SHORTLIST = 200  # candidates per language by Hamming distance, re-ranked by cosine
@@ -215,6 +219,19 @@ class RecentVectors:
                 if len(rows) < _BATCH:
                     break
             self._index = self._index.since(since)
+
+    async def preload(self, now: datetime) -> None:
+        """Read the window's vectors now (at start-up), so that the first /search does not wait
+        for them (5 s at 518,000); a store error is logged, and the first search reads them."""
+        started = time.perf_counter()
+        try:
+            await self.refresh(now)
+        except StorageError as exc:
+            log.warning("search: index not loaded at start, the first /search reads it: %s", exc)
+            return
+        log.info(
+            "search: %d recent vectors loaded in %.1f s", len(self), time.perf_counter() - started
+        )
 
     async def embed_query(self, text: str) -> npt.NDArray[np.float32] | None:
         """The query's vector (None when embeddings are off or the query is empty)."""
