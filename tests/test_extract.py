@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import trafilatura
 
 from news.extract.boilerplate import BoilerplateFilter, strip_edge_boilerplate
+from news.extract.cascade import FULL_BELOW
 from news.extract.pages import (
     MAX_INPUT_BYTES,
     ExtractedArticle,
@@ -300,3 +302,34 @@ def test_a_page_in_another_language_is_labelled_with_its_code() -> None:
     )
     article = extract_html(page, url="https://www.example.fr/monde/1", declared_language="en")
     assert article is not None and article.language == "fr"
+
+
+def test_a_page_whose_fast_extraction_is_short_gets_the_full_cascade() -> None:
+    # The <article> holds a two-paragraph summary, the story itself sits in a plain div:
+    # trafilatura's own extractor stops at the article, and only its readability comparison
+    # (which the fast pass skips) finds the longer story.
+    summary = "".join(
+        f"<p>Summary point {i}: the council met on Tuesday evening to discuss the budget for "
+        "the coming year, and the meeting ran late into the night as members argued.</p>"
+        for i in range(2)
+    )
+    story = "".join(
+        f"<p>Paragraph {i} of the report: the committee heard from residents who said the new "
+        "road would cut their journey to work by half, while shop owners on the high street "
+        "worried that fewer people would walk past their doors each day.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>Budget</title></head><body><article><h1>Budget</h1>"
+        f"{summary}</article><div class='story-body'>{story}</div></body></html>"
+    )
+    fast = trafilatura.bare_extraction(html, fast=True, include_comments=False)
+    assert fast is not None and not isinstance(fast, dict)
+    assert len(fast.text or "") < FULL_BELOW  # the premise: the fast pass alone falls short
+
+    article = extract_html(html, url="https://council.test/budget", metadata=False)
+
+    assert article is not None
+    assert article.text.startswith("Paragraph 0 of the report")
+    assert article.text.endswith("walk past their doors each day.")
+    assert len(article.text.split("\n\n")) == 12

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from news import errors
 from news.extract.boilerplate import strip_edge_boilerplate
+from news.extract.cascade import extract_document
 from news.extract.language import language_label
 from news.extract.pagedates import choose_date, structured_date
 from news.extract.pagemeta import absolute_url, clean_inline, page_metadata
@@ -111,7 +112,6 @@ def extract_html(
     """
     # Imported here, not at the top: a bot whose extraction runs in a process pool never loads
     # trafilatura (~60 MB) in its main process; the pool's fork server preloads it.
-    import trafilatura
     from trafilatura.utils import load_html
 
     try:
@@ -120,14 +120,7 @@ def extract_html(
             return None
         page_language, canonical = page_metadata(tree, url)
         structured = structured_date(tree) if metadata else None
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            with_metadata=metadata,
-            # Balanced mode, comments off: measured above plain trafilatura.extract on every
-            # set of scripts/eval_extraction.py; favor_precision lost 3% of "with" snippets.
-            include_comments=False,
-        )
+        document = extract_document(tree, url=url, metadata=metadata)
     except (ValueError, TypeError, LookupError) as exc:  # lxml and decoding failures
         log.warning("extract: unable to parse %s: %s", url, exc)
         return None
