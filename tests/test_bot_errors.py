@@ -140,6 +140,19 @@ async def test_per_chat_command_limit(bot: BotHarness) -> None:
     assert other_chat.text.startswith("میں کیا کر سکتا ہوں")
 
 
+async def test_words_typed_in_a_private_chat_count_against_the_limit(bot: BotHarness) -> None:
+    for _ in range(COMMANDS_PER_MINUTE):
+        await bot.send(PRIVATE, "flood Karachi")  # each one a search
+
+    limited = await bot.send(PRIVATE, "flood Sindh")
+    in_group = await bot.send(GROUP, "flood Sindh")  # talk there is no request: never limited
+
+    assert limited.text == (
+        "That's a lot of requests at once — please wait a moment and try again."
+    )
+    assert in_group.calls == []
+
+
 async def test_per_chat_limit_in_urdu(bot: BotHarness) -> None:
     for _ in range(COMMANDS_PER_MINUTE):
         await bot.send(URDU_CHAT, "/frobnicate", language_code="ur")

@@ -61,8 +61,10 @@ class CommandLimiter:
         """A handler in group -1: stop over-limit updates before any command runs."""
         chat = update.effective_chat
         message = update.effective_message
-        is_command = bool(message and message.text and message.text.startswith("/"))
-        if chat is None or not (is_command or update.callback_query):
+        text = message.text if message and message.text else ""
+        # A private chat's words are a search (bot.handlers.plaintext), and cost as much.
+        is_request = text.startswith("/") or bool(text and chat and chat.type == "private")
+        if chat is None or not (is_request or update.callback_query):
             return
         now = time.monotonic()
         if self.allow(chat.id, now):
