@@ -288,3 +288,31 @@ async def test_a_sites_page_follows_the_feed_it_names(bot: BotHarness, server: L
         assert [f.url for f in await list_follows(session, FOLLOWER)] == [
             server.url("/feeds/home.xml")
         ]
+
+
+async def test_a_page_whose_feed_is_down_follows_that_feed(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    page = (
+        b'<html><head><link rel="alternate" type="application/atom+xml" href="/atom"></head></html>'
+    )
+    server.add_bytes("/", page, content_type="text/html")
+    server.add_status("/atom", 503)
+
+    done = await bot.send(FOLLOWER, f"/follow {server.url('/')}")
+
+    assert done.text.startswith("You now follow 127.0.0.1.")
+    async with bot.store.read() as session:
+        assert [f.url for f in await list_follows(session, FOLLOWER)] == [server.url("/atom")]
+
+
+async def test_an_untitled_feed_is_named_by_its_host_never_its_address(
+    bot: BotHarness, server: LocalServer
+) -> None:
+    server.add_bytes("/private/token-123.xml", rss("", []))
+
+    done = await bot.send(FOLLOWER, f"/follow {server.url('/private/token-123.xml')}")
+    listed = await bot.send(FOLLOWER, "/subscriptions")
+
+    assert done.text.startswith("You now follow 127.0.0.1.")
+    assert "token-123" not in listed.text

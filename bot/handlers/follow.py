@@ -27,7 +27,7 @@ from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from bot.wiring import make_fetcher
 from news.errors import BlockedAddress, FetchError, HTTPStatusError, ParseError
-from news.ingest.feedprobe import FeedProbe, probe_feed
+from news.ingest.feedprobe import FeedProbe, NamedFeedUnreadable, probe_feed
 from news.ingest.sources import LANGUAGES
 from news.ingest.ssrf import check_public_url
 from storage import Feed
@@ -80,27 +80,35 @@ class _NotAFeed(Exception):
     """The address answers, with something that is not a feed and names none."""
 
 
-async def _probe(context: KhabarContext, url: str) -> FeedProbe | None:
-    """What the feed at ``url`` is, or None when it cannot be read just now; raises _NotAFeed
-    or BlockedAddress (a redirect to a private address)."""
+async def _probe(context: KhabarContext, url: str) -> tuple[str, FeedProbe | None]:
+    """The feed's address (the one given, or the feed a page names) and what it is, None when
+    it cannot be read just now; raises _NotAFeed or BlockedAddress (a redirect to a private
+    address)."""
     try:
         async with (
             make_fetcher(context.services.settings) as fetcher,
             asyncio.timeout(_PROBE_SECONDS),
         ):
-            return await probe_feed(fetcher, url)
-    except BlockedAddress:
-        raise
-    except ParseError as exc:
-        log.info("follow: %s is not a feed: %s", url[:200], exc)
-        raise _NotAFeed from exc
-    except HTTPStatusError as exc:
-        if exc.status in _NOT_THERE:
-            raise _NotAFeed from exc
-        log.info("follow: cannot read %s now: %s", url[:200], exc)
-    except (FetchError, TimeoutError) as exc:
-        log.info("follow: cannot read %s now: %s", url[:200], exc)
-    return None
+            probe = await probe_feed(fetcher, url)
+            return probe.url, probe
+    except NamedFeedUnreadable as exc:
+        _judge(exc.url, exc.failure)
+        return exc.url, None
+    except (FetchError, ParseError, TimeoutError) as exc:
+        _judge(url, exc)
+        return url, None
+
+
+def _judge(url: str, failure: Exception) -> None:
+    """Raise when the failure says the address is wrong, not that it is down just now."""
+    if isinstance(failure, BlockedAddress):
+        raise failure
+    if isinstance(failure, ParseError) or (
+        isinstance(failure, HTTPStatusError) and failure.status in _NOT_THERE
+    ):
+        log.info("follow: %s is not a feed: %s", url[:200], failure)
+        raise _NotAFeed from failure
+    log.info("follow: cannot read %s now: %s", url[:200], failure)
 
 
 async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url: str) -> Html:
@@ -125,15 +133,19 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
     if len(followed) >= limit:
         return t(lang, "follow.too_many", max=limit)
     try:
-        probe = await _probe(context, url)
+        url, probe = await _probe(context, url)
     except BlockedAddress:
         return t(lang, "follow.refused")
     except _NotAFeed:
         return t(lang, "follow.not_a_feed")
-    url = probe.url if probe else url
     language = probe.language if probe and probe.language in LANGUAGES else prefs.language
     title = probe.title if probe else None
     async with context.services.store.write() as session:
+        # Again, in the transaction: /follows sent together all passed the check above.
+        known = await get_feed_by_url(session, url)
+        followed = await followed_feed_ids(session, prefs.chat_id)
+        if len(followed) >= limit and (known is None or known.id not in followed):
+            return t(lang, "follow.too_many", max=limit)
         feed, new = await follow_feed(
             session,
             prefs.chat_id,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from news import errors
-from news.ingest.feedprobe import FeedProbe, probe_feed
+from news.ingest.feedprobe import FeedProbe, NamedFeedUnreadable, probe_feed
 from news.ingest.fetch import Fetcher
 from news.ingest.sources import LANGUAGES
 from storage import Store
@@ -47,20 +47,24 @@ async def add_probed_feed(
     winning; a page's address adds the feed it names; a feed that cannot be read now is added
     only when its language is given."""
     probe: FeedProbe | None = None
-    error = ""
+    failure: errors.FetchError | errors.ParseError | None = None
     try:
         probe = await probe_feed(fetcher, url)
-    except errors.BlockedAddress:
-        return FeedAdd(Outcome.BLOCKED, url, language, topic, None)
+    except NamedFeedUnreadable as exc:
+        url, failure = exc.url, exc.failure  # the feed the page names is added, or refused
     except (errors.FetchError, errors.ParseError) as exc:
-        log.info("feed add: cannot read %s: %s", url[:200], exc)
+        failure = exc
+    if isinstance(failure, errors.BlockedAddress):
+        return FeedAdd(Outcome.BLOCKED, url, language, topic, None)
+    error = str(failure or "")
+    if failure is not None:
+        log.info("feed add: cannot read %s: %s", url[:200], failure)
         if language is None:
-            return FeedAdd(Outcome.UNREADABLE, url, None, topic, None, str(exc))
-        error = str(exc)
+            return FeedAdd(Outcome.UNREADABLE, url, None, topic, None, error)
     url = probe.url if probe else url
     language = language or (probe.language if probe else None)
     topic = topic or (probe.topic if probe else None)
-    title = probe.title if probe else url
+    title = (probe.title if probe else None) or url
     if language not in LANGUAGES:
         return FeedAdd(Outcome.OTHER_LANGUAGE, title, language, topic, probe, error)
     async with store.write() as session:

@@ -15,10 +15,12 @@ from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import ParsedFeed, parse_feed
 from news.ingest.fetch import Fetcher
 
-__all__ = ["FeedProbe", "probe_feed"]
+__all__ = ["FeedProbe", "NamedFeedUnreadable", "probe_feed"]
 
 _TITLE_PARTS = re.compile(r"\s+[-–—|:»]\s+|\s*[|»]\s*")
 _TOPIC_SHARE = 0.6  # a feed has a topic when this share of its items agree on one
+_MAX_URL = 2048  # as storage keeps a feed's address
+_MAX_TITLE = 200  # a name to show, not the feed's description
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class FeedProbe:
     """What one fetch of a feed says about it; ``language`` may be neither en nor ur."""
 
     url: str  # the feed's address: the one given, or the feed the given page links to
-    title: str
+    title: str | None  # its own <title>; None when it has none
     language: str | None
     topic: str | None  # None: a mix, each item is classified by itself
     topic_from: str  # "address", "title", "items" or "mix", for the operator
@@ -65,16 +67,31 @@ def _topic(url: str, parsed: ParsedFeed, language: str | None) -> tuple[str | No
     return None, "mix"
 
 
+class NamedFeedUnreadable(Exception):
+    """The page names a feed that cannot be read: ``url`` is that feed's address, ``failure``
+    what reading it raised."""
+
+    def __init__(self, url: str, failure: errors.FetchError | errors.ParseError) -> None:
+        super().__init__(f"feedprobe: the page's feed {url[:200]} cannot be read: {failure}")
+        self.url = url
+        self.failure = failure
+
+
 async def probe_feed(fetcher: Fetcher, url: str) -> FeedProbe:
     """Fetch and parse a feed and say what it is. A web page that names its feed (``<link
     rel="alternate">``, as a site's home page does) stands for that feed: readers paste the
-    address they see. Raises FetchError or ParseError (NotAFeed: a page naming no feed)."""
+    address they see. Raises FetchError or ParseError (NotAFeed: a page naming no feed), or
+    NamedFeedUnreadable."""
     try:
         return await _probe(fetcher, url)
     except errors.NotAFeed as exc:
-        if not exc.feed_links:
+        links = [u for u in exc.feed_links if len(u) <= _MAX_URL and u.startswith("http")]
+        if not links:
             raise
-        return await _probe(fetcher, exc.feed_links[0])  # one hop: a feed is never a page
+        try:
+            return await _probe(fetcher, links[0])  # one hop: a feed is never a page
+        except (errors.FetchError, errors.ParseError) as unreadable:
+            raise NamedFeedUnreadable(links[0], unreadable) from unreadable
 
 
 async def _probe(fetcher: Fetcher, url: str) -> FeedProbe:
@@ -84,4 +101,5 @@ async def _probe(fetcher: Fetcher, url: str) -> FeedProbe:
     )
     language = await asyncio.to_thread(_language, parsed)  # may load a model: off the loop
     topic, source = _topic(result.final_url, parsed, language)
-    return FeedProbe(url, parsed.title or url, language, topic, source)
+    title = parsed.title.strip()[:_MAX_TITLE] or None
+    return FeedProbe(url, title, language, topic, source)
