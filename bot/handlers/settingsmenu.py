@@ -20,6 +20,7 @@ from bot.handlers.subscriptions import MAX_SUBSCRIPTIONS
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, t, t_plain
 from bot.render.headlines import shorten, topic_label
 from bot.render.html import Html, escape
+from bot.render.phrases import subscription_label
 from bot.render.timefmt import format_clock
 from news.extract.topics import TOPICS
 from storage import Chat, ChatMute, Subscription
@@ -305,11 +306,7 @@ async def _mutes_apply(session: AsyncSession, view: View, value: str) -> bool:
 
 
 def _sub_name(sub: Subscription, lang: str) -> str:
-    if sub.kind == "topic":
-        return topic_label(sub.value, lang)
-    if sub.kind == "feed":
-        return sub.display
-    return f"’{sub.display}‘" if lang == "ur" else f"“{sub.display}”"
+    return subscription_label(sub.kind, sub.value, sub.display, lang)
 
 
 def _subs_summary(view: View) -> Html:

@@ -13,7 +13,7 @@ from bot.i18n import t
 from bot.render.callback import encode_callback
 from bot.render.headlines import topic_label, topic_list
 from bot.render.html import Html
-from bot.render.phrases import phrase_label
+from bot.render.phrases import phrase_label, subscription_label
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.render.timefmt import format_clock, parse_clock
 from bot.services import KhabarContext
@@ -51,13 +51,6 @@ async def _admin_or_refuse(update: Update, context: KhabarContext, prefs: ChatPr
         return True
     await reply(update, context, t(prefs.language, "group.admins_only"), lang=prefs.language)
     return False
-
-
-def _what(sub_kind: str, value: str, display: str, lang: str) -> str:
-    """How a subscription is named in messages: the topic's name or the quoted phrase."""
-    if sub_kind == "feed":  # a feed of the chat's own (/follow), named by its host
-        return display
-    return topic_label(value, lang) if sub_kind == "topic" else phrase_label(display, lang)
 
 
 def digest_line(lang: str, minutes: int) -> Html:
@@ -98,7 +91,7 @@ async def _follow(
     exists = any(s.kind == kind and s.value == value for s in subs)
     if not exists and digest_at is None:
         digest_at = chat_digest
-    what = _what(kind, value, display, lang)
+    what = subscription_label(kind, value, display, lang)
     if exists and digest_at is None:
         return t(lang, "subscribe.already", what=what)
     if not exists and total >= MAX_SUBSCRIPTIONS:
@@ -268,6 +261,8 @@ async def unsubscribe_button(update: Update, context: KhabarContext, subscriptio
         return
     async with context.services.store.write() as session:
         await unsubscribe(session, prefs.chat_id, kind=sub.kind, value=sub.value, thread_id=thread)
-    done = t(lang, "unsubscribe.done", what=_what(sub.kind, sub.value, sub.display, lang))
+    done = t(
+        lang, "unsubscribe.done", what=subscription_label(sub.kind, sub.value, sub.display, lang)
+    )
     rest, buttons = _listing(lang, list(subs.values()), thread)
     await edit_or_reply(update, context, Html(done + "\n\n" + rest), buttons=buttons, lang=lang)

@@ -1,11 +1,13 @@
-"""A keyword phrase or rule as messages name it, in the quotation marks of the chat's language."""
+"""A subscription, keyword phrase or rule as messages name it, in the chat's language and its
+quotation marks."""
 
 from __future__ import annotations
 
 from bot.i18n import t_plain
+from bot.render.headlines import topic_label
 from news.delivery.rules import rule_terms
 
-__all__ = ["phrase_label", "quote"]
+__all__ = ["phrase_label", "quote", "subscription_label"]
 
 
 def quote(phrase: str, lang: str) -> str:
@@ -22,6 +24,16 @@ def phrase_label(text: str, lang: str) -> str:
     joiner = f" {t_plain(lang, 'phrase.and')} "
     include = joiner.join(quote(p, lang) for excluded, p in terms if not excluded)
     exclude = joiner.join(quote(p, lang) for excluded, p in terms if excluded)
+    if not include:  # "-cricket" alone asks for nothing: name it as typed
+        return quote(text.strip(), lang)
     if not exclude:
         return include
     return t_plain(lang, "phrase.without", phrases=include, excluded=exclude)
+
+
+def subscription_label(kind: str, value: str, display: str, lang: str) -> str:
+    """A subscription as messages name it: the topic's name, a followed feed's name (its
+    title or host, as stored), or the phrase or rule."""
+    if kind == "topic":
+        return topic_label(value, lang)
+    return display if kind == "feed" else phrase_label(display, lang)

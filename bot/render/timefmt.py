@@ -36,15 +36,16 @@ _LOCALES = {"en": "en", "ur": "ur"}
 # is what people write, and Urdu "narrow" has exactly that.
 _AGE_FORMATS: Mapping[str, Literal["narrow", "short"]] = {"en": "short", "ur": "narrow"}
 # Urdu's "short" time ends in the Latin "AM"/"PM" (CLDR has no Urdu words for them); its
-# day-period skeleton says "3:05 سہ پہر", "9:30 رات", as Urdu papers write the time.
+# day-period skeleton says "4:05 سہ پہر", "9:30 رات", as Urdu papers write the time (CLDR's
+# periods, through Babel: its tests pin them, so a Babel upgrade that moves them shows there).
 _CLOCK_SKELETONS: Mapping[str, str] = {"ur": "Bhm"}
 # ASCII and both Arabic-script digit sets, so "۰۸:۳۰" typed on an Urdu keyboard parses.
 _DIGITS = str.maketrans({chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)})
 _CLOCK_RE = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
-# Between a span's two times: a hyphen or dash, "to"/"till"/"until", Urdu "سے" (from ... to),
-# or just a space; a trailing Urdu "تک" (until) is allowed too.
+# Between a span's two times: a hyphen or dash, "to"/"till"/"until", Urdu "تا" or "سے" (from
+# ... to), or just a space; a trailing Urdu "تک" (until) is allowed too.
 _SPAN_RE = re.compile(
-    r"(?P<start>\S+?)\s*(?:[-\u2010-\u2015~]|\s(?:to|till|until|سے)\s|\s)\s*(?P<end>[^\s-]+?)"
+    r"(?P<start>\S+?)\s*(?:[-\u2010-\u2015~]|\s*(?:تا|سے)\s*|\s(?:to|till|until)\s|\s)\s*(?P<end>[^\s-]+?)"
     r"(?:\s*تک)?",
     re.IGNORECASE,
 )
