@@ -216,6 +216,8 @@ _OFF_TOPIC_OPENING = (
     [
         pytest.param("LAHORE (Reuters) - ", {}, 5, id="wire-copy-is-its-lead"),
         pytest.param("", {}, 0, id="undated-article-ranked"),
+        pytest.param("BREAKING: ", {}, 0, id="a-kicker-is-no-dateline"),
+        pytest.param("ANALYSIS — ", {}, 0, id="a-features-kicker-is-no-dateline"),
         pytest.param("LAHORE (Reuters) - ", {"max_sentences": 2}, 2, id="sentence-budget"),
         pytest.param("LAHORE (Reuters) - ", {"max_words": 30}, 2, id="word-budget"),
     ],

@@ -18,7 +18,12 @@ from dataclasses import dataclass, replace
 
 from news.summaries.budget import Budget, Language, truncate_sentence
 from news.summaries.centrality import forward_centrality
-from news.summaries.sentences import is_boilerplate, split_sentences, strip_dateline
+from news.summaries.sentences import (
+    is_boilerplate,
+    opens_with_dateline,
+    split_sentences,
+    strip_dateline,
+)
 from storage.textnorm import normalize_for_search
 
 __all__ = ["RANKER", "Ranker", "score_sentences", "summarize_extractive"]
@@ -106,7 +111,7 @@ def _read(text: str) -> _Article:
             if len(shown.split()) < 3:
                 continue
             if datelined is None:
-                datelined = shown != sentence
+                datelined = opens_with_dateline(sentence)
             candidate = _make_candidate(shown)
             # A short line without a closing mark is a heading or caption: keep it only when
             # the article has nothing else.

@@ -14,6 +14,7 @@ from storage.textnorm import normalize_for_search
 __all__ = [
     "is_arabic_letter",
     "is_boilerplate",
+    "opens_with_dateline",
     "split_sentences",
     "strip_dateline",
 ]
@@ -218,13 +219,37 @@ _DATELINE_URDU = re.compile(
 )
 
 
-def strip_dateline(sentence: str) -> str:
-    """Remove a leading dateline such as "WASHINGTON (Reuters) - " from a sentence."""
+# Capitals before a colon that are a kicker, not a place: cut like a dateline, but no sign of
+# wire copy (a live page or a feature says "BREAKING:" or "ANALYSIS:").
+_KICKERS = frozenset(
+    {
+        *("BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "LIVE", "ANALYSIS", "OPINION"),
+        *("EDITORIAL", "VIDEO", "PHOTOS", "REVIEW", "EXPLAINER", "COMMENT", "INTERVIEW"),
+        *("FEATURE", "ALERT", "JUST", "FACT"),  # "JUST IN:", "FACT CHECK:"
+    }
+)
+
+
+def _dateline_end(sentence: str) -> int:
+    """Where a leading dateline ends in the sentence; 0 when it has none."""
     for pattern in (_DATELINE_AGENCY, _DATELINE_URDU, _DATELINE_CAPS):
         match = pattern.match(sentence)
         if match and len(sentence) - match.end() >= 10:
-            return sentence[match.end() :]
-    return sentence
+            return match.end()
+    return 0
+
+
+def strip_dateline(sentence: str) -> str:
+    """Remove a leading dateline such as "WASHINGTON (Reuters) - " from a sentence."""
+    return sentence[_dateline_end(sentence) :]
+
+
+def opens_with_dateline(sentence: str) -> bool:
+    """Whether the sentence opens with a place's or agency's dateline, the mark of wire copy
+    (not a kicker such as "BREAKING:")."""
+    end = _dateline_end(sentence)
+    words = sentence[:end].replace(":", " ").replace("—", " ").split()
+    return bool(end) and not (words and words[0].upper() in _KICKERS)
 
 
 def is_boilerplate(line: str) -> bool:
