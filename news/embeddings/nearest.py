@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.embeddings.service import Embeddings
 from news.embeddings.vectors import unpack_vectors
-from storage import StorageError, Store
+from storage import Store
 from storage.embeddings import recent_vectors, vectors_of
 
 __all__ = ["SEARCH_WINDOW", "RecentVectors", "sign_codes"]
@@ -268,12 +268,17 @@ class RecentVectors:
 
     async def preload(self, now: datetime) -> None:
         """Read the window's vectors now (at start-up), so that the first /search does not wait
-        for them (5 s at 518,000); a store error is logged, and the first search reads them."""
+        for them (5 s at 518,000). Best effort: any error is logged, and the first search
+        reads them (a task that died of it would only re-raise it at shutdown)."""
         started = time.perf_counter()
         try:
             await self.refresh(now)
-        except StorageError as exc:
-            log.warning("search: index not loaded at start, the first /search reads it: %s", exc)
+        except Exception as exc:  # a store error, an unknown driver error, a bad stored vector
+            log.warning(
+                "search: index not loaded at start, the first /search reads it: %s: %s",
+                type(exc).__name__,
+                exc,
+            )
             return
         log.info(
             "search: %d recent vectors loaded in %.1f s", len(self), time.perf_counter() - started
