@@ -1,14 +1,24 @@
-"""The search index (news.embeddings.nearest): best-effort preload, cancellation, window."""
+"""The search index (news.embeddings.nearest, .crosssearch): best-effort preload, failures."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from sqlalchemy import update
 
+from news.embeddings.backend import E5Backend
+from news.embeddings.crosssearch import search_both_languages
 from news.embeddings.nearest import RecentVectors
 from news.embeddings.service import Embeddings
+from news.embeddings.vectors import DIM
 from storage import Store
 from storage.models import ArticleEmbedding
 from tests.factories import NOW, add_article
@@ -37,3 +47,76 @@ async def test_a_preload_that_fails_otherwise_than_in_the_store_is_logged_and_gi
         "search: index not loaded at start, the first /search reads it: "
         "ValueError: embeddings: a stored vector is not 388 bytes"
     ]
+
+
+async def _collected() -> None:
+    """Collect garbage in a later step of the loop: the handle that resumed the caller (and
+    holds the task it awaited) is gone by then; a task collected with an error never
+    retrieved is reported to the loop's exception handler."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def collect() -> None:
+        gc.collect()
+        done.set_result(None)
+
+    asyncio.get_running_loop().call_soon(collect)
+    await done
+
+
+class _FailingQuery:
+    """An engine whose vector for the query ``"boom"`` is missing (an empty matrix: the
+    service's ``rows[0]`` fails); other queries get a unit vector. ``asked`` is set when it is
+    given "boom"."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.asked = threading.Event()
+
+    def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.queries(texts)
+
+    def queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if list(texts) == ["boom"]:
+            self.asked.set()
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.full((len(texts), DIM), DIM**-0.5, dtype=np.float32)
+
+
+async def test_a_failed_embedding_is_not_reported_lost_when_the_reads_fail_too(
+    store: Store, embeddings: Embeddings, e5_backend: E5Backend
+) -> None:
+    # search_both_languages cancels the embedding task in ``finally``: cancel() on a task done
+    # already marks its error retrieved (CPython asyncio/futures.py, Future.cancel), so
+    # asyncio does not report "Task exception was never retrieved" when it is collected.
+    added = await add_article(store, "Heavy rain floods Karachi streets", embeddings=embeddings)
+    await _spoil_vector(store, added.article_id)  # the index's refresh fails on it
+    engine = _FailingQuery(e5_backend.name)
+    failing = Embeddings(engine)
+    loop = asyncio.get_running_loop()
+    unretrieved: list[str] = []
+    loop.set_exception_handler(lambda _loop, context: unretrieved.append(context["message"]))
+    # One worker for asyncio.to_thread, held: the refresh's decoding (which fails) waits
+    # until the query's embedding has failed.
+    loop.set_default_executor(ThreadPoolExecutor(1))
+    gate = threading.Event()
+    held = loop.run_in_executor(None, gate.wait)
+    try:
+        search = asyncio.ensure_future(
+            search_both_languages(store, RecentVectors(store, failing), "boom", NOW)
+        )
+        with ThreadPoolExecutor(1) as waiter:
+            await loop.run_in_executor(waiter, engine.asked.wait)
+        # Behind "boom" in the query worker: once this is back, the search's embedding task
+        # has failed (its result reached the loop first).
+        assert await failing.query("after") is not None
+        gate.set()
+        with pytest.raises(ValueError, match="388 bytes"):
+            await search
+        del search
+        await _collected()
+    finally:
+        gate.set()
+        await held
+        failing.close()
+        loop.set_exception_handler(None)
+    assert unretrieved == []
