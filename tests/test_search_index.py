@@ -1,4 +1,4 @@
-"""The search index (news.embeddings.nearest, .crosssearch): best-effort preload, failures."""
+"""The search index (news.embeddings.nearest, .crosssearch): preload, failures, cancellation."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import logging
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.embeddings.backend import E5Backend
 from news.embeddings.crosssearch import search_both_languages
@@ -120,3 +123,76 @@ async def test_a_failed_embedding_is_not_reported_lost_when_the_reads_fail_too(
         failing.close()
         loop.set_exception_handler(None)
     assert unretrieved == []
+
+
+class _Gate:
+    """``entered`` is set when a worker thread reaches the gate; it waits there for ``open``."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.open = threading.Event()
+
+
+class _HeldDate(datetime):
+    """A stored date whose ``replace`` (what the index's decoding calls, in its worker
+    thread) waits at a gate first."""
+
+    gate: _Gate
+
+    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
+        self.gate.entered.set()
+        self.gate.open.wait()
+        return datetime.combine(self.date(), self.time(), self.tzinfo).replace(*args, **kwargs)
+
+
+class _HeldReads(AsyncSession):
+    """A real session whose rows' dates (the second column) wait at ``gate`` when replaced."""
+
+    def __init__(self, store: Store, gate: _Gate) -> None:
+        super().__init__(store.engine, expire_on_commit=False)
+        self.gate = gate
+
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        rows = (await super().execute(statement, *args, **kwargs)).all()
+        return _Rows([(row[0], self._held(row[1]), *row[2:]) for row in rows])
+
+    def _held(self, date: datetime) -> _HeldDate:
+        held = _HeldDate.combine(date.date(), date.time(), date.tzinfo)
+        held.gate = self.gate
+        return held
+
+
+class _Rows:
+    """What ``_HeldReads.execute`` returns: the rows, as a result's ``all()``."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def all(self) -> list[tuple[Any, ...]]:
+        return self.rows
+
+
+async def test_a_refresh_cancelled_while_its_thread_appends_keeps_what_it_appended(
+    store: Store, embeddings: Embeddings
+) -> None:
+    await add_article(store, "Heavy rain floods Karachi streets", embeddings=embeddings)
+    vectors = RecentVectors(store, embeddings)
+    await vectors.refresh(NOW)  # the pools now have spare room, written into by the next
+    budget = await add_article(store, "Budget passed in Islamabad", embeddings=embeddings)
+    gate = _Gate()
+    async with _HeldReads(store, gate) as session:
+        refresh = asyncio.ensure_future(vectors.refresh(NOW, session))
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(1) as waiter:
+            await loop.run_in_executor(waiter, gate.entered.wait)  # the append's thread waits
+        refresh.cancel()
+        # The next refresh, asked for meanwhile, must not write the same rows into the room.
+        following = asyncio.ensure_future(vectors.refresh(NOW))
+        gate.open.set()
+        with pytest.raises(asyncio.CancelledError):
+            await refresh
+    assert len(vectors) == 2  # the cancelled refresh's rows stayed: none read again
+    await following
+    assert len(vectors) == 2
+    found = await vectors.nearest("Budget passed in Islamabad", NOW, 5)
+    assert [article_id for article_id, _ in found] == [budget.article_id]

@@ -260,11 +260,26 @@ class RecentVectors:
                         limit=_BATCH,
                     )
                 if rows:
-                    self._index = await asyncio.to_thread(self._index.appended, rows)
-                    self._last_id = rows[-1][0]
+                    await self._append(rows)
                 if len(rows) < _BATCH:
                     break
             self._index = self._index.since(since)
+
+    async def _append(self, rows: list[tuple[int, datetime, str, bytes]]) -> None:
+        """Add ``rows`` to the index in a worker thread, which writes into the pools' spare
+        room: a cancellation waits for it and keeps what it added, then ends the refresh. Given
+        up at once, it would release the lock while the thread still writes, and the next
+        refresh would write rows read from the same ``_last_id`` into the same room meanwhile."""
+        work = asyncio.ensure_future(asyncio.to_thread(self._index.appended, rows))
+        cancelled = False
+        while not work.done():
+            try:
+                await asyncio.shield(work)
+            except asyncio.CancelledError:
+                cancelled = True
+        self._index, self._last_id = work.result(), rows[-1][0]
+        if cancelled:
+            raise asyncio.CancelledError
 
     async def preload(self, now: datetime) -> None:
         """Read the window's vectors now (at start-up), so that the first /search does not wait
