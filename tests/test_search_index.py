@@ -1,14 +1,18 @@
-"""The search index (news.embeddings.nearest, .crosssearch): preload, failures, cancellation."""
+"""The search index (news.embeddings.nearest, .crosssearch): window, preload, failures,
+cancellation."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -19,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.embeddings.backend import E5Backend
 from news.embeddings.crosssearch import search_both_languages
-from news.embeddings.nearest import RecentVectors
+from news.embeddings.nearest import SEARCH_WINDOW, RecentVectors
 from news.embeddings.service import Embeddings
 from news.embeddings.vectors import DIM
 from storage import Store
@@ -196,3 +200,65 @@ async def test_a_refresh_cancelled_while_its_thread_appends_keeps_what_it_append
     assert len(vectors) == 2
     found = await vectors.nearest("Budget passed in Islamabad", NOW, 5)
     assert [article_id for article_id, _ in found] == [budget.article_id]
+
+
+@contextlib.contextmanager
+def _threads_dropping() -> Iterator[list[bool]]:
+    """Whether each call of the pools' window drop (``_Pool.since``) in the block ran on the
+    calling (event loop) thread, recorded by a profile hook in every thread."""
+    on_loop: list[bool] = []
+    loop_thread = threading.get_ident()
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code.co_qualname == "_Pool.since":
+            on_loop.append(threading.get_ident() == loop_thread)
+
+    sys.setprofile(profile)
+    threading.setprofile(profile)  # for the worker threads started in the block
+    try:
+        yield on_loop
+    finally:
+        threading.setprofile(None)
+        sys.setprofile(None)
+
+
+async def test_the_windows_oldest_leave_in_the_worker_thread_not_on_the_loop(
+    store: Store, embeddings: Embeddings
+) -> None:
+    await add_article(
+        store, "Heavy rain floods Karachi streets", embeddings=embeddings, published_at=NOW
+    )
+    vectors = RecentVectors(store, embeddings)
+    # A worker thread of its own, started under the hook.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+    with _threads_dropping() as on_loop:
+        await vectors.refresh(NOW)
+        later = NOW + timedelta(days=1)
+        await add_article(
+            store, "Budget passed in Islamabad", embeddings=embeddings, published_at=later
+        )
+        await vectors.refresh(NOW + SEARCH_WINDOW + timedelta(minutes=1))  # the first leaves
+    assert len(vectors) == 1
+    assert on_loop != [] and not any(on_loop)
+
+
+async def test_articles_leave_the_index_as_they_leave_the_window(
+    store: Store, embeddings: Embeddings
+) -> None:
+    titles = [f"Rain floods street {n} of Karachi" for n in range(10)]
+    ages = [timedelta(days=29, hours=23 - n) for n in range(10)]  # the first the oldest
+    ids = [
+        (await add_article(store, title, embeddings=embeddings, published_at=NOW - age)).article_id
+        for title, age in zip(titles, ages, strict=True)
+    ]
+    vectors = RecentVectors(store, embeddings)
+    await vectors.refresh(NOW)
+    sizes = [len(vectors)]
+    # An hour later the oldest has left (one of ten: kept aside), two hours later the next
+    # (two of ten: the pool is copied without them), then none for a while.
+    for hours in (1, 2, 2, 5):
+        await vectors.refresh(NOW + timedelta(hours=hours, minutes=1))
+        sizes.append(len(vectors))
+    assert sizes == [10, 9, 8, 8, 5]
+    found = await vectors.nearest(titles[0], NOW + timedelta(hours=5, minutes=1), 10)
+    assert {article_id for article_id, _ in found} <= set(ids[5:])
