@@ -26,7 +26,12 @@ from news.ingest.known import KnownEntries
 from news.ingest.localfiles import read_path
 from news.passstats import FeedOutcome, PageProblems, PassStats
 from news.stages import NewArticle, SummaryPrecompute
-from news.stories.candidate import Candidate, entry_candidate, entry_facts, file_candidate
+from news.stories.candidate import (
+    Candidate,
+    entry_candidate,
+    entry_facts_or_none,
+    file_candidate,
+)
 from news.stories.index import StoryIndex
 from news.stories.linking import StoryLinker
 from news.stories.pagejob import EntryFacts, ExtractedPage, extract_entry_page
@@ -244,7 +249,7 @@ class Pipeline:
         The deadline or a stop ends the waiting for pages, never a write."""
         slots = asyncio.Semaphore(self.page_concurrency)
 
-        facts = [_entry_facts(entry, parsed, feed) for entry in entries]
+        facts = [entry_facts_or_none(entry, parsed, feed) for entry in entries]
 
         async def page(entry: FeedEntry, facts: EntryFacts | None) -> ExtractedPage | None:
             if not feed.fetch_pages or facts is None:
@@ -390,12 +395,3 @@ class Pipeline:
         needs_metadata = not (entry.title and entry.published)
         job = partial(extract_entry_page, page.body, page.final_url, facts, metadata=needs_metadata)
         return await self.extractor.run(job, what=page.final_url, extraction=True)
-
-
-def _entry_facts(entry: FeedEntry, parsed: ParsedFeed, feed: Feed) -> EntryFacts | None:
-    """The entry's facts for its page job; None when they cannot be read (the entry is then
-    skipped: entry_candidate raises the same error, logged with the entry)."""
-    try:
-        return entry_facts(entry, parsed, feed)
-    except Exception:
-        return None

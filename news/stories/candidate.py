@@ -32,6 +32,7 @@ __all__ = [
     "build_candidate",
     "entry_candidate",
     "entry_facts",
+    "entry_facts_or_none",
     "file_candidate",
     "page_candidate",
 ]
@@ -147,6 +148,15 @@ def entry_facts(entry: FeedEntry, parsed: ParsedFeed, feed: Feed | None) -> Entr
         feed_topic=feed.topic if feed else None,
         categories=entry.categories,
     )
+
+
+def entry_facts_or_none(entry: FeedEntry, parsed: ParsedFeed, feed: Feed) -> EntryFacts | None:
+    """The entry's facts for its page job; None when they cannot be read (the entry is then
+    skipped: entry_candidate raises the same error, logged with the entry)."""
+    try:
+        return entry_facts(entry, parsed, feed)
+    except Exception:
+        return None
 
 
 async def entry_candidate(
