@@ -316,3 +316,11 @@ async def test_an_untitled_feed_is_named_by_its_host_never_its_address(
 
     assert done.text.startswith("You now follow 127.0.0.1.")
     assert "token-123" not in listed.text
+
+
+async def test_a_link_too_long_to_follow_gets_an_answer(bot: BotHarness) -> None:
+    too_long = await bot.send(FOLLOWER, "https://" + "x" * 3000 + ".example/feed")
+
+    assert too_long.text == (
+        "That isn't a web address I can follow. Send the feed's full address, starting with https://"
+    )

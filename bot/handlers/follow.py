@@ -238,7 +238,11 @@ async def offer_link(update: Update, context: KhabarContext) -> None:
     prefs = await chat_prefs(update, context)
     url = (message.text or "").strip() if message else ""
     lang = prefs.language
-    if len(url) > MAX_URL or not is_safe_url(url) or context.services.settings.follow_limit == 0:
+    if context.services.settings.follow_limit == 0:
+        await reply(update, context, t(lang, "follow.off"), lang=lang)
+        return
+    if len(url) > MAX_URL or not is_safe_url(url):
+        await reply(update, context, t(lang, "follow.invalid_url"), lang=lang)
         return
     token = secrets.token_hex(8)
     context.bot_data.follow_links[token] = url
