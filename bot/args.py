@@ -9,10 +9,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.render.html import is_safe_url
 from bot.services import KhabarContext
+from storage.models import MAX_URL
 from storage.textnorm import clean_text
 
-__all__ = ["MAX_ID", "CleanCommandHandler", "clean_args", "parse_count", "parse_id", "phrase_of"]
+__all__ = [
+    "MAX_ID",
+    "CleanCommandHandler",
+    "clean_args",
+    "is_feed_url",
+    "parse_count",
+    "parse_id",
+    "phrase_of",
+]
 
 MAX_ID = 2**63 - 1
 
@@ -67,3 +77,8 @@ def phrase_of(args: list[str]) -> str:
         return " ".join(shlex.split(raw))
     except ValueError:
         return raw.strip("\"'“”")
+
+
+def is_feed_url(text: str) -> bool:
+    """Whether a typed address can be a feed's: http(s), a host, and short enough to store."""
+    return len(text) <= MAX_URL and is_safe_url(text)

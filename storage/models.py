@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import TextClause
 from storage.types import CleanString, CleanText, UTCDateTime, utcnow
 
 __all__ = [
+    "MAX_URL",
     "Article",
     "ArticleEmbedding",
     "Base",
@@ -52,6 +53,8 @@ _NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+MAX_URL = 2048  # the longest address (of a feed, an article, a picture) a row keeps
+
 
 class Base(DeclarativeBase):
     """Declarative base with a fixed naming convention."""
@@ -66,7 +69,7 @@ class Feed(Base):
     __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(CleanString(2048), unique=True)
+    url: Mapped[str] = mapped_column(CleanString(MAX_URL), unique=True)
     title: Mapped[str] = mapped_column(CleanString(500), default="")
     language: Mapped[str] = mapped_column(CleanString(8))
     topic: Mapped[str | None] = mapped_column(CleanString(32))
@@ -114,9 +117,9 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    canonical_url: Mapped[str] = mapped_column(CleanString(2048), unique=True)
-    url: Mapped[str] = mapped_column(CleanString(2048))
-    guid: Mapped[str | None] = mapped_column(CleanString(2048))
+    canonical_url: Mapped[str] = mapped_column(CleanString(MAX_URL), unique=True)
+    url: Mapped[str] = mapped_column(CleanString(MAX_URL))
+    guid: Mapped[str | None] = mapped_column(CleanString(MAX_URL))
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(CleanString(500), default="")
     title: Mapped[str] = mapped_column(CleanText)
@@ -125,7 +128,7 @@ class Article(Base):
     language: Mapped[str] = mapped_column(CleanString(8))
     topic: Mapped[str] = mapped_column(CleanString(32))
     author: Mapped[str | None] = mapped_column(CleanString(500))
-    image_url: Mapped[str | None] = mapped_column(CleanString(2048))
+    image_url: Mapped[str | None] = mapped_column(CleanString(MAX_URL))
     # Telegram refused image_url once (bad URL, unreachable, not a picture): send text from then on.
     image_refused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # When the feed gave no usable date, published_at holds fetched_at (so lists sort by when

@@ -10,7 +10,7 @@ from functools import wraps
 
 from telegram import Update
 
-from bot.args import parse_id
+from bot.args import is_feed_url, parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs
 from bot.i18n import LANGUAGE_NAMES, t
 from bot.render.headlines import topic_label
@@ -103,7 +103,7 @@ async def addfeed(update: Update, context: KhabarContext, prefs: ChatPrefs) -> N
         await reply(update, context, t(lang, "addfeed.usage"), lang=lang)
         return
     url = args[0]
-    if len(url) > 2048 or not is_safe_url(url):
+    if not is_feed_url(url):
         await reply(update, context, t(lang, "addfeed.invalid_url"), lang=lang)
         return
     topic = None

@@ -14,12 +14,12 @@ from news.extract.topics import classify, topic_by_name, topic_from_url
 from news.ingest.entrytext import entry_text
 from news.ingest.feedparse import ParsedFeed, parse_feed
 from news.ingest.fetch import Fetcher
+from storage.models import MAX_URL
 
 __all__ = ["FeedProbe", "NamedFeedUnreadable", "probe_feed"]
 
 _TITLE_PARTS = re.compile(r"\s+[-–—|:»]\s+|\s*[|»]\s*")
 _TOPIC_SHARE = 0.6  # a feed has a topic when this share of its items agree on one
-_MAX_URL = 2048  # as storage keeps a feed's address
 _MAX_TITLE = 200  # a name to show, not the feed's description
 
 
@@ -85,7 +85,7 @@ async def probe_feed(fetcher: Fetcher, url: str) -> FeedProbe:
     try:
         return await _probe(fetcher, url)
     except errors.NotAFeed as exc:
-        links = [u for u in exc.feed_links if len(u) <= _MAX_URL and u.startswith("http")]
+        links = [u for u in exc.feed_links if len(u) <= MAX_URL and u.startswith("http")]
         if not links:
             raise
         try:
