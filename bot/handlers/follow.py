@@ -14,15 +14,16 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.args import parse_id
+from bot.args import is_feed_url, parse_id
 from bot.chatprefs import ChatPrefs, chat_prefs, is_chat_admin
 from bot.handlers.subscriptions import digest_line
 from bot.i18n import t
 from bot.render.callback import encode_callback
 from bot.render.headlines import shorten
-from bot.render.html import Html, concat, is_safe_url
+from bot.render.html import Html, concat
 from bot.render.replies import Keyboard, edit_or_reply, reply
 from bot.services import KhabarContext
 from bot.wiring import make_fetcher
@@ -51,7 +52,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_URL = 2048
 _RESOLVE_SECONDS = 10.0
 _PROBE_SECONDS = 20.0  # the reader waits for the answer: a slow feed is followed unread
 _NOT_THERE = frozenset({404, 410})  # the address is wrong, not the server down
@@ -64,7 +64,7 @@ def feed_name(feed: Feed) -> str:
 
 async def _refusal(context: KhabarContext, url: str, lang: str) -> Html | None:
     """Why the URL cannot be followed (None when it can): malformed, or the SSRF guard says no."""
-    if len(url) > MAX_URL or not is_safe_url(url):
+    if not is_feed_url(url):
         return t(lang, "follow.invalid_url")
     allow_private = context.services.settings.fetch_allow_private
     try:
@@ -111,6 +111,13 @@ def _judge(url: str, failure: Exception) -> None:
     log.info("follow: cannot read %s now: %s", url[:200], failure)
 
 
+async def _at_cap(session: AsyncSession, chat_id: int, known: Feed | None, limit: int) -> bool:
+    """Whether following ``known`` (None: a feed not stored yet) would take the chat past its
+    cap, which is the chat's however many forum topics follow feeds."""
+    followed = await followed_feed_ids(session, chat_id)
+    return len(followed) >= limit and (known is None or known.id not in followed)
+
+
 async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url: str) -> Html:
     """Follow ``url`` for the chat if it may; the answer to show."""
     lang = prefs.language
@@ -125,12 +132,11 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
     async with context.services.store.read() as session:
         known = await get_feed_by_url(session, url)
         follows = await list_follows(session, prefs.chat_id, prefs.thread_id)
-        # The cap is the chat's, however many forum topics follow feeds.
-        followed = await followed_feed_ids(session, prefs.chat_id)
+        at_cap = await _at_cap(session, prefs.chat_id, known, limit)
         digest = await chat_digest_time(session, prefs.chat_id)  # the follow joins it
     if known is not None and any(f.id == known.id for f in follows):
         return t(lang, "follow.already", feed=feed_name(known))
-    if len(followed) >= limit:
+    if at_cap:
         return t(lang, "follow.too_many", max=limit)
     try:
         url, probe = await _probe(context, url)
@@ -142,9 +148,7 @@ async def _follow(update: Update, context: KhabarContext, prefs: ChatPrefs, url:
     title = probe.title if probe else None
     async with context.services.store.write() as session:
         # Again, in the transaction: /follows sent together all passed the check above.
-        known = await get_feed_by_url(session, url)
-        followed = await followed_feed_ids(session, prefs.chat_id)
-        if len(followed) >= limit and (known is None or known.id not in followed):
+        if await _at_cap(session, prefs.chat_id, await get_feed_by_url(session, url), limit):
             return t(lang, "follow.too_many", max=limit)
         feed, new = await follow_feed(
             session,
@@ -241,7 +245,7 @@ async def offer_link(update: Update, context: KhabarContext) -> None:
     if context.services.settings.follow_limit == 0:
         await reply(update, context, t(lang, "follow.off"), lang=lang)
         return
-    if len(url) > MAX_URL or not is_safe_url(url):
+    if not is_feed_url(url):
         await reply(update, context, t(lang, "follow.invalid_url"), lang=lang)
         return
     token = secrets.token_hex(8)
