@@ -76,28 +76,27 @@ async def _page(
 
 async def search(update: Update, context: KhabarContext) -> None:
     """``/search <words>``."""
-    prefs = await chat_prefs(update, context)
-    lang = prefs.language
-    query = " ".join(context.args or []).strip()
-    # Only punctuation ('/search "') leaves nothing to match, and an empty FTS5 query is an error.
-    if not any(ch.isalnum() for ch in query) or len(query) > MAX_QUERY:
-        await reply(update, context, t(lang, "search.usage"), lang=lang)
-        return
-    text, buttons = await _page(context, prefs, query, _remember(context, query), 0)
-    await reply(update, context, text, buttons=buttons, lang=lang)
+    await _search(update, context, " ".join(context.args or []).strip(), typed=False)
 
 
 async def search_typed_words(update: Update, context: KhabarContext, query: str) -> None:
-    """Words sent without a command (bot.handlers.plaintext): searched as /search would, and
-    what cannot be searched, or finds nothing ("hello"), answered with what the bot takes."""
+    """Words sent without a command (bot.handlers.plaintext), searched as /search would."""
+    await _search(update, context, query, typed=True)
+
+
+async def _search(update: Update, context: KhabarContext, query: str, *, typed: bool) -> None:
+    """The first page of ``query``'s results. Words typed without a command that cannot be
+    searched, or find nothing ("hello"), are answered with what the bot takes (the hint);
+    /search's own are answered with its usage."""
     prefs = await chat_prefs(update, context)
     lang = prefs.language
-    hint = t(lang, "text.hint")
+    hint = t(lang, "text.hint") if typed else None
+    # Only punctuation ('/search "') leaves nothing to match, and an empty FTS5 query is an error.
     if not any(ch.isalnum() for ch in query) or len(query) > MAX_QUERY:
-        await reply(update, context, hint, lang=lang)
+        await reply(update, context, hint or t(lang, "search.usage"), lang=lang)
         return
     text, buttons = await _page(context, prefs, query, _remember(context, query), 0)
-    if not buttons:
+    if hint is not None and not buttons:  # no buttons: nothing was found
         text = Html(text + "\n\n" + hint)
     await reply(update, context, text, buttons=buttons, lang=lang)
 
