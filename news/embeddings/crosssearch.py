@@ -88,18 +88,17 @@ async def _fused(
     options: Sequence[LoaderOption],
 ) -> list[Article]:
     """The page of both lists' ranks fused, one article a story, in the reader's language."""
-    if not nearest:
-        page = _one_per_story(lexical)[offset : offset + limit]
-        return await _in_language(session, page, language, viewer, options)
-    scores: dict[int, float] = {}
-    for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
-        for rank, article_id in enumerate(ranked):
-            scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
-    order = sorted(scores, key=lambda i: (-scores[i], -i))
-    known = {a.id: a for a in lexical}
-    missing = [i for i in order if i not in known]
-    known.update((a.id, a) for a in await get_articles(session, missing, options=options))
-    hits = [known[i] for i in order if i in known]
+    hits = lexical
+    if nearest:
+        scores: dict[int, float] = {}
+        for ranked in ([a.id for a in lexical], [i for i, _ in nearest]):
+            for rank, article_id in enumerate(ranked):
+                scores[article_id] = scores.get(article_id, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        order = sorted(scores, key=lambda i: (-scores[i], -i))
+        known = {a.id: a for a in lexical}
+        missing = [i for i in order if i not in known]
+        known.update((a.id, a) for a in await get_articles(session, missing, options=options))
+        hits = [known[i] for i in order if i in known]
     page = _one_per_story(hits)[offset : offset + limit]
     return await _in_language(session, page, language, viewer, options)
 
